@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// godelctl: the thin command-line client of godeld, with docker-like habits.
+import { Command, Option } from 'commander';
+import { constants } from 'node:os';
+import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
+import { VERSION } from '../daemon/version.js';
+import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
+import type { ExecEvent, Pool, Sandbox } from '../ipc/client.js';
+
+interface GlobalOptions {
+  socket?: string;
+  output: OutputFormat;
+}
+
+/** Exit code for failures of godelctl or the daemon (as opposed to the remote command's own code). */
+const EXIT_ERROR = 1;
+const EXIT_EXEC_ERROR = 125;
+
+const program = new Command('godelctl')
+  .description('Command-line client of godeld, the Godel sandbox daemon')
+  .version(VERSION)
+  .option('--socket <path>', 'daemon socket (env GODEL_SOCKET)')
+  .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+function globals(): GlobalOptions {
+  return program.opts<GlobalOptions>();
+}
+
+function client(): GodelClient {
+  return new GodelClient({ socket: globals().socket });
+}
+
+function json(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Runs a command body with a client, closing it after; errors become a one-line message and exit code. */
+function action<A extends unknown[]>(fn: (c: GodelClient, ...args: A) => Promise<number | void>, errorExit = EXIT_ERROR) {
+  return async (...args: A): Promise<void> => {
+    const c = client();
+    try {
+      const code = await fn(c, ...args);
+      process.exitCode = code ?? 0;
+    } catch (err) {
+      const e = err instanceof GodelClientError ? err : undefined;
+      process.stderr.write(`godelctl: ${e ? `${e.message} (${e.code})` : (err as Error).message}\n`);
+      process.exitCode = errorExit;
+    } finally {
+      c.close();
+    }
+  };
+}
+
+function sandboxRows(list: Sandbox[]): string[][] {
+  return list.map((s) => [
+    s.id, s.template, s.state, s.fromWarmPool ? 'warm' : 'cold', formatTime(s.createdAt),
+    s.expiresAt ? formatTime(s.expiresAt) : '-',
+    Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
+  ]);
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+program.command('create')
+  .description('create a sandbox (from the warm pool when one is idle) and print its id')
+  .option('-t, --template <name>', 'template', 'default')
+  .option('-l, --label <key=value>', 'label (repeatable)', collect, [])
+  .option('-e, --env <KEY=VALUE>', 'environment variable for every command in the sandbox (repeatable)', collect, [])
+  .option('--ttl <seconds>', 'delete the sandbox this many seconds from now', '0')
+  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string }) => {
+    const ttl = Number(opts.ttl);
+    if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`--ttl must be a whole number of seconds, not "${opts.ttl}"`);
+    const s = await c.createSandbox({
+      template: opts.template, labels: parsePairs(opts.label, '--label'), env: parsePairs(opts.env, '--env'), ttlSeconds: ttl,
+    });
+    if (globals().output === 'json') json(s);
+    else process.stdout.write(`${s.id}\n`);
+  }));
+
+program.command('ls')
+  .alias('list')
+  .description('list sandboxes')
+  .option('-l, --label <key=value>', 'only sandboxes with this label (repeatable)', collect, [])
+  .option('-t, --template <name>', 'only sandboxes of this template', '')
+  .option('-q, --quiet', 'print ids only')
+  .action(action(async (c, opts: { label: string[]; template: string; quiet?: boolean }) => {
+    const list = await c.listSandboxes({ labelSelector: parsePairs(opts.label, '--label'), template: opts.template });
+    if (globals().output === 'json') json(list);
+    else if (opts.quiet) for (const s of list) process.stdout.write(`${s.id}\n`);
+    else printTable(['ID', 'TEMPLATE', 'STATE', 'SOURCE', 'CREATED', 'EXPIRES', 'LABELS'], sandboxRows(list));
+  }));
+
+program.command('inspect')
+  .description('show sandboxes in detail (JSON)')
+  .argument('<id...>')
+  .action(action(async (c, ids: string[]) => {
+    json(await Promise.all(ids.map((id) => c.getSandbox(id))));
+  }));
+
+program.command('rm')
+  .alias('delete')
+  .description('delete sandboxes: kill their processes and remove their files')
+  .argument('<id...>')
+  .action(action(async (c, ids: string[]) => {
+    let failed = 0;
+    for (const id of ids) {
+      try {
+        await c.deleteSandbox(id);
+        process.stdout.write(`${id}\n`);
+      } catch (err) {
+        failed++;
+        const e = err as GodelClientError;
+        process.stderr.write(`godelctl: ${id}: ${e.message} (${e.code})\n`);
+      }
+    }
+    return failed ? EXIT_ERROR : 0;
+  }));
+
+program.command('exec')
+  .description('run a command in a sandbox; exits with the command\'s exit code')
+  .argument('<id>')
+  .argument('<command...>', 'the command and its arguments (put -- before them)')
+  .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
+  .option('-w, --workdir <dir>', 'working directory inside the sandbox', '')
+  .option('--timeout <seconds>', 'kill the command after this many seconds', '0')
+  .action(action(async (c, id: string, argv: string[], opts: { env: string[]; workdir: string; timeout: string }) => {
+    const timeout = Number(opts.timeout);
+    if (!Number.isFinite(timeout) || timeout < 0) throw new Error(`--timeout must be a number of seconds, not "${opts.timeout}"`);
+    return await new Promise<number>((resolve, reject) => {
+      let code = EXIT_EXEC_ERROR;
+      const stream = c.run({
+        sandboxId: id, argv, env: parsePairs(opts.env, '--env'), cwd: opts.workdir,
+        timeout: timeout ? { seconds: Math.floor(timeout), nanos: Math.round((timeout % 1) * 1e9) } : null,
+      });
+      stream.on('data', (ev: ExecEvent) => {
+        if (ev.stdout) process.stdout.write(ev.stdout);
+        else if (ev.stderr) process.stderr.write(ev.stderr);
+        else if (ev.exited) {
+          if (ev.exited.timedOut) process.stderr.write(`godelctl: command killed after its timeout of ${timeout} s\n`);
+          code = ev.exited.signal ? 128 + signalNumber(ev.exited.signal) : ev.exited.exitCode;
+        }
+      });
+      stream.on('error', reject);
+      stream.on('end', () => resolve(code));
+    }).catch((err: unknown) => { throw toClientError(err, c.socket); });
+  }, EXIT_EXEC_ERROR));
+
+const pool = program.command('pool').description('show and tune warm pools');
+
+pool.command('ls')
+  .description('list the warm pool of each template')
+  .action(action(async (c) => {
+    const pools = await c.listPools();
+    if (globals().output === 'json') json(pools);
+    else printTable(['TEMPLATE', 'PROVIDER', 'IDLE', 'BOOTING', 'CLAIMED', 'MIN_IDLE', 'MAX_TOTAL', 'MAX_AGE', 'HEALTH', 'LAST_ERROR'],
+      pools.map((p: Pool) => [p.template, p.provider, String(p.idle), String(p.booting), String(p.claimed), String(p.minIdle),
+        String(p.maxTotal), p.maxAgeSeconds ? `${p.maxAgeSeconds}s` : '-', p.health, p.lastError || '-']));
+  }));
+
+pool.command('set')
+  .description('change a pool\'s targets (persists across daemon restarts)')
+  .argument('<template>')
+  .option('--min-idle <n>', 'idle sandboxes to keep booted')
+  .option('--max-total <n>', 'upper bound on all sandboxes of the template')
+  .option('--max-age <seconds>', 'recycle idle sandboxes older than this (0: never)')
+  .action(action(async (c, template: string, opts: { minIdle?: string; maxTotal?: string; maxAge?: string }) => {
+    const num = (v: string | undefined, flag: string): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number, not "${v}"`);
+      return n;
+    };
+    const req = { template, minIdle: num(opts.minIdle, '--min-idle'), maxTotal: num(opts.maxTotal, '--max-total'), maxAgeSeconds: num(opts.maxAge, '--max-age') };
+    if (req.minIdle === undefined && req.maxTotal === undefined && req.maxAgeSeconds === undefined) {
+      throw new Error('give at least one of --min-idle, --max-total, --max-age');
+    }
+    const p = await c.setPool(req);
+    if (globals().output === 'json') json(p);
+    else process.stdout.write(`${p.template}: min_idle=${p.minIdle} max_total=${p.maxTotal} max_age=${p.maxAgeSeconds}s\n`);
+  }));
+
+program.command('info')
+  .description('show what the daemon is and what it runs')
+  .action(action(async (c) => {
+    const i = await c.info();
+    if (globals().output === 'json') { json(i); return; }
+    const lines = [
+      `Node:       ${i.node}`, `Version:    ${i.version}`, `PID:        ${i.pid}`, `Socket:     ${i.socket}`, `State dir:  ${i.stateDir}`,
+      `Started:    ${formatTime(i.startedAt)}`,
+      `Sandboxes:  ${Object.entries(i.sandboxesByState).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`,
+      'Providers:', ...i.providers.map((p) => `  ${p.name}: ${p.available ? 'available' : `unavailable (${p.message})`} [${p.capabilities.join(', ')}]`),
+      'Templates:', ...i.templates.map((t) => `  ${t.name} (${t.provider}, spec ${t.specHash})`),
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }));
+
+program.command('version')
+  .description('show client and daemon versions')
+  .action(action(async (c) => {
+    const v = await c.version();
+    if (globals().output === 'json') json({ client: VERSION, daemon: v });
+    else process.stdout.write(`Client: ${VERSION}\nDaemon: ${v.version} (api ${v.api}, node ${v.nodeVersion})\n`);
+  }));
+
+/** Like a shell, a command killed by signal N exits 128 + N. */
+function signalNumber(name: string): number {
+  return (constants.signals as Record<string, number>)[name] ?? 0;
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`godelctl: ${(err as Error).message}\n`);
+  process.exitCode = EXIT_ERROR;
+});

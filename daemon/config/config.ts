@@ -1,0 +1,185 @@
+// The daemon's configuration: a JSON file (--config) that declares templates and their pool targets.
+// With no file the daemon runs the built-in `default` template. Structural mistakes stop the daemon at
+// start with a message naming the field; a template that is well-formed but cannot boot (a missing root
+// filesystem, say) is reported by its pool instead, so the other templates keep working.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { createHash } from 'node:crypto';
+
+export type NetworkMode = 'none' | 'host';
+
+export interface PoolTargets {
+  minIdle: number;
+  maxTotal: number;
+  maxAgeSeconds: number;
+}
+
+/** Everything fixed at boot, normalized: two templates with equal specs boot equal sandboxes. */
+export interface TemplateSpec {
+  provider: string;
+  /** A directory used as the sandbox's root filesystem; empty means the host's, read-only. */
+  rootfs: string;
+  /** Host directories bound read-only when rootfs is empty. */
+  hostPaths: string[];
+  network: NetworkMode;
+  /** Environment for every command, below the sandbox's and the command's own. */
+  env: Record<string, string>;
+}
+
+export interface Template {
+  name: string;
+  spec: TemplateSpec;
+  /** The pool key: a hash of the normalized spec, so a changed template never hands out a stale sandbox. */
+  specHash: string;
+  pool: PoolTargets;
+  refillConcurrency: number;
+}
+
+export interface ProcessProviderConfig {
+  /** Host uid and gid the sandboxes run as when the daemon is root; mapped to uid/gid 1000 inside. */
+  sandboxUid: number;
+  sandboxGid: number;
+}
+
+export interface DaemonConfig {
+  node: string;
+  templates: Map<string, Template>;
+  process: ProcessProviderConfig;
+  /** Group given the socket (mode 0660), when it exists on the host. */
+  socketGroup: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_HOST_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
+
+const DEFAULT_POOL: PoolTargets = { minIdle: 2, maxTotal: 64, maxAgeSeconds: 0 };
+
+const BUILTIN_TEMPLATES: Record<string, unknown> = {
+  default: { provider: 'process', network: 'none' },
+};
+
+export function specHash(spec: TemplateSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 16);
+}
+
+/** JSON with object keys sorted at every depth, so equal specs hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function loadConfig(path: string | undefined): DaemonConfig {
+  let raw: Record<string, unknown> = {};
+  if (path) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (!isObject(raw)) throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  return parseConfig(raw);
+}
+
+export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
+  checkKeys(raw, ['node', 'templates', 'process', 'socket_group'], 'config');
+  const node = optString(raw.node, 'node') ?? hostname();
+  const socketGroup = optString(raw.socket_group, 'socket_group') ?? 'godel';
+
+  const proc = raw.process ?? {};
+  if (!isObject(proc)) throw new ConfigError('process must be an object');
+  checkKeys(proc, ['sandbox_uid', 'sandbox_gid'], 'process');
+  const processConfig: ProcessProviderConfig = {
+    sandboxUid: optInt(proc.sandbox_uid, 'process.sandbox_uid', 1, 2 ** 31 - 1) ?? 61000,
+    sandboxGid: optInt(proc.sandbox_gid, 'process.sandbox_gid', 1, 2 ** 31 - 1) ?? 61000,
+  };
+
+  const declared = raw.templates ?? {};
+  if (!isObject(declared)) throw new ConfigError('templates must be an object of name -> template');
+  const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
+  const templates = new Map<string, Template>();
+  for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
+  return { node, templates, process: processConfig, socketGroup };
+}
+
+function parseTemplate(name: string, raw: unknown): Template {
+  const where = `templates.${name}`;
+  if (!/^[a-z0-9]([a-z0-9._-]{0,62})$/.test(name)) {
+    throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
+  }
+  if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool'], where);
+  const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
+  const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
+  if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
+  let hostPaths = DEFAULT_HOST_PATHS;
+  if (raw.host_paths !== undefined) {
+    if (!Array.isArray(raw.host_paths) || raw.host_paths.some((p) => typeof p !== 'string' || !p.startsWith('/'))) {
+      throw new ConfigError(`${where}.host_paths must be a list of absolute paths`);
+    }
+    hostPaths = raw.host_paths as string[];
+  }
+  const network = optString(raw.network, `${where}.network`) ?? 'none';
+  if (network !== 'none' && network !== 'host') throw new ConfigError(`${where}.network must be "none" or "host"`);
+  const env: Record<string, string> = {};
+  if (raw.env !== undefined) {
+    if (!isObject(raw.env)) throw new ConfigError(`${where}.env must be an object of NAME -> value`);
+    for (const [k, v] of Object.entries(raw.env)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || typeof v !== 'string') {
+        throw new ConfigError(`${where}.env.${k}: names are letters, digits and _, values are strings`);
+      }
+      env[k] = v;
+    }
+  }
+  const poolRaw = raw.pool ?? {};
+  if (!isObject(poolRaw)) throw new ConfigError(`${where}.pool must be an object`);
+  checkKeys(poolRaw, ['min_idle', 'max_total', 'max_age_seconds', 'refill_concurrency'], `${where}.pool`);
+  const pool: PoolTargets = {
+    minIdle: optInt(poolRaw.min_idle, `${where}.pool.min_idle`, 0, 10_000) ?? DEFAULT_POOL.minIdle,
+    maxTotal: optInt(poolRaw.max_total, `${where}.pool.max_total`, 1, 100_000) ?? DEFAULT_POOL.maxTotal,
+    maxAgeSeconds: optInt(poolRaw.max_age_seconds, `${where}.pool.max_age_seconds`, 0, 10 ** 9) ?? DEFAULT_POOL.maxAgeSeconds,
+  };
+  if (pool.minIdle > pool.maxTotal) throw new ConfigError(`${where}.pool.min_idle (${pool.minIdle}) exceeds max_total (${pool.maxTotal})`);
+  const refillConcurrency = optInt(poolRaw.refill_concurrency, `${where}.pool.refill_concurrency`, 1, 64) ?? 2;
+  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env };
+  return { name, spec, specHash: specHash(spec), pool, refillConcurrency };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkKeys(obj: Record<string, unknown>, allowed: string[], where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) throw new ConfigError(`${where}: unknown field "${k}" (known: ${allowed.join(', ')})`);
+  }
+}
+
+function optString(v: unknown, where: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new ConfigError(`${where} must be a string`);
+  return v;
+}
+
+function optInt(v: unknown, where: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ConfigError(`${where} must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}

@@ -1,0 +1,117 @@
+// The daemon: wires the store, providers, managers and the gRPC server together and owns their order of
+// start and stop. Sandboxes are not the daemon's children in any sense that matters: they outlive it.
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import { loadApi } from '../ipc/proto.js';
+import type { DaemonConfig } from './config/config.js';
+import { ExecManager } from './exec/exec-manager.js';
+import type { Logger } from './log.js';
+import { ProcessProvider } from './providers/process/process-provider.js';
+import type { Provider } from './providers/provider.js';
+import { SandboxManager } from './sandboxes/manager.js';
+import { execHandlers } from './server/handlers/exec.js';
+import { poolsHandlers } from './server/handlers/pools.js';
+import { sandboxesHandlers } from './server/handlers/sandboxes.js';
+import { systemHandlers } from './server/handlers/system.js';
+import { prepareSocketPath, restrictSocket } from './server/socket.js';
+import { Store } from './store/store.js';
+
+export interface DaemonOptions {
+  socket: string;
+  stateDir: string;
+  config: DaemonConfig;
+  log: Logger;
+}
+
+/** Largest request the daemon reads; bigger ones get RESOURCE_EXHAUSTED from grpc-js itself. */
+const MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
+/** How long in-flight calls get to finish on shutdown before they are cancelled. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+export class Daemon {
+  private store: Store | undefined;
+  private server: grpc.Server | undefined;
+  private sandboxes: SandboxManager | undefined;
+  private exec: ExecManager | undefined;
+  private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
+  private readonly shutdown = new AbortController();
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly opts: DaemonOptions) {}
+
+  async start(): Promise<void> {
+    const { stateDir, socket, config, log } = this.opts;
+    const startedAt = Date.now();
+    // 0711: the sandbox user must traverse into its workspace; nobody may list the directory.
+    mkdirSync(stateDir, { recursive: true, mode: 0o711 });
+    this.store = await Store.open(stateDir, log);
+    try {
+      await prepareSocketPath(socket);
+      const providers = new Map<string, Provider>();
+      providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log }));
+      for (const t of config.templates.values()) {
+        if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
+      }
+      this.sandboxes = new SandboxManager(config.node, config.templates, providers, this.store, log);
+      await this.sandboxes.start();
+      this.exec = new ExecManager(this.sandboxes, log);
+
+      const api = loadApi().godel.v1;
+      this.server = new grpc.Server({
+        'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+        'grpc.keepalive_permit_without_calls': 1,
+      });
+      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, log, this.shutdown.signal));
+      this.server.addService(api.Exec.service, execHandlers(this.exec, log));
+      this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, log));
+      this.server.addService(api.System.service, systemHandlers(
+        { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, log));
+      this.health.addToServer(this.server);
+      await this.bind(socket);
+      restrictSocket(socket, config.socketGroup);
+      this.health.setStatus('', 'SERVING');
+      log.info({ socket, stateDir, node: config.node, pid: process.pid, ms: Date.now() - startedAt }, 'godeld serving');
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Stops accepting calls, lets in-flight ones finish (cancelling them after a grace period), closes the store. */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopInner();
+    return this.stopped;
+  }
+
+  private async stopInner(): Promise<void> {
+    const { log, socket } = this.opts;
+    this.health.setStatus('', 'NOT_SERVING');
+    this.shutdown.abort();
+    if (this.server) {
+      const server = this.server;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, SHUTDOWN_GRACE_MS);
+        server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+      });
+      if (existsSync(socket)) rmSync(socket, { force: true });
+    }
+    this.exec?.stop();
+    await this.sandboxes?.stop();
+    await this.store?.close();
+    log.info('godeld stopped; sandboxes keep running');
+  }
+
+  private bind(socket: string): Promise<void> {
+    // Created with no access for others from the first instant; restrictSocket then sets 0660 and the group.
+    const old = process.umask(0o117);
+    return new Promise<void>((resolve, reject) => {
+      this.server!.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) => {
+        process.umask(old);
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,51 @@
+// Small readers of /proc used to find and recognise sandbox processes. A pid alone is not an identity
+// (pids are reused), so a sandbox is recognised by its pid together with the process start time.
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), undefined if it is gone. */
+export function readStartTime(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // No such process.
+  }
+  // The command name (field 2) is in parentheses and may hold spaces; fields after it are plain.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+  return Number(fields[19]);
+}
+
+export function readChildren(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return []; // The process is gone, so it has no children.
+  }
+}
+
+/** The pid of a process inside its innermost pid namespace. */
+export function readNsPid(pid: number): number | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('NSpid:'));
+    const ids = line?.split(/\s+/).slice(1).filter(Boolean);
+    return ids?.length ? Number(ids[ids.length - 1]) : undefined;
+  } catch {
+    return undefined; // The process is gone.
+  }
+}
+
+export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
+  const dirs = [...path.split(':').filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      continue; // Not in this directory.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,51 @@
+// A provider boots, adopts, runs commands in and destroys sandboxes of one kind. It owns the outside
+// world (processes, VMs, files on the host); the sandbox manager owns the records and the lifecycle.
+import type { Readable, Writable } from 'node:stream';
+import type { TemplateSpec } from '../config/config.js';
+import type { ProviderHandle } from '../store/store.js';
+
+export type Capability = 'exec' | 'filesystem-snapshot' | 'memory-snapshot' | 'pause';
+
+export interface BootRequest {
+  id: string;
+  spec: TemplateSpec;
+}
+
+export interface ExecRequest {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** A command running inside a sandbox. The provider kills it with the whole tree it started. */
+export interface RunningCommand {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  readonly stdin: Writable;
+  /** Resolves with the pid inside the sandbox (0 when the command ended before it could be read). */
+  readonly pid: Promise<number>;
+  /** Resolves once the command has ended and its output streams are drained. */
+  readonly exited: Promise<{ exitCode: number; signal: string }>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+export interface ProviderStatus {
+  available: boolean;
+  message: string;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly capabilities: readonly Capability[];
+  /** Whether this host can run the provider's sandboxes, and why not. */
+  status(): ProviderStatus;
+  /** Boots a sandbox to ready. On failure nothing is left behind. */
+  boot(req: BootRequest): Promise<ProviderHandle>;
+  /** Whether the sandbox behind a handle still runs (used at adoption and before each use). */
+  isAlive(handle: ProviderHandle): boolean;
+  exec(handle: ProviderHandle, req: ExecRequest): RunningCommand;
+  /** Kills every process of the sandbox and removes its files. Idempotent. */
+  destroy(id: string, handle: ProviderHandle | undefined): Promise<void>;
+  /** Kills sandboxes and removes files that belong to no known id (left by a crash). */
+  reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]>;
+}

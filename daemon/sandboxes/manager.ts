@@ -1,0 +1,369 @@
+// The sandbox manager owns every sandbox record and its lifecycle: warm handoff and cold boot, delete,
+// TTL expiry, liveness, and reconciliation with what actually runs when the daemon starts. Each
+// transition is written to the store (with its event) before it is acknowledged or announced.
+import { EventEmitter } from 'node:events';
+import { customAlphabet } from 'nanoid';
+import type { PoolTargets, Template } from '../config/config.js';
+import { GodelError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { WarmPool, type PoolStatus } from '../pool/warm-pool.js';
+import type { Provider } from '../providers/provider.js';
+import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
+import { validateTemplateName } from '../validation.js';
+
+const newId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 16);
+
+export interface CreateRequest {
+  template: string;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  ttlSeconds: number;
+}
+
+export interface SandboxEventNotice {
+  event: EventRecord;
+  sandbox: SandboxRecord;
+}
+
+export interface PoolChange {
+  minIdle?: number;
+  maxTotal?: number;
+  maxAgeSeconds?: number;
+}
+
+const SWEEP_INTERVAL_MS = 1000;
+
+export class SandboxManager {
+  /** Every sandbox this daemon owns, idle in a pool or claimed. */
+  private readonly records = new Map<string, SandboxRecord>();
+  private readonly pools = new Map<string, WarmPool>();
+  private readonly deleting = new Map<string, Promise<void>>();
+  private readonly bootsInFlight = new Set<Promise<unknown>>();
+  private readonly events = new EventEmitter();
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly node: string,
+    private readonly templates: ReadonlyMap<string, Template>,
+    private readonly providers: ReadonlyMap<string, Provider>,
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Loads the store, reconciles it with what runs, restores pool targets, and starts the background work. */
+  async start(): Promise<void> {
+    const overrides = new Map((await this.store.loadPoolSettings()).map((p) => [p.template, p]));
+    for (const t of this.templates.values()) {
+      const o = overrides.get(t.name);
+      const targets: PoolTargets = {
+        minIdle: o?.minIdle ?? t.pool.minIdle,
+        maxTotal: o?.maxTotal ?? t.pool.maxTotal,
+        maxAgeSeconds: o?.maxAgeSeconds ?? t.pool.maxAgeSeconds,
+      };
+      this.pools.set(t.name, new WarmPool(t, targets, {
+        boot: (tpl) => this.boot(tpl),
+        discard: (rec, reason) => this.discard(rec, reason),
+        total: (name) => this.total(name),
+        isAlive: (rec) => this.isAlive(rec),
+        log: this.log,
+      }));
+    }
+    await this.reconcile();
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    for (const pool of this.pools.values()) pool.refill();
+  }
+
+  /** Stops background work and waits for boots and deletes under way. Sandboxes keep running. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.sweepTimer);
+    await Promise.allSettled([...this.pools.values()].map((p) => p.stop()));
+    await Promise.allSettled([...this.bootsInFlight, ...this.deleting.values()]);
+    this.events.removeAllListeners();
+  }
+
+  template(name: string): Template {
+    const t = this.templates.get(validateTemplateName(name));
+    if (!t) {
+      throw new GodelError('TEMPLATE_NOT_FOUND', `template "${name}" is not defined on this daemon (defined: ${[...this.templates.keys()].join(', ')})`);
+    }
+    return t;
+  }
+
+  async create(req: CreateRequest): Promise<SandboxRecord> {
+    if (this.stopping) throw new GodelError('SHUTTING_DOWN', 'the daemon is shutting down');
+    const template = this.template(req.template);
+    const provider = this.provider(template.spec.provider);
+    const pool = this.pools.get(template.name)!;
+    const warm = pool.take();
+    if (warm) {
+      this.claim(warm, req, true);
+      try {
+        await this.persist(warm, { type: 'claimed' });
+      } catch (err) {
+        // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
+        void this.discard(warm, 'claim could not be stored');
+        throw err;
+      }
+      pool.refill();
+      return warm;
+    }
+    if (this.total(template.name) >= pool.targets.maxTotal) {
+      throw new GodelError('POOL_EXHAUSTED', `template "${template.name}" is at its max_total of ${pool.targets.maxTotal} sandboxes and none is idle; delete some or raise it with 'godelctl pool set ${template.name} --max-total N'`);
+    }
+    const st = provider.status();
+    if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `provider ${provider.name} cannot run here: ${st.message}`);
+    const rec = await this.boot(template, req);
+    pool.refill();
+    return rec;
+  }
+
+  get(id: string): SandboxRecord {
+    const rec = this.records.get(id);
+    if (!rec || !rec.claimed) throw new GodelError('SANDBOX_NOT_FOUND', `no sandbox with id ${id}`);
+    return rec;
+  }
+
+  list(selector: Record<string, string>, template: string): SandboxRecord[] {
+    return [...this.records.values()]
+      .filter((r) => r.claimed && (!template || r.template === template))
+      .filter((r) => Object.entries(selector).every(([k, v]) => r.labels[k] === v))
+      .sort((a, b) => (a.claimedAt ?? 0) - (b.claimedAt ?? 0));
+  }
+
+  /** Kills the sandbox's processes, removes its files and its record. Concurrent deletes share one. */
+  delete(id: string, reason = 'deleted'): Promise<void> {
+    const rec = this.get(id);
+    const pending = this.deleting.get(id);
+    if (pending) return pending;
+    const p = this.destroy(rec, reason).finally(() => this.deleting.delete(id));
+    this.deleting.set(id, p);
+    return p;
+  }
+
+  /** The sandbox and provider to run a command in; fails when the sandbox is not running. */
+  runnable(id: string): { sandbox: SandboxRecord; provider: Provider } {
+    const rec = this.get(id);
+    if (rec.state === 'READY' && !this.isAlive(rec)) void this.markFailed(rec, 'its processes exited unexpectedly');
+    if (rec.state === 'FAILED') {
+      throw new GodelError('SANDBOX_DEAD', `sandbox ${id} has failed (${rec.statusMessage ?? 'unknown reason'}); delete it and create another`);
+    }
+    if (rec.state !== 'READY') throw new GodelError('SANDBOX_NOT_READY', `sandbox ${id} is ${rec.state}, not READY`);
+    return { sandbox: rec, provider: this.provider(rec.provider) };
+  }
+
+  pool(name: string): WarmPool {
+    this.template(name);
+    return this.pools.get(name)!;
+  }
+
+  poolStatuses(): PoolStatus[] {
+    return [...this.pools.values()].map((p) => p.status());
+  }
+
+  claimedCount(template: string): number {
+    let n = 0;
+    for (const r of this.records.values()) if (r.claimed && r.template === template && r.state !== 'STOPPING') n++;
+    return n;
+  }
+
+  async setPool(name: string, change: PoolChange): Promise<PoolStatus> {
+    const pool = this.pool(name);
+    const targets: PoolTargets = {
+      minIdle: change.minIdle ?? pool.targets.minIdle,
+      maxTotal: change.maxTotal ?? pool.targets.maxTotal,
+      maxAgeSeconds: change.maxAgeSeconds ?? pool.targets.maxAgeSeconds,
+    };
+    if (targets.maxTotal < 1 || targets.maxTotal > 100_000 || targets.minIdle > 10_000 || targets.maxAgeSeconds > 10 ** 9) {
+      throw new GodelError('INVALID_POOL_SETTINGS', 'max_total must be 1..100000, min_idle at most 10000, max_age_seconds at most 1e9');
+    }
+    if (targets.minIdle > targets.maxTotal) {
+      throw new GodelError('INVALID_POOL_SETTINGS', `min_idle (${targets.minIdle}) cannot exceed max_total (${targets.maxTotal})`);
+    }
+    await this.store.putPoolSettings({ v: SCHEMA_VERSION, template: name, ...targets });
+    pool.setTargets(targets);
+    this.log.info({ template: name, ...targets }, 'pool targets changed');
+    return pool.status();
+  }
+
+  counts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.records.values()) if (r.claimed) out[r.state] = (out[r.state] ?? 0) + 1;
+    return out;
+  }
+
+  onEvent(listener: (n: SandboxEventNotice) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  private provider(name: string): Provider {
+    const p = this.providers.get(name);
+    if (!p) throw new GodelError('PROVIDER_UNAVAILABLE', `provider "${name}" is not available on this daemon`);
+    return p;
+  }
+
+  /** Sandboxes of a template that count against max_total: all but those being torn down. */
+  private total(template: string): number {
+    let n = 0;
+    for (const r of this.records.values()) if (r.template === template && r.state !== 'STOPPING') n++;
+    return n;
+  }
+
+  private isAlive(rec: SandboxRecord): boolean {
+    const p = this.providers.get(rec.provider);
+    return !!p && !!rec.handle && p.isAlive(rec.handle);
+  }
+
+  private claim(rec: SandboxRecord, req: CreateRequest, fromWarmPool: boolean): void {
+    const now = Date.now();
+    rec.claimed = true;
+    rec.fromWarmPool = fromWarmPool;
+    rec.labels = req.labels;
+    rec.env = req.env;
+    rec.ttlSeconds = req.ttlSeconds;
+    rec.claimedAt = now;
+    if (req.ttlSeconds > 0) rec.expiresAt = now + req.ttlSeconds * 1000;
+  }
+
+  /** Boots one sandbox: recorded as CREATING first, so a crash mid-boot leaves a trace to clean up. */
+  private boot(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
+    const p = this.bootInner(template, claim);
+    this.bootsInFlight.add(p);
+    return p.finally(() => this.bootsInFlight.delete(p));
+  }
+
+  private async bootInner(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
+    const provider = this.provider(template.spec.provider);
+    const rec: SandboxRecord = {
+      v: SCHEMA_VERSION, id: `sb-${newId()}`, template: template.name, specHash: template.specHash, provider: provider.name,
+      node: this.node, state: 'CREATING', claimed: false, fromWarmPool: false, labels: {}, env: {}, ttlSeconds: 0,
+      createdAt: Date.now(),
+    };
+    this.records.set(rec.id, rec);
+    try {
+      await this.store.putSandbox(rec);
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec });
+    } catch (err) {
+      this.records.delete(rec.id);
+      await provider.destroy(rec.id, rec.handle).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cleanup after a failed boot failed'));
+      await this.store.removeSandbox(rec).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cannot remove the record of a failed boot'));
+      throw err;
+    }
+    rec.state = 'READY';
+    rec.readyAt = Date.now();
+    if (claim) this.claim(rec, claim, false);
+    await this.persist(rec, { type: claim ? 'claimed' : 'ready' });
+    this.log.info({ sandbox: rec.id, template: rec.template, claimed: rec.claimed, bootMs: rec.readyAt - rec.createdAt }, 'sandbox booted');
+    return rec;
+  }
+
+  private async destroy(rec: SandboxRecord, reason: string): Promise<void> {
+    rec.state = 'STOPPING';
+    await this.persist(rec, { type: 'deleting', message: reason });
+    await this.provider(rec.provider).destroy(rec.id, rec.handle);
+    rec.state = 'STOPPED';
+    this.records.delete(rec.id);
+    const ev = await this.store.removeSandbox(rec, { type: 'deleted', message: reason });
+    if (ev) this.announce(ev, rec);
+    this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'sandbox deleted');
+    this.pools.get(rec.template)?.refill();
+  }
+
+  /** Removes an idle sandbox that was never handed out. */
+  private async discard(rec: SandboxRecord, reason: string): Promise<void> {
+    rec.state = 'STOPPING';
+    const provider = this.providers.get(rec.provider);
+    if (provider) await provider.destroy(rec.id, rec.handle);
+    this.records.delete(rec.id);
+    await this.store.removeSandbox(rec);
+    this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'idle sandbox discarded');
+  }
+
+  private async markFailed(rec: SandboxRecord, message: string): Promise<void> {
+    if (rec.state === 'FAILED') return;
+    rec.state = 'FAILED';
+    rec.statusMessage = message;
+    this.log.warn({ sandbox: rec.id, template: rec.template, reason: message }, 'sandbox failed');
+    await this.persist(rec, { type: 'failed', message }).catch((err: unknown) => {
+      this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot store a sandbox failure');
+    });
+  }
+
+  private async persist(rec: SandboxRecord, event: NewEvent): Promise<void> {
+    const ev = await this.store.putSandbox(rec, event);
+    if (ev) this.announce(ev, rec);
+  }
+
+  private announce(event: EventRecord, sandbox: SandboxRecord): void {
+    if (event.claimed) this.events.emit('event', { event, sandbox } satisfies SandboxEventNotice);
+  }
+
+  /** Expires TTLs, notices sandboxes that died behind the daemon's back, recycles and refills pools. */
+  private sweep(): void {
+    if (this.stopping) return;
+    const now = Date.now();
+    for (const rec of this.records.values()) {
+      if (!rec.claimed || this.deleting.has(rec.id)) continue;
+      if (rec.expiresAt && rec.expiresAt <= now) {
+        this.delete(rec.id, `ttl of ${rec.ttlSeconds} s expired`).catch((err: unknown) => {
+          this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot delete an expired sandbox');
+        });
+      } else if (rec.state === 'READY' && !this.isAlive(rec)) {
+        void this.markFailed(rec, 'its processes exited unexpectedly');
+      }
+    }
+    for (const pool of this.pools.values()) {
+      pool.trim(now);
+      pool.refill(now);
+    }
+  }
+
+  /** Brings the store in line with what runs: adopts live sandboxes, marks dead ones, reaps orphans. */
+  private async reconcile(): Promise<void> {
+    const started = Date.now();
+    const tally = { adopted: 0, pooled: 0, failed: 0, removed: 0, orphans: 0 };
+    for (const rec of await this.store.loadSandboxes()) {
+      const provider = this.providers.get(rec.provider);
+      const alive = this.isAlive(rec);
+      const template = this.templates.get(rec.template);
+      const cleanup = async (why: string): Promise<void> => {
+        if (provider) await provider.destroy(rec.id, rec.handle);
+        await this.store.removeSandbox(rec, rec.claimed ? { type: 'deleted', message: why } : undefined);
+        tally.removed++;
+      };
+      if (rec.state === 'CREATING') {
+        await cleanup('boot interrupted by a daemon stop'); // Never acknowledged to a client.
+      } else if (rec.state === 'STOPPING') {
+        await cleanup('delete completed after a daemon restart');
+      } else if (!rec.claimed) {
+        if (alive && template?.specHash === rec.specHash && rec.state === 'READY') {
+          this.records.set(rec.id, rec);
+          this.pools.get(rec.template)!.adopt(rec);
+          tally.pooled++;
+        } else {
+          await cleanup(alive ? 'template changed' : 'died while the daemon was down');
+        }
+      } else {
+        this.records.set(rec.id, rec);
+        if (rec.state === 'READY' && !alive) {
+          await this.markFailed(rec, 'its processes exited while the daemon was not running');
+          tally.failed++;
+        } else {
+          tally.adopted++;
+        }
+      }
+    }
+    const known = new Set(this.records.keys());
+    for (const provider of this.providers.values()) {
+      const reaped = await provider.reapOrphans(known);
+      tally.orphans += reaped.length;
+      if (reaped.length) this.log.warn({ provider: provider.name, sandboxes: reaped }, 'reaped orphan sandboxes unknown to the store');
+    }
+    this.log.info({ ...tally, ms: Date.now() - started }, 'reconciled the store with running sandboxes');
+  }
+}

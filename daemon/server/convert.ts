@@ -1,0 +1,46 @@
+// Records to API messages. Environment values never leave the daemon: a Sandbox lists only their names.
+import type { Sandbox } from '../../ipc/generated/godel/v1/Sandbox.js';
+import type { Pool } from '../../ipc/generated/godel/v1/Pool.js';
+import type { Timestamp } from '../../ipc/generated/google/protobuf/Timestamp.js';
+import type { PoolStatus } from '../pool/warm-pool.js';
+import type { SandboxRecord } from '../store/store.js';
+
+export function timestamp(ms: number | undefined): Timestamp | null {
+  if (ms === undefined) return null;
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
+
+export function toSandbox(rec: SandboxRecord): Sandbox {
+  return {
+    id: rec.id,
+    template: rec.template,
+    state: rec.state,
+    provider: rec.provider,
+    node: rec.node,
+    fromWarmPool: rec.fromWarmPool,
+    labels: rec.labels,
+    createdAt: timestamp(rec.createdAt),
+    claimedAt: timestamp(rec.claimedAt),
+    expiresAt: timestamp(rec.expiresAt),
+    envNames: Object.keys(rec.env).sort(),
+    statusMessage: rec.statusMessage ?? '',
+  };
+}
+
+export function toPool(s: PoolStatus, claimed: number): Pool {
+  return {
+    template: s.template.name,
+    provider: s.template.spec.provider,
+    minIdle: s.targets.minIdle,
+    maxTotal: s.targets.maxTotal,
+    maxAgeSeconds: s.targets.maxAgeSeconds,
+    idle: s.idle,
+    booting: s.booting,
+    claimed,
+    health: s.health,
+    lastError: s.lastError,
+    lastErrorAt: timestamp(s.lastErrorAt),
+    consecutiveFailures: s.consecutiveFailures,
+    specHash: s.template.specHash,
+  };
+}

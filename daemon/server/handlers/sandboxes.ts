@@ -1,0 +1,58 @@
+// Sandboxes service handlers: validate, call the sandbox manager, map errors.
+import type { SandboxesHandlers } from '../../../ipc/generated/godel/v1/Sandboxes.js';
+import type { SandboxEvent } from '../../../ipc/generated/godel/v1/SandboxEvent.js';
+import { GodelError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { SandboxManager } from '../../sandboxes/manager.js';
+import { validateEnv, validateId, validateLabels, validateTtl } from '../../validation.js';
+import { timestamp, toSandbox } from '../convert.js';
+import { serverStream, unary } from '../respond.js';
+
+/** Events a Watch client may fall behind by before its stream is ended. */
+const WATCH_BACKLOG = 10_000;
+
+/** `shutdown` ends every Watch stream cleanly when the daemon stops. */
+export function sandboxesHandlers(sandboxes: SandboxManager, log: Logger, shutdown: AbortSignal): SandboxesHandlers {
+  return {
+    Create: unary(log, 'Sandboxes.Create', async (req) => {
+      const rec = await sandboxes.create({
+        template: req.template || 'default',
+        labels: validateLabels(req.labels),
+        env: validateEnv(req.env),
+        ttlSeconds: validateTtl(req.ttlSeconds),
+      });
+      return toSandbox(rec);
+    }, (_req, res) => res?.id),
+
+    Get: unary(log, 'Sandboxes.Get', async (req) => toSandbox(sandboxes.get(validateId(req.id))), (req) => req.id),
+
+    List: unary(log, 'Sandboxes.List', async (req) => ({
+      sandboxes: sandboxes.list(validateLabels(req.labelSelector, 'label selector'), req.template).map(toSandbox),
+    })),
+
+    Delete: unary(log, 'Sandboxes.Delete', async (req) => {
+      await sandboxes.delete(validateId(req.id));
+      return {};
+    }, (req) => req.id),
+
+    Watch: serverStream(log, 'Sandboxes.Watch', (call) => new Promise<void>((resolve, reject) => {
+      const only = call.request.sandboxId ? validateId(call.request.sandboxId) : '';
+      const unsubscribe = sandboxes.onEvent(({ event, sandbox }) => {
+        if (only && event.sandboxId !== only) return;
+        if (call.writableLength > WATCH_BACKLOG) {
+          unsubscribe();
+          reject(new GodelError('REQUEST_TOO_LARGE', `watcher fell more than ${WATCH_BACKLOG} events behind; reconnect`));
+          return;
+        }
+        const msg: SandboxEvent = {
+          seq: event.seq, sandboxId: event.sandboxId, type: event.type, state: event.state,
+          time: timestamp(event.time), message: event.message ?? '', sandbox: toSandbox(sandbox),
+        };
+        call.write(msg);
+      });
+      const end = (): void => { unsubscribe(); shutdown.removeEventListener('abort', end); resolve(); };
+      call.on('cancelled', end);
+      shutdown.addEventListener('abort', end);
+    }), (req) => req.sandboxId || undefined),
+  };
+}

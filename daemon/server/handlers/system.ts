@@ -1,0 +1,39 @@
+// System service handlers: what this daemon is and what it can do.
+import type { SystemHandlers } from '../../../ipc/generated/godel/v1/System.js';
+import { API_PACKAGE } from '../../../ipc/proto.js';
+import type { Logger } from '../../log.js';
+import type { Provider } from '../../providers/provider.js';
+import type { SandboxManager } from '../../sandboxes/manager.js';
+import type { Template } from '../../config/config.js';
+import { timestamp } from '../convert.js';
+import { unary } from '../respond.js';
+import { VERSION } from '../../version.js';
+
+export interface SystemContext {
+  node: string;
+  socket: string;
+  stateDir: string;
+  startedAt: number;
+  providers: ReadonlyMap<string, Provider>;
+  templates: ReadonlyMap<string, Template>;
+}
+
+export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, log: Logger): SystemHandlers {
+  return {
+    Info: unary(log, 'System.Info', async () => ({
+      node: ctx.node,
+      version: VERSION,
+      socket: ctx.socket,
+      stateDir: ctx.stateDir,
+      startedAt: timestamp(ctx.startedAt),
+      pid: process.pid,
+      providers: [...ctx.providers.values()].map((p) => {
+        const st = p.status();
+        return { name: p.name, capabilities: [...p.capabilities], available: st.available, message: st.message };
+      }),
+      templates: [...ctx.templates.values()].map((t) => ({ name: t.name, provider: t.spec.provider, specHash: t.specHash })),
+      sandboxesByState: sandboxes.counts(),
+    })),
+    Version: unary(log, 'System.Version', async () => ({ version: VERSION, api: API_PACKAGE, nodeVersion: process.version })),
+  };
+}

@@ -1,0 +1,96 @@
+// Turns handler outcomes into gRPC responses: a GodelError becomes its status plus the `godel-error-code`
+// trailer; anything else is logged in full and answered INTERNAL without details. One log line per request.
+import * as grpc from '@grpc/grpc-js';
+import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
+import { GodelError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+export function toServiceError(err: unknown, log: Logger, method: string): Partial<grpc.StatusObject> {
+  const metadata = new grpc.Metadata();
+  if (err instanceof GodelError) {
+    metadata.set(ERROR_CODE_METADATA_KEY, err.code);
+    return { code: err.grpcStatus, details: err.message, metadata };
+  }
+  log.error({ method, err }, 'unexpected failure');
+  metadata.set(ERROR_CODE_METADATA_KEY, 'INTERNAL');
+  return { code: grpc.status.INTERNAL, details: 'internal error in godeld; see its log', metadata };
+}
+
+interface RequestLog {
+  method: string;
+  started: number;
+  sandbox?: string;
+}
+
+function logRequest(log: Logger, r: RequestLog, code: grpc.status, godelCode?: string): void {
+  log.info({ method: r.method, sandbox: r.sandbox, ms: Date.now() - r.started, status: grpc.status[code], ...(godelCode ? { code: godelCode } : {}) }, 'request');
+}
+
+function godelCodeOf(err: Partial<grpc.StatusObject>): string | undefined {
+  return err.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined;
+}
+
+/** A unary handler: validate, call a manager, map errors. `sandboxOf` names the sandbox in the log line. */
+export function unary<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+  sandboxOf?: (req: Req, res?: Res) => string | undefined,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const r: RequestLog = { method, started: Date.now() };
+    fn(call.request, call).then(
+      (res) => {
+        r.sandbox = sandboxOf?.(call.request, res);
+        logRequest(log, r, grpc.status.OK);
+        callback(null, res);
+      },
+      (err: unknown) => {
+        r.sandbox = sandboxOf?.(call.request);
+        const e = toServiceError(err, log, method);
+        logRequest(log, r, e.code!, godelCodeOf(e));
+        callback(e, null);
+      },
+    );
+  };
+}
+
+/** A server-streaming handler; `fn` writes events and resolves when the stream is complete. */
+export function serverStream<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (call: grpc.ServerWritableStream<Req, Res>) => Promise<void>,
+  sandboxOf?: (req: Req) => string | undefined,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const r: RequestLog = { method, started: Date.now(), sandbox: sandboxOf?.(call.request) };
+    fn(call).then(
+      () => {
+        logRequest(log, r, call.cancelled ? grpc.status.CANCELLED : grpc.status.OK);
+        if (!call.cancelled) call.end();
+      },
+      (err: unknown) => {
+        const e = toServiceError(err, log, method);
+        logRequest(log, r, e.code!, godelCodeOf(e));
+        if (!call.cancelled) call.emit('error', e);
+      },
+    );
+  };
+}
+
+/** Writes one message, waiting for the client to drain when its buffer is full. False if the call ended. */
+export function writeWithBackpressure<Res>(call: grpc.ServerWritableStream<unknown, Res>, msg: Res): Promise<boolean> | boolean {
+  if (call.cancelled) return false;
+  if (call.write(msg)) return true;
+  return new Promise((resolve) => {
+    const done = (ok: boolean): void => {
+      call.off('drain', onDrain);
+      call.off('cancelled', onCancel);
+      resolve(ok);
+    };
+    const onDrain = (): void => done(true);
+    const onCancel = (): void => done(false);
+    call.on('drain', onDrain);
+    call.on('cancelled', onCancel);
+  });
+}

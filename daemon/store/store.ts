@@ -1,0 +1,195 @@
+// The daemon's state in LevelDB: one database under the state dir, a sublevel per kind of record.
+// Every lifecycle transition is one synced batch holding the record and its event, so what the daemon
+// acknowledged is on disk and the event log never disagrees with the records.
+import { join } from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import type { AbstractSublevel } from 'abstract-level';
+import type { Logger } from '../log.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type SandboxStateName = 'CREATING' | 'READY' | 'PAUSED' | 'STOPPING' | 'STOPPED' | 'FAILED';
+
+/** Provider-owned data that lets the provider find the sandbox again after a daemon restart. */
+export type ProviderHandle = Record<string, string | number | boolean>;
+
+export interface SandboxRecord {
+  v: number;
+  id: string;
+  template: string;
+  specHash: string;
+  provider: string;
+  node: string;
+  state: SandboxStateName;
+  /** False while the sandbox sits idle in its template's warm pool. */
+  claimed: boolean;
+  fromWarmPool: boolean;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  ttlSeconds: number;
+  createdAt: number;
+  readyAt?: number;
+  claimedAt?: number;
+  expiresAt?: number;
+  statusMessage?: string;
+  handle?: ProviderHandle;
+}
+
+export interface EventRecord {
+  v: number;
+  seq: number;
+  time: number;
+  sandboxId: string;
+  type: string;
+  state: SandboxStateName;
+  message?: string;
+  /** Whether the sandbox was claimed when the event happened; Watch streams only those. */
+  claimed: boolean;
+}
+
+export interface PoolSettingsRecord {
+  v: number;
+  template: string;
+  minIdle?: number;
+  maxTotal?: number;
+  maxAgeSeconds?: number;
+}
+
+export class StateDirLockedError extends Error {}
+
+type Sub = AbstractSublevel<ClassicLevel<string, string>, string | Buffer | Uint8Array, string, string>;
+
+const SEQ_WIDTH = 16;
+/** Events kept in the store; older ones are pruned at start. */
+const EVENT_RETENTION = 100_000;
+
+export class Store {
+  private nextSeq = 1;
+
+  private constructor(
+    private readonly db: ClassicLevel<string, string>,
+    private readonly sandboxes: Sub,
+    private readonly pools: Sub,
+    private readonly events: Sub,
+    private readonly meta: Sub,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(stateDir: string, log: Logger): Promise<Store> {
+    const location = join(stateDir, 'db');
+    const db = new ClassicLevel<string, string>(location, { valueEncoding: 'utf8', keyEncoding: 'utf8' });
+    try {
+      await db.open();
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      if (cause?.code === 'LEVEL_LOCKED') {
+        throw new StateDirLockedError(`state dir ${stateDir} is in use by another godeld (its database is locked); stop that daemon or use another --state-dir`);
+      }
+      throw err;
+    }
+    const sub = (name: string): Sub => db.sublevel<string, string>(name, { valueEncoding: 'utf8' });
+    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), log);
+    await store.init();
+    return store;
+  }
+
+  private async init(): Promise<void> {
+    const version = await this.meta.get('schema');
+    if (version === undefined) {
+      await this.db.batch().put('schema', String(SCHEMA_VERSION), { sublevel: this.meta }).write({ sync: true });
+    }
+    else if (Number(version) > SCHEMA_VERSION) {
+      throw new Error(`the store was written by a newer godeld (schema ${version}, this one reads ${SCHEMA_VERSION})`);
+    }
+    let count = 0;
+    for await (const key of this.events.keys({ reverse: true })) {
+      if (count === 0) this.nextSeq = Number(key) + 1;
+      count++;
+      if (count > EVENT_RETENTION) await this.events.del(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  /** All sandbox records; a record that cannot be parsed is logged and skipped, never fatal. */
+  async loadSandboxes(): Promise<SandboxRecord[]> {
+    const out: SandboxRecord[] = [];
+    for await (const [key, value] of this.sandboxes.iterator()) {
+      const rec = parseRecord<SandboxRecord>(value);
+      if (rec && rec.id === key) out.push(rec);
+      else this.log.error({ key }, 'skipping a corrupt sandbox record in the store');
+    }
+    return out;
+  }
+
+  async loadPoolSettings(): Promise<PoolSettingsRecord[]> {
+    const out: PoolSettingsRecord[] = [];
+    for await (const [key, value] of this.pools.iterator()) {
+      const rec = parseRecord<PoolSettingsRecord>(value);
+      if (rec && rec.template === key) out.push(rec);
+      else this.log.error({ key }, 'skipping a corrupt pool record in the store');
+    }
+    return out;
+  }
+
+  async putPoolSettings(rec: PoolSettingsRecord): Promise<void> {
+    await this.db.batch().put(rec.template, JSON.stringify(rec), { sublevel: this.pools }).write({ sync: true });
+  }
+
+  /** Writes a sandbox record, and its event when given, in one synced batch. Returns the event as stored. */
+  async putSandbox(rec: SandboxRecord, event?: NewEvent): Promise<EventRecord | undefined> {
+    const batch = this.db.batch();
+    batch.put(rec.id, JSON.stringify(rec), { sublevel: this.sandboxes });
+    const ev = event && this.makeEvent(rec, event);
+    if (ev) batch.put(seqKey(ev.seq), JSON.stringify(ev), { sublevel: this.events });
+    await batch.write({ sync: true });
+    return ev;
+  }
+
+  /** Removes a sandbox record, with its final event, in one synced batch. */
+  async removeSandbox(rec: SandboxRecord, event?: NewEvent): Promise<EventRecord | undefined> {
+    const batch = this.db.batch();
+    batch.del(rec.id, { sublevel: this.sandboxes });
+    const ev = event && this.makeEvent(rec, event);
+    if (ev) batch.put(seqKey(ev.seq), JSON.stringify(ev), { sublevel: this.events });
+    await batch.write({ sync: true });
+    return ev;
+  }
+
+  async listEvents(sinceSeq = 0, limit = 1000): Promise<EventRecord[]> {
+    const out: EventRecord[] = [];
+    for await (const value of this.events.values({ gt: seqKey(sinceSeq), limit })) {
+      const ev = parseRecord<EventRecord>(value);
+      if (ev) out.push(ev);
+    }
+    return out;
+  }
+
+  private makeEvent(rec: SandboxRecord, e: NewEvent): EventRecord {
+    return {
+      v: SCHEMA_VERSION, seq: this.nextSeq++, time: Date.now(), sandboxId: rec.id, type: e.type,
+      state: rec.state, claimed: rec.claimed, ...(e.message ? { message: e.message } : {}),
+    };
+  }
+}
+
+export interface NewEvent {
+  type: string;
+  message?: string;
+}
+
+function seqKey(seq: number): string {
+  return String(seq).padStart(SEQ_WIDTH, '0');
+}
+
+function parseRecord<T extends { v: number }>(value: string): T | undefined {
+  try {
+    const rec = JSON.parse(value) as T;
+    return typeof rec === 'object' && rec !== null && typeof rec.v === 'number' ? rec : undefined;
+  } catch {
+    // A corrupt value is reported by the caller with its key; the rest of the store stays usable.
+    return undefined;
+  }
+}

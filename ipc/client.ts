@@ -1,0 +1,204 @@
+// The typed client library for godeld. godelctl uses it; other Node programs can import it as
+// `godel/client`. Unary calls return promises; streams are grpc-js readable streams of typed events.
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { loadApi } from './proto.js';
+import { ERROR_CODE_METADATA_KEY } from './errors.js';
+import { clientSocketPath } from './socket-path.js';
+import type { SandboxesClient } from './generated/godel/v1/Sandboxes.js';
+import type { ExecClient } from './generated/godel/v1/Exec.js';
+import type { PoolsClient } from './generated/godel/v1/Pools.js';
+import type { SystemClient } from './generated/godel/v1/System.js';
+import type { CreateSandboxRequest } from './generated/godel/v1/CreateSandboxRequest.js';
+import type { ListSandboxesRequest } from './generated/godel/v1/ListSandboxesRequest.js';
+import type { WatchSandboxesRequest } from './generated/godel/v1/WatchSandboxesRequest.js';
+import type { Sandbox__Output } from './generated/godel/v1/Sandbox.js';
+import type { SandboxEvent__Output } from './generated/godel/v1/SandboxEvent.js';
+import type { RunRequest } from './generated/godel/v1/RunRequest.js';
+import type { ExecEvent__Output } from './generated/godel/v1/ExecEvent.js';
+import type { Pool__Output } from './generated/godel/v1/Pool.js';
+import type { ListPoolsResponse__Output } from './generated/godel/v1/ListPoolsResponse.js';
+import type { ListSandboxesResponse__Output } from './generated/godel/v1/ListSandboxesResponse.js';
+import type { SetPoolRequest } from './generated/godel/v1/SetPoolRequest.js';
+import type { InfoResponse__Output } from './generated/godel/v1/InfoResponse.js';
+import type { VersionResponse__Output } from './generated/godel/v1/VersionResponse.js';
+
+export type { Sandbox__Output as Sandbox } from './generated/godel/v1/Sandbox.js';
+export type { SandboxEvent__Output as SandboxEvent } from './generated/godel/v1/SandboxEvent.js';
+export type { ExecEvent__Output as ExecEvent } from './generated/godel/v1/ExecEvent.js';
+export type { Pool__Output as Pool } from './generated/godel/v1/Pool.js';
+export type { InfoResponse__Output as InfoResponse } from './generated/godel/v1/InfoResponse.js';
+export type { VersionResponse__Output as VersionResponse } from './generated/godel/v1/VersionResponse.js';
+export type { CreateSandboxRequest, ListSandboxesRequest, RunRequest, SetPoolRequest, WatchSandboxesRequest };
+
+/** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
+export class GodelClientError extends Error {
+  constructor(
+    message: string,
+    /** The daemon's godel-error-code, or DAEMON_UNREACHABLE when no daemon answered on the socket. */
+    readonly code: string,
+    readonly grpcCode: grpc.status,
+  ) {
+    super(message);
+    this.name = 'GodelClientError';
+  }
+}
+
+export function toClientError(err: unknown, socket: string): GodelClientError {
+  if (err instanceof GodelClientError) return err;
+  const e = err as grpc.ServiceError;
+  const code = e.metadata?.get(ERROR_CODE_METADATA_KEY)?.[0];
+  if (typeof code === 'string') return new GodelClientError(e.details || e.message, code, e.code);
+  if (e.code === grpc.status.UNAVAILABLE) {
+    return new GodelClientError(`no godeld is answering on ${socket} (is it running? set --socket or GODEL_SOCKET)`,
+      'DAEMON_UNREACHABLE', e.code);
+  }
+  return new GodelClientError(e.details || e.message || String(err), grpc.status[e.code] ?? 'UNKNOWN', e.code ?? grpc.status.UNKNOWN);
+}
+
+export interface RunResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  exitCode: number;
+  signal: string;
+  timedOut: boolean;
+  pid: number;
+}
+
+export interface ClientOptions {
+  /** Socket path; defaults to GODEL_SOCKET, then the per-user or system socket. */
+  socket?: string;
+}
+
+type HealthClient = grpc.Client & {
+  check(req: { service: string }, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
+};
+
+export class GodelClient {
+  readonly socket: string;
+  readonly sandboxes: SandboxesClient;
+  readonly exec: ExecClient;
+  readonly pools: PoolsClient;
+  readonly system: SystemClient;
+  private readonly health: HealthClient;
+
+  constructor(options: ClientOptions = {}) {
+    this.socket = clientSocketPath(options.socket);
+    const api = loadApi().godel.v1;
+    const target = `unix:${this.socket}`;
+    const creds = grpc.credentials.createInsecure();
+    const channelOptions: grpc.ChannelOptions = {
+      // One channel for all four services: the stubs share the connection.
+      'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    };
+    this.sandboxes = new api.Sandboxes(target, creds, channelOptions);
+    const channel = this.sandboxes.getChannel();
+    this.exec = new api.Exec(target, creds, { ...channelOptions, channelOverride: channel });
+    this.pools = new api.Pools(target, creds, { ...channelOptions, channelOverride: channel });
+    this.system = new api.System(target, creds, { ...channelOptions, channelOverride: channel });
+    const healthDef = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String, defaults: true });
+    const healthPkg = grpc.loadPackageDefinition(healthDef) as unknown as {
+      grpc: { health: { v1: { Health: new (t: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => HealthClient } } };
+    };
+    this.health = new healthPkg.grpc.health.v1.Health(target, creds, { channelOverride: channel });
+  }
+
+  close(): void {
+    this.sandboxes.close();
+  }
+
+  private unary<Req, Res>(
+    fn: (req: Req, md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => unknown,
+    req: Req,
+    deadlineMs?: number,
+  ): Promise<Res> {
+    const opts: grpc.CallOptions = deadlineMs ? { deadline: Date.now() + deadlineMs } : {};
+    return new Promise((resolve, reject) => {
+      fn(req, new grpc.Metadata(), opts, (err, res) => {
+        if (err) reject(toClientError(err, this.socket));
+        else resolve(res as Res);
+      });
+    });
+  }
+
+  createSandbox(req: CreateSandboxRequest = {}): Promise<Sandbox__Output> {
+    return this.unary(this.sandboxes.create.bind(this.sandboxes), req);
+  }
+
+  getSandbox(id: string): Promise<Sandbox__Output> {
+    return this.unary(this.sandboxes.get.bind(this.sandboxes), { id });
+  }
+
+  async listSandboxes(req: ListSandboxesRequest = {}): Promise<Sandbox__Output[]> {
+    const res = await this.unary<ListSandboxesRequest, ListSandboxesResponse__Output>(this.sandboxes.list.bind(this.sandboxes), req);
+    return res.sandboxes;
+  }
+
+  async deleteSandbox(id: string): Promise<void> {
+    await this.unary(this.sandboxes.delete.bind(this.sandboxes), { id });
+  }
+
+  watch(req: WatchSandboxesRequest = {}): grpc.ClientReadableStream<SandboxEvent__Output> {
+    return this.sandboxes.watch(req);
+  }
+
+  /** Starts a command and returns its event stream (started, stdout, stderr, exited). */
+  run(req: RunRequest): grpc.ClientReadableStream<ExecEvent__Output> {
+    return this.exec.run(req);
+  }
+
+  /** Runs a command to completion and collects its output. */
+  runCollect(req: RunRequest): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let pid = 0;
+      let exited: RunResult | undefined;
+      const stream = this.run(req);
+      stream.on('data', (ev: ExecEvent__Output) => {
+        if (ev.started) pid = ev.started.pid;
+        else if (ev.stdout) out.push(ev.stdout);
+        else if (ev.stderr) err.push(ev.stderr);
+        else if (ev.exited) {
+          exited = {
+            stdout: Buffer.concat(out), stderr: Buffer.concat(err), pid,
+            exitCode: ev.exited.exitCode, signal: ev.exited.signal, timedOut: ev.exited.timedOut,
+          };
+        }
+      });
+      stream.on('error', (e) => reject(toClientError(e, this.socket)));
+      stream.on('end', () => {
+        if (exited) resolve(exited);
+        else reject(new GodelClientError('the command stream ended without an exit status', 'INTERNAL', grpc.status.INTERNAL));
+      });
+    });
+  }
+
+  async listPools(): Promise<Pool__Output[]> {
+    const res = await this.unary<object, ListPoolsResponse__Output>(this.pools.list.bind(this.pools), {});
+    return res.pools;
+  }
+
+  setPool(req: SetPoolRequest): Promise<Pool__Output> {
+    return this.unary(this.pools.set.bind(this.pools), req);
+  }
+
+  info(): Promise<InfoResponse__Output> {
+    return this.unary(this.system.info.bind(this.system), {});
+  }
+
+  version(): Promise<VersionResponse__Output> {
+    return this.unary(this.system.version.bind(this.system), {});
+  }
+
+  /** The standard grpc.health.v1 check; "" is the daemon as a whole. */
+  healthCheck(service = '', deadlineMs = 2000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.health.check({ service }, { deadline: Date.now() + deadlineMs }, (err, res) => {
+        if (err) reject(toClientError(err, this.socket));
+        else resolve(res?.status ?? 'UNKNOWN');
+      });
+    });
+  }
+}

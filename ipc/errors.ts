@@ -1,0 +1,41 @@
+// The registry of stable error codes. The daemon sends one of these in the trailing metadata key
+// `godel-error-code` of every failed call, next to a gRPC status that means the same thing. Codes are
+// part of the API contract: never rename or reuse one; add new ones at the end of their group.
+import { status } from '@grpc/grpc-js';
+
+export const ERROR_CODE_METADATA_KEY = 'godel-error-code';
+
+export const ErrorCodes = {
+  // Requests that are malformed.
+  INVALID_ARGUMENT: status.INVALID_ARGUMENT,
+  INVALID_ID: status.INVALID_ARGUMENT,
+  INVALID_LABEL: status.INVALID_ARGUMENT,
+  INVALID_ENV: status.INVALID_ARGUMENT,
+  INVALID_ARGV: status.INVALID_ARGUMENT,
+  INVALID_CWD: status.INVALID_ARGUMENT,
+  INVALID_TIMEOUT: status.INVALID_ARGUMENT,
+  INVALID_POOL_SETTINGS: status.INVALID_ARGUMENT,
+  REQUEST_TOO_LARGE: status.INVALID_ARGUMENT,
+  // Things that do not exist.
+  SANDBOX_NOT_FOUND: status.NOT_FOUND,
+  TEMPLATE_NOT_FOUND: status.NOT_FOUND,
+  // Capacity.
+  POOL_EXHAUSTED: status.RESOURCE_EXHAUSTED,
+  // The sandbox exists but cannot do what was asked in its current state.
+  SANDBOX_NOT_READY: status.FAILED_PRECONDITION,
+  SANDBOX_DEAD: status.FAILED_PRECONDITION,
+  NOT_SUPPORTED: status.FAILED_PRECONDITION,
+  COMMAND_NOT_FOUND: status.FAILED_PRECONDITION,
+  // The daemon or a provider cannot serve right now.
+  PROVIDER_UNAVAILABLE: status.UNAVAILABLE,
+  PROVIDER_FAILED: status.UNAVAILABLE,
+  SHUTTING_DOWN: status.UNAVAILABLE,
+  // A failure the daemon did not expect; details are in its log, never in the response.
+  INTERNAL: status.INTERNAL,
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ErrorCodes, value);
+}

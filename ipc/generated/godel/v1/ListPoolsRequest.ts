@@ -1,0 +1,8 @@
+// Original file: ipc/proto/godel/v1/pools.proto
+
+
+export interface ListPoolsRequest {
+}
+
+export interface ListPoolsRequest__Output {
+}

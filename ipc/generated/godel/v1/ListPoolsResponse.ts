@@ -1,0 +1,11 @@
+// Original file: ipc/proto/godel/v1/pools.proto
+
+import type { Pool as _godel_v1_Pool, Pool__Output as _godel_v1_Pool__Output } from '../../godel/v1/Pool.js';
+
+export interface ListPoolsResponse {
+  'pools'?: (_godel_v1_Pool)[];
+}
+
+export interface ListPoolsResponse__Output {
+  'pools': (_godel_v1_Pool__Output)[];
+}

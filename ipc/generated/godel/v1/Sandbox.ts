@@ -1,0 +1,70 @@
+// Original file: ipc/proto/godel/v1/sandboxes.proto
+
+import type { SandboxState as _godel_v1_SandboxState, SandboxState__Output as _godel_v1_SandboxState__Output } from '../../godel/v1/SandboxState.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+
+export interface Sandbox {
+  'id'?: (string);
+  'template'?: (string);
+  'state'?: (_godel_v1_SandboxState);
+  'provider'?: (string);
+  /**
+   * The node (daemon) that owns the sandbox.
+   */
+  'node'?: (string);
+  /**
+   * True when the sandbox was handed out from the warm pool, false when it was booted cold for this request.
+   */
+  'fromWarmPool'?: (boolean);
+  'labels'?: ({[key: string]: string});
+  'createdAt'?: (_google_protobuf_Timestamp | null);
+  /**
+   * When the sandbox was handed to its client.
+   */
+  'claimedAt'?: (_google_protobuf_Timestamp | null);
+  /**
+   * Unset when the sandbox has no TTL.
+   */
+  'expiresAt'?: (_google_protobuf_Timestamp | null);
+  /**
+   * Names of the environment variables set for every command in the sandbox (values are not returned).
+   */
+  'envNames'?: (string)[];
+  /**
+   * Why the sandbox is FAILED or STOPPED, when the daemon knows.
+   */
+  'statusMessage'?: (string);
+}
+
+export interface Sandbox__Output {
+  'id': (string);
+  'template': (string);
+  'state': (_godel_v1_SandboxState__Output);
+  'provider': (string);
+  /**
+   * The node (daemon) that owns the sandbox.
+   */
+  'node': (string);
+  /**
+   * True when the sandbox was handed out from the warm pool, false when it was booted cold for this request.
+   */
+  'fromWarmPool': (boolean);
+  'labels': ({[key: string]: string});
+  'createdAt': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * When the sandbox was handed to its client.
+   */
+  'claimedAt': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * Unset when the sandbox has no TTL.
+   */
+  'expiresAt': (_google_protobuf_Timestamp__Output | null);
+  /**
+   * Names of the environment variables set for every command in the sandbox (values are not returned).
+   */
+  'envNames': (string)[];
+  /**
+   * Why the sandbox is FAILED or STOPPED, when the daemon knows.
+   */
+  'statusMessage': (string);
+}

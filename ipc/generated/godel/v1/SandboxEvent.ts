@@ -1,0 +1,38 @@
+// Original file: ipc/proto/godel/v1/sandboxes.proto
+
+import type { SandboxState as _godel_v1_SandboxState, SandboxState__Output as _godel_v1_SandboxState__Output } from '../../godel/v1/SandboxState.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from '../../godel/v1/Sandbox.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface SandboxEvent {
+  /**
+   * Monotonic sequence number of the event in this daemon's store.
+   */
+  'seq'?: (number | string | Long);
+  'sandboxId'?: (string);
+  /**
+   * What happened: "created", "ready", "claimed", "deleting", "deleted", "failed", "expired", "adopted".
+   */
+  'type'?: (string);
+  'state'?: (_godel_v1_SandboxState);
+  'time'?: (_google_protobuf_Timestamp | null);
+  'message'?: (string);
+  'sandbox'?: (_godel_v1_Sandbox | null);
+}
+
+export interface SandboxEvent__Output {
+  /**
+   * Monotonic sequence number of the event in this daemon's store.
+   */
+  'seq': (number);
+  'sandboxId': (string);
+  /**
+   * What happened: "created", "ready", "claimed", "deleting", "deleted", "failed", "expired", "adopted".
+   */
+  'type': (string);
+  'state': (_godel_v1_SandboxState__Output);
+  'time': (_google_protobuf_Timestamp__Output | null);
+  'message': (string);
+  'sandbox': (_godel_v1_Sandbox__Output | null);
+}

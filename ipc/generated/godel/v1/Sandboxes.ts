@@ -1,0 +1,111 @@
+// Original file: ipc/proto/godel/v1/sandboxes.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateSandboxRequest as _godel_v1_CreateSandboxRequest, CreateSandboxRequest__Output as _godel_v1_CreateSandboxRequest__Output } from '../../godel/v1/CreateSandboxRequest.js';
+import type { DeleteSandboxRequest as _godel_v1_DeleteSandboxRequest, DeleteSandboxRequest__Output as _godel_v1_DeleteSandboxRequest__Output } from '../../godel/v1/DeleteSandboxRequest.js';
+import type { DeleteSandboxResponse as _godel_v1_DeleteSandboxResponse, DeleteSandboxResponse__Output as _godel_v1_DeleteSandboxResponse__Output } from '../../godel/v1/DeleteSandboxResponse.js';
+import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from '../../godel/v1/GetSandboxRequest.js';
+import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from '../../godel/v1/ListSandboxesRequest.js';
+import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from '../../godel/v1/ListSandboxesResponse.js';
+import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from '../../godel/v1/Sandbox.js';
+import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from '../../godel/v1/SandboxEvent.js';
+import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from '../../godel/v1/WatchSandboxesRequest.js';
+
+/**
+ * Sandboxes is the lifecycle service: create (warm handoff or cold boot), inspect, list, delete, watch.
+ */
+export interface SandboxesClient extends grpc.Client {
+  /**
+   * Create hands out an idle sandbox from the template's warm pool, or boots one cold when the pool is empty.
+   */
+  Create(argument: _godel_v1_CreateSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Create(argument: _godel_v1_CreateSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Create(argument: _godel_v1_CreateSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Create(argument: _godel_v1_CreateSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  /**
+   * Create hands out an idle sandbox from the template's warm pool, or boots one cold when the pool is empty.
+   */
+  create(argument: _godel_v1_CreateSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  create(argument: _godel_v1_CreateSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  create(argument: _godel_v1_CreateSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  create(argument: _godel_v1_CreateSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Delete kills every process of the sandbox and removes its files.
+   */
+  Delete(argument: _godel_v1_DeleteSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _godel_v1_DeleteSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _godel_v1_DeleteSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _godel_v1_DeleteSandboxRequest, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Delete kills every process of the sandbox and removes its files.
+   */
+  delete(argument: _godel_v1_DeleteSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  delete(argument: _godel_v1_DeleteSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  delete(argument: _godel_v1_DeleteSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  delete(argument: _godel_v1_DeleteSandboxRequest, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  
+  Get(argument: _godel_v1_GetSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Get(argument: _godel_v1_GetSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Get(argument: _godel_v1_GetSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Get(argument: _godel_v1_GetSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  get(argument: _godel_v1_GetSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  get(argument: _godel_v1_GetSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  get(argument: _godel_v1_GetSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  get(argument: _godel_v1_GetSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  
+  List(argument: _godel_v1_ListSandboxesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  List(argument: _godel_v1_ListSandboxesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  List(argument: _godel_v1_ListSandboxesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  List(argument: _godel_v1_ListSandboxesRequest, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _godel_v1_ListSandboxesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _godel_v1_ListSandboxesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _godel_v1_ListSandboxesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  list(argument: _godel_v1_ListSandboxesRequest, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Watch streams lifecycle events of claimed sandboxes as they happen.
+   */
+  Watch(argument: _godel_v1_WatchSandboxesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  Watch(argument: _godel_v1_WatchSandboxesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  /**
+   * Watch streams lifecycle events of claimed sandboxes as they happen.
+   */
+  watch(argument: _godel_v1_WatchSandboxesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  watch(argument: _godel_v1_WatchSandboxesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  
+}
+
+/**
+ * Sandboxes is the lifecycle service: create (warm handoff or cold boot), inspect, list, delete, watch.
+ */
+export interface SandboxesHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Create hands out an idle sandbox from the template's warm pool, or boots one cold when the pool is empty.
+   */
+  Create: grpc.handleUnaryCall<_godel_v1_CreateSandboxRequest__Output, _godel_v1_Sandbox>;
+  
+  /**
+   * Delete kills every process of the sandbox and removes its files.
+   */
+  Delete: grpc.handleUnaryCall<_godel_v1_DeleteSandboxRequest__Output, _godel_v1_DeleteSandboxResponse>;
+  
+  Get: grpc.handleUnaryCall<_godel_v1_GetSandboxRequest__Output, _godel_v1_Sandbox>;
+  
+  List: grpc.handleUnaryCall<_godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse>;
+  
+  /**
+   * Watch streams lifecycle events of claimed sandboxes as they happen.
+   */
+  Watch: grpc.handleServerStreamingCall<_godel_v1_WatchSandboxesRequest__Output, _godel_v1_SandboxEvent>;
+  
+}
+
+export interface SandboxesDefinition extends grpc.ServiceDefinition {
+  Create: MethodDefinition<_godel_v1_CreateSandboxRequest, _godel_v1_Sandbox, _godel_v1_CreateSandboxRequest__Output, _godel_v1_Sandbox__Output>
+  Delete: MethodDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxRequest__Output, _godel_v1_DeleteSandboxResponse__Output>
+  Get: MethodDefinition<_godel_v1_GetSandboxRequest, _godel_v1_Sandbox, _godel_v1_GetSandboxRequest__Output, _godel_v1_Sandbox__Output>
+  List: MethodDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse__Output>
+  Watch: MethodDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_SandboxEvent, _godel_v1_WatchSandboxesRequest__Output, _godel_v1_SandboxEvent__Output>
+}

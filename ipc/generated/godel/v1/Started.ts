@@ -1,0 +1,24 @@
+// Original file: ipc/proto/godel/v1/exec.proto
+
+
+export interface Started {
+  /**
+   * The process id as seen inside the sandbox's pid namespace.
+   */
+  'pid'?: (number);
+  /**
+   * Identifies an interactive session; empty for Run.
+   */
+  'sessionId'?: (string);
+}
+
+export interface Started__Output {
+  /**
+   * The process id as seen inside the sandbox's pid namespace.
+   */
+  'pid': (number);
+  /**
+   * Identifies an interactive session; empty for Run.
+   */
+  'sessionId': (string);
+}

@@ -1,0 +1,16 @@
+// Original file: ipc/proto/godel/v1/sandboxes.proto
+
+
+export interface WatchSandboxesRequest {
+  /**
+   * Only events of this sandbox; empty means all.
+   */
+  'sandboxId'?: (string);
+}
+
+export interface WatchSandboxesRequest__Output {
+  /**
+   * Only events of this sandbox; empty means all.
+   */
+  'sandboxId': (string);
+}

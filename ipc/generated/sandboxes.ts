@@ -1,0 +1,45 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { CreateSandboxRequest as _godel_v1_CreateSandboxRequest, CreateSandboxRequest__Output as _godel_v1_CreateSandboxRequest__Output } from './godel/v1/CreateSandboxRequest.js';
+import type { DeleteSandboxRequest as _godel_v1_DeleteSandboxRequest, DeleteSandboxRequest__Output as _godel_v1_DeleteSandboxRequest__Output } from './godel/v1/DeleteSandboxRequest.js';
+import type { DeleteSandboxResponse as _godel_v1_DeleteSandboxResponse, DeleteSandboxResponse__Output as _godel_v1_DeleteSandboxResponse__Output } from './godel/v1/DeleteSandboxResponse.js';
+import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from './godel/v1/GetSandboxRequest.js';
+import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from './godel/v1/ListSandboxesRequest.js';
+import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from './godel/v1/ListSandboxesResponse.js';
+import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from './godel/v1/Sandbox.js';
+import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from './godel/v1/SandboxEvent.js';
+import type { SandboxesClient as _godel_v1_SandboxesClient, SandboxesDefinition as _godel_v1_SandboxesDefinition } from './godel/v1/Sandboxes.js';
+import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from './godel/v1/WatchSandboxesRequest.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  godel: {
+    v1: {
+      CreateSandboxRequest: MessageTypeDefinition<_godel_v1_CreateSandboxRequest, _godel_v1_CreateSandboxRequest__Output>
+      DeleteSandboxRequest: MessageTypeDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxRequest__Output>
+      DeleteSandboxResponse: MessageTypeDefinition<_godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxResponse__Output>
+      GetSandboxRequest: MessageTypeDefinition<_godel_v1_GetSandboxRequest, _godel_v1_GetSandboxRequest__Output>
+      ListSandboxesRequest: MessageTypeDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesRequest__Output>
+      ListSandboxesResponse: MessageTypeDefinition<_godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesResponse__Output>
+      Sandbox: MessageTypeDefinition<_godel_v1_Sandbox, _godel_v1_Sandbox__Output>
+      SandboxEvent: MessageTypeDefinition<_godel_v1_SandboxEvent, _godel_v1_SandboxEvent__Output>
+      SandboxState: EnumTypeDefinition
+      /**
+       * Sandboxes is the lifecycle service: create (warm handoff or cold boot), inspect, list, delete, watch.
+       */
+      Sandboxes: SubtypeConstructor<typeof grpc.Client, _godel_v1_SandboxesClient> & { service: _godel_v1_SandboxesDefinition }
+      WatchSandboxesRequest: MessageTypeDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_WatchSandboxesRequest__Output>
+    }
+  }
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+}
+

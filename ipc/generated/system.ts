@@ -1,0 +1,38 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { InfoRequest as _godel_v1_InfoRequest, InfoRequest__Output as _godel_v1_InfoRequest__Output } from './godel/v1/InfoRequest.js';
+import type { InfoResponse as _godel_v1_InfoResponse, InfoResponse__Output as _godel_v1_InfoResponse__Output } from './godel/v1/InfoResponse.js';
+import type { ProviderInfo as _godel_v1_ProviderInfo, ProviderInfo__Output as _godel_v1_ProviderInfo__Output } from './godel/v1/ProviderInfo.js';
+import type { SystemClient as _godel_v1_SystemClient, SystemDefinition as _godel_v1_SystemDefinition } from './godel/v1/System.js';
+import type { TemplateInfo as _godel_v1_TemplateInfo, TemplateInfo__Output as _godel_v1_TemplateInfo__Output } from './godel/v1/TemplateInfo.js';
+import type { VersionRequest as _godel_v1_VersionRequest, VersionRequest__Output as _godel_v1_VersionRequest__Output } from './godel/v1/VersionRequest.js';
+import type { VersionResponse as _godel_v1_VersionResponse, VersionResponse__Output as _godel_v1_VersionResponse__Output } from './godel/v1/VersionResponse.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  godel: {
+    v1: {
+      InfoRequest: MessageTypeDefinition<_godel_v1_InfoRequest, _godel_v1_InfoRequest__Output>
+      InfoResponse: MessageTypeDefinition<_godel_v1_InfoResponse, _godel_v1_InfoResponse__Output>
+      ProviderInfo: MessageTypeDefinition<_godel_v1_ProviderInfo, _godel_v1_ProviderInfo__Output>
+      /**
+       * System describes the daemon itself.
+       */
+      System: SubtypeConstructor<typeof grpc.Client, _godel_v1_SystemClient> & { service: _godel_v1_SystemDefinition }
+      TemplateInfo: MessageTypeDefinition<_godel_v1_TemplateInfo, _godel_v1_TemplateInfo__Output>
+      VersionRequest: MessageTypeDefinition<_godel_v1_VersionRequest, _godel_v1_VersionRequest__Output>
+      VersionResponse: MessageTypeDefinition<_godel_v1_VersionResponse, _godel_v1_VersionResponse__Output>
+    }
+  }
+  google: {
+    protobuf: {
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+}
+

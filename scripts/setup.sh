@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything Godel needs on a Debian host: the Debian packages it drives (bubblewrap for the
+# process provider, util-linux for nsenter/setpriv, tmux for the terminal tests), the npm packages, and
+# the build. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v bwrap >/dev/null || need+=(bubblewrap)
+command -v nsenter >/dev/null && command -v setpriv >/dev/null || need+=(util-linux)
+if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
+  command -v tmux >/dev/null || need+=(tmux)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+npm run --silent build
+chmod +x dist/daemon/main.js dist/cli-client/main.js

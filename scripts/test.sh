@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real daemons, real bubblewrap sandboxes and the real socket.
+# Ends with the line "N passed, N failed" that CI reads.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+GODEL_SETUP_TEST_TOOLS=1 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+
+out=$(mktemp)
+# Test files run one at a time: each starts its own daemons and sandboxes on a 2-core machine.
+node_modules/.bin/tap --jobs=1 --reporter=tap --timeout=300 "$@" dist/tests/*.test.js | tee "$out"
+status=${PIPESTATUS[0]}
+# Count the subtests inside each test file (four-space-indented results), not the files themselves.
+passed=$(grep -cE '^    ok [0-9]+' "$out" || true)
+failed=$(grep -cE '^    not ok [0-9]+' "$out" || true)
+rm -f "$out"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "${passed} passed, ${failed} failed"
+exit "$status"

@@ -1,0 +1,169 @@
+// Starts a real godeld on a temporary socket and state dir for a test, and cleans up after it: the
+// daemon, every sandbox it started (they outlive the daemon by design), and the temporary files.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GodelClient, GodelClientError } from '../../ipc/client.js';
+
+const distRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const GODELD = join(distRoot, 'daemon', 'main.js');
+export const GODELCTL = join(distRoot, 'cli-client', 'main.js');
+
+export interface TestContext {
+  teardown(fn: () => unknown): void;
+}
+
+export interface DaemonOptions {
+  /** Contents of the config file; when omitted the daemon runs with no config at all. */
+  config?: Record<string, unknown>;
+  /** Reuse the directory of an earlier daemon (restart tests). */
+  dir?: string;
+}
+
+export class TestDaemon {
+  proc: ChildProcess | undefined;
+  readonly socket: string;
+  readonly stateDir: string;
+  readonly configPath: string | undefined;
+  client: GodelClient;
+
+  constructor(readonly dir: string, config: Record<string, unknown> | undefined) {
+    this.socket = join(dir, 'godeld.sock');
+    this.stateDir = join(dir, 'state');
+    if (config) {
+      this.configPath = join(dir, 'config.json');
+      writeFileSync(this.configPath, JSON.stringify(config));
+    }
+    this.client = new GodelClient({ socket: this.socket });
+  }
+
+  get logPath(): string {
+    return join(this.dir, 'godeld.log');
+  }
+
+  /** The daemon's JSON log lines so far. */
+  logs(): Array<Record<string, unknown>> {
+    return readFileSync(this.logPath, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  args(): string[] {
+    return [GODELD, '--socket', this.socket, '--state-dir', this.stateDir, ...(this.configPath ? ['--config', this.configPath] : [])];
+  }
+
+  async start(): Promise<void> {
+    const fd = openSync(this.logPath, 'a');
+    this.proc = spawn(process.execPath, this.args(), { stdio: ['ignore', fd, fd], env: { ...process.env, GODEL_SOCKET: '' } });
+    closeSync(fd);
+    const proc = this.proc;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`godeld exited with ${proc.exitCode}: ${readFileSync(this.logPath, 'utf8').slice(-2000)}`);
+      try {
+        if ((await this.client.healthCheck('', 500)) === 'SERVING') return;
+      } catch (err) {
+        if (!(err instanceof GodelClientError)) throw err;
+      }
+      await sleep(50);
+    }
+    throw new Error(`godeld did not become healthy: ${readFileSync(this.logPath, 'utf8').slice(-2000)}`);
+  }
+
+  /** Stops the daemon (SIGTERM for a clean stop, SIGKILL for a crash) and waits for it to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    proc.kill(signal);
+    const code = await exited;
+    // A fresh client: the old channel may hold a broken connection to the dead daemon.
+    this.client.close();
+    this.client = new GodelClient({ socket: this.socket });
+    return code;
+  }
+
+  async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.stop(signal);
+    await this.start();
+  }
+
+  /** Pids of the bwrap processes of this daemon's sandboxes: those whose hostname is a sandbox dir of ours. */
+  sandboxPids(): number[] {
+    let ids: Set<string>;
+    try {
+      ids = new Set(readdirSync(join(this.stateDir, 'sandboxes')));
+    } catch {
+      return []; // No sandboxes dir yet.
+    }
+    const pids: number[] = [];
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+        const host = argv[argv.indexOf('--hostname') + 1];
+        if (argv[0]?.endsWith('bwrap') && host && ids.has(host)) pids.push(Number(e));
+      } catch {
+        continue; // Exited while we looked.
+      }
+    }
+    return pids;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.stop('SIGKILL');
+    this.client.close();
+    for (const pid of this.sandboxPids()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        continue; // Already gone.
+      }
+    }
+    for (let i = 0; i < 100 && this.sandboxPids().length; i++) await sleep(20);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Promise<TestDaemon> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'godel-test-'));
+  chmodSync(dir, 0o711); // The sandbox user must reach its workspace under the state dir.
+  const d = new TestDaemon(dir, opts.config);
+  t.teardown(() => d.cleanup());
+  await d.start();
+  return d;
+}
+
+/** A config whose default template keeps `minIdle` warm (tests choose their own pool sizes). */
+export function poolConfig(minIdle: number, maxTotal = 64, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { templates: { default: { pool: { min_idle: minIdle, max_total: maxTotal } }, ...extra } };
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Runs a command in a sandbox and returns stdout as text, failing on a non-zero exit. */
+export async function sh(client: GodelClient, id: string, script: string): Promise<string> {
+  const r = await client.runCollect({ sandboxId: id, argv: ['/bin/sh', '-c', script] });
+  if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.stderr.toString()}`);
+  return r.stdout.toString();
+}
+
+/** Expects a promise to fail with a given gRPC status and godel-error-code. */
+export async function expectError(p: Promise<unknown>, code: string): Promise<GodelClientError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof GodelClientError && err.code === code) return err;
+    throw new Error(`expected ${code}, got ${err instanceof GodelClientError ? `${err.code}: ${err.message}` : String(err)}`);
+  }
+  throw new Error(`expected ${code}, but the call succeeded`);
+}
