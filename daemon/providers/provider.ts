@@ -22,7 +22,7 @@ export interface RunningCommand {
   readonly stdout: Readable;
   readonly stderr: Readable;
   readonly stdin: Writable;
-  /** Resolves with the pid inside the sandbox (0 when the command ended before it could be read). */
+  /** Resolves with the pid inside the sandbox; 0 when the command ended (within about a millisecond) before it could be read. */
   readonly pid: Promise<number>;
   /** Resolves once the command has ended and its output streams are drained. */
   readonly exited: Promise<{ exitCode: number; signal: string }>;

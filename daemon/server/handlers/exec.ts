@@ -24,8 +24,11 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
       const { command } = run;
       call.on('cancelled', () => command.kill('SIGKILL'));
       command.stdin.end();
-      await writeWithBackpressure(call, { started: { pid: await command.pid, sessionId: '' } });
-      await Promise.all([pump(call, command.stdout, 'stdout'), pump(call, command.stderr, 'stderr')]);
+      // Output is read from the first instant (an unread pipe is discarded when the process exits) but
+      // only sent after `started`.
+      const started = command.pid.then((pid) => writeWithBackpressure(call, { started: { pid, sessionId: '' } }));
+      await Promise.all([pump(call, command.stdout, 'stdout', started), pump(call, command.stderr, 'stderr', started)]);
+      await started;
       const r = await run.result;
       await writeWithBackpressure(call, { exited: { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut } });
     }, (req) => req.sandboxId),
@@ -33,8 +36,9 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
 }
 
 /** Forwards one output stream, pausing it while the client's buffer is full. */
-async function pump(call: grpc.ServerWritableStream<RunRequest__Output, ExecEvent>, stream: Readable, kind: 'stdout' | 'stderr'): Promise<void> {
+async function pump(call: grpc.ServerWritableStream<RunRequest__Output, ExecEvent>, stream: Readable, kind: 'stdout' | 'stderr', after: Promise<unknown>): Promise<void> {
   for await (const chunk of stream) {
+    await after;
     if (!(await writeWithBackpressure(call, { [kind]: chunk as Buffer }))) {
       stream.destroy();
       return;
