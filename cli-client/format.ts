@@ -11,7 +11,7 @@ export function printTable(header: string[], rows: string[][]): void {
 
 export function formatTime(ts: Timestamp__Output | null | undefined): string {
   if (!ts) return '-';
-  return new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6)).toISOString().replace(/\.\d+Z$/, 'Z');
+  return new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6)).toISOString();
 }
 
 /** Parses repeated KEY=VALUE flags; the value may contain '='. */

@@ -33,7 +33,12 @@ function client(): GodelClient {
 }
 
 function json(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  // Timestamps ({seconds, nanos}) print as ISO strings, as people and jq expect.
+  const replacer = (_key: string, v: unknown): unknown => {
+    if (v && typeof v === 'object' && 'seconds' in v && 'nanos' in v && Object.keys(v).length === 2) return formatTime(v as never);
+    return v;
+  };
+  process.stdout.write(`${JSON.stringify(value, replacer, 2)}\n`);
 }
 
 /** Runs a command body with a client, closing it after; errors become a one-line message and exit code. */

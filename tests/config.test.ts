@@ -1,0 +1,31 @@
+// Unit tests of the config parser and the template spec hash (the pool key).
+import t from 'tap';
+import { ConfigError, parseConfig } from '../daemon/config/config.js';
+
+t.test('no config gives the built-in default template', async (t) => {
+  const c = parseConfig({});
+  const d = c.templates.get('default')!;
+  t.equal(d.spec.provider, 'process');
+  t.equal(d.spec.network, 'none');
+  t.equal(d.spec.rootfs, '');
+  t.ok(d.spec.hostPaths.includes('/usr'));
+  t.ok(d.pool.minIdle >= 1, 'keeps something warm by default');
+  t.match(d.specHash, /^[0-9a-f]{16}$/);
+});
+
+t.test('the spec hash follows the boot spec, not key order or pool targets', async (t) => {
+  const a = parseConfig({ templates: { x: { network: 'none', env: { A: '1', B: '2' }, pool: { min_idle: 1 } } } }).templates.get('x')!;
+  const b = parseConfig({ templates: { x: { env: { B: '2', A: '1' }, network: 'none', pool: { min_idle: 5 } } } }).templates.get('x')!;
+  const c = parseConfig({ templates: { x: { env: { A: '1', B: '3' } } } }).templates.get('x')!;
+  t.equal(a.specHash, b.specHash);
+  t.not(a.specHash, c.specHash, 'an env change is a new spec');
+});
+
+t.test('config errors name the field', async (t) => {
+  t.throws(() => parseConfig({ nope: 1 }), ConfigError);
+  t.throws(() => parseConfig({ templates: { x: { rootfs: 'relative' } } }), /rootfs must be an absolute path/);
+  t.throws(() => parseConfig({ templates: { x: { host_paths: ['usr'] } } }), /host_paths must be a list of absolute paths/);
+  t.throws(() => parseConfig({ templates: { x: { env: { 'A-B': '1' } } } }), /env.A-B/);
+  t.throws(() => parseConfig({ templates: { x: { pool: { refill_concurrency: 0 } } } }), /refill_concurrency/);
+  t.throws(() => parseConfig({ process: { sandbox_uid: 0 } }), /sandbox_uid/);
+});
