@@ -9,9 +9,10 @@ out=$(mktemp)
 # Test files run one at a time: each starts its own daemons and sandboxes on a 2-core machine.
 node_modules/.bin/tap --jobs=1 --reporter=tap --timeout=300 "$@" dist/tests/*.test.js | tee "$out"
 status=${PIPESTATUS[0]}
-# Count the subtests inside each test file (four-space-indented results), not the files themselves.
-passed=$(grep -cE '^    ok [0-9]+' "$out" || true)
-failed=$(grep -cE '^    not ok [0-9]+' "$out" || true)
+# Count the named tests at every depth inside the files (results carrying a time), not single
+# assertions and not the files themselves (those results are not indented).
+passed=$(grep -cE '^ +ok [0-9]+ - .*# time=' "$out" || true)
+failed=$(grep -cE '^ +not ok [0-9]+ - .*# time=' "$out" || true)
 rm -f "$out"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "${passed} passed, ${failed} failed"

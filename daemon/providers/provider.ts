@@ -9,6 +9,8 @@ export type Capability = 'exec' | 'filesystem-snapshot' | 'memory-snapshot' | 'p
 export interface BootRequest {
   id: string;
   spec: TemplateSpec;
+  /** A pool refill nobody waits for: it must not take CPU from requests being served. */
+  background: boolean;
 }
 
 export interface ExecRequest {

@@ -109,7 +109,8 @@ export class SandboxManager {
         void this.discard(warm, 'claim could not be stored');
         throw err;
       }
-      pool.refill();
+      // Refill after the response is on its way: the handoff path does no boot work.
+      setImmediate(() => pool.refill());
       return warm;
     }
     if (this.total(template.name) >= pool.targets.maxTotal) {
@@ -247,7 +248,7 @@ export class SandboxManager {
     this.records.set(rec.id, rec);
     try {
       await this.store.putSandbox(rec);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec });
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim });
     } catch (err) {
       this.records.delete(rec.id);
       await provider.destroy(rec.id, rec.handle).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cleanup after a failed boot failed'));

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js';
 import { GodelError } from '../../errors.js';
@@ -19,6 +20,7 @@ export const SANDBOX_GID = 1000;
 export const WORKSPACE = '/workspace';
 
 const BOOT_TIMEOUT_MS = 10_000;
+const BACKGROUND_NICE = 10;
 /** Holds "<pid> <start time>" of the sandbox's outer bwrap process. */
 const PID_FILE = 'bwrap.pid';
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -55,7 +57,7 @@ export class ProcessProvider implements Provider {
     return { available: true, message: '' };
   }
 
-  async boot({ id, spec }: BootRequest): Promise<ProviderHandle> {
+  async boot({ id, spec, background }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the process provider cannot run: ${st.message}`);
     if (spec.rootfs && !existsSync(spec.rootfs)) {
@@ -70,7 +72,7 @@ export class ProcessProvider implements Provider {
     const logFd = openSync(logPath, 'w', 0o600);
     let child: ChildProcess;
     try {
-      child = spawn(this.bwrap!, this.bwrapArgs(id, spec, workspace), {
+      child = spawn(this.bwrap!, bwrapArgs(id, spec, workspace, ['sleep', 'infinity']), {
         detached: true,
         stdio: ['ignore', 'ignore', logFd, 'pipe'],
         env: { PATH: BASE_PATH },
@@ -79,6 +81,9 @@ export class ProcessProvider implements Provider {
     } finally {
       closeSync(logFd);
     }
+    // A background boot sets up its namespaces at low priority so that handoffs served meanwhile keep the
+    // CPU; the sandbox's own commands come from exec at normal priority.
+    if (background && child.pid) setPriorityQuietly(child.pid, BACKGROUND_NICE);
     // Recorded before anything can fail, so a crash mid-boot leaves a way to find and kill this bwrap.
     if (child.pid) writeFileSync(join(dir, PID_FILE), `${child.pid} ${readStartTime(child.pid) ?? 0}\n`);
     child.unref(); // Node still reaps it if it exits while the daemon runs; otherwise it outlives the daemon.
@@ -138,32 +143,6 @@ export class ProcessProvider implements Provider {
     return join(this.opts.sandboxesDir, id);
   }
 
-  private bwrapArgs(id: string, spec: TemplateSpec, workspace: string): string[] {
-    const args = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
-    if (spec.network === 'none') args.push('--unshare-net');
-    args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--hostname', id);
-    // Either the template's root filesystem, entry by entry, or the listed host directories; read-only both ways.
-    const roots: Array<[string, string]> = spec.rootfs
-      ? readdirSync(spec.rootfs).filter((e) => !['proc', 'dev', 'tmp', 'workspace'].includes(e)).map((e) => [join(spec.rootfs, e), `/${e}`])
-      : spec.hostPaths.map((p) => [p, p]);
-    for (const [src, dest] of roots) {
-      let st;
-      try {
-        st = lstatSync(src);
-      } catch {
-        continue; // A host path that this machine lacks (/lib32 on most hosts) is simply not there inside.
-      }
-      if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(src), dest);
-      else args.push('--ro-bind', src, dest);
-    }
-    // Writable: /workspace (on the host, under the state dir), and the sandbox-private tmpfs /tmp and /dev/shm.
-    // Everything else, including bwrap's root tmpfs and /dev, is remounted read-only.
-    args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE,
-      '--remount-ro', '/dev', '--remount-ro', '/', '--chdir', WORKSPACE,
-      '--cap-drop', 'ALL', '--new-session', '--info-fd', '3', '--', 'sleep', 'infinity');
-    return args;
-  }
-
   /** bwrap writes {"child-pid": N} on the info fd once the namespaces exist. */
   private waitForInfo(child: ChildProcess, logPath: string): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -215,6 +194,34 @@ export class ProcessProvider implements Provider {
   }
 }
 
+/** The bwrap command line of a sandbox; exported so the benchmark can start the same sandbox with raw bwrap. */
+export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[]): string[] {
+  const args = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+  if (spec.network === 'none') args.push('--unshare-net');
+  args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--hostname', id);
+  // Either the template's root filesystem, entry by entry, or the listed host directories; read-only both ways.
+  const roots: Array<[string, string]> = spec.rootfs
+    ? readdirSync(spec.rootfs).filter((e) => !['proc', 'dev', 'tmp', 'workspace'].includes(e)).map((e) => [join(spec.rootfs, e), `/${e}`])
+    : spec.hostPaths.map((p) => [p, p]);
+  for (const [src, dest] of roots) {
+    let st;
+    try {
+      st = lstatSync(src);
+    } catch {
+      continue; // A host path that this machine lacks (/lib32 on most hosts) is simply not there inside.
+    }
+    if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(src), dest);
+    else args.push('--ro-bind', src, dest);
+  }
+  // Writable: /workspace (on the host, under the state dir), and the sandbox-private tmpfs /tmp and /dev/shm.
+  // Everything else, including bwrap's root tmpfs and /dev, is remounted read-only.
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE,
+    '--remount-ro', '/dev', '--remount-ro', '/', '--chdir', WORKSPACE,
+    '--cap-drop', 'ALL', '--new-session', '--info-fd', '3', '--', ...command);
+  return args;
+}
+
+
 class ProcessCommand implements RunningCommand {
   readonly pid: Promise<number>;
   readonly exited: Promise<{ exitCode: number; signal: string }>;
@@ -259,6 +266,14 @@ function unsearchableAncestor(dir: string, uid: number, gid: number): string | u
     const searchable = (st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
     if (!searchable) return d;
     if (d === '/') return undefined;
+  }
+}
+
+function setPriorityQuietly(pid: number, nice: number): void {
+  try {
+    setPriority(pid, nice);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }
 

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the benchmarks on a real daemon; each prints one JSON line per measurement and a summary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+for b in "${@:-handoff}"; do
+  node "dist/benchmarks/$b.js"
+done
