@@ -110,7 +110,7 @@ export class SandboxManager {
         throw err;
       }
       // Refill after the response is on its way: the handoff path does no boot work.
-      setImmediate(() => pool.refill());
+      pool.refillSoon();
       return warm;
     }
     if (this.total(template.name) >= pool.targets.maxTotal) {
@@ -272,7 +272,7 @@ export class SandboxManager {
     const ev = await this.store.removeSandbox(rec, { type: 'deleted', message: reason });
     if (ev) this.announce(ev, rec);
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'sandbox deleted');
-    this.pools.get(rec.template)?.refill();
+    this.pools.get(rec.template)?.refillSoon();
   }
 
   /** Removes an idle sandbox that was never handed out. */
