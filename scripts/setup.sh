@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs everything Godel needs on a Debian host: the Debian packages it drives (bubblewrap for the
-# process provider, util-linux for nsenter/setpriv, tmux for the terminal tests), the npm packages, and
-# the build. Safe to run again: it only installs what is missing.
+# process provider, a C toolchain for its exec helper and for node-pty, tmux for the terminal tests),
+# the npm packages, and the build. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v bwrap >/dev/null || need+=(bubblewrap)
-command -v nsenter >/dev/null && command -v setpriv >/dev/null || need+=(util-linux)
+# A C compiler for godel-exec (the exec helper), and node-gyp's tools for node-pty.
+command -v cc >/dev/null || need+=(gcc)
+command -v g++ >/dev/null || need+=(g++)
+command -v make >/dev/null || need+=(make)
+command -v python3 >/dev/null || need+=(python3)
 if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v tmux >/dev/null || need+=(tmux)
 fi

@@ -27,6 +27,8 @@ t.test('isolation of process sandboxes', async (t) => {
     t.match(status, /CapEff:\s+0{16}/);
     t.match(status, /CapAmb:\s+0{16}/);
     t.match(status, /NoNewPrivs:\s+1/);
+    t.match(await sh(c, id, 'grep CapBnd /proc/self/status'), /CapBnd:\s+0{16}/, 'commands run with exec have an empty bounding set');
+    t.equal(await sh(c, id, 'id -G'), '1000\n', 'no supplementary groups (none of the daemon\'s)');
     const init = await sh(c, id, 'grep -E "^(CapBnd|CapEff)" /proc/2/status');
     t.match(init, /CapBnd:\s+0{16}/, 'the sandbox main process has an empty bounding set');
     t.match(init, /CapEff:\s+0{16}/);

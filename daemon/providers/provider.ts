@@ -17,18 +17,26 @@ export interface ExecRequest {
   argv: string[];
   env: Record<string, string>;
   cwd: string;
+  /** Run on a pseudo-terminal of this size (stdout then carries the terminal's output; there is no stderr). */
+  tty?: { cols: number; rows: number };
 }
 
 /** A command running inside a sandbox. The provider kills it with the whole tree it started. */
 export interface RunningCommand {
   readonly stdout: Readable;
-  readonly stderr: Readable;
+  /** Null on a terminal, where both streams are one. */
+  readonly stderr: Readable | null;
   readonly stdin: Writable;
   /** Resolves with the pid inside the sandbox; 0 when the command ended (within about a millisecond) before it could be read. */
   readonly pid: Promise<number>;
   /** Resolves once the command has ended and its output streams are drained. */
   readonly exited: Promise<{ exitCode: number; signal: string }>;
+  /** Signals the command's whole process group (timeouts, cancellation). */
   kill(signal?: NodeJS.Signals): void;
+  /** Signals the command itself. */
+  signal(signal: NodeJS.Signals): void;
+  /** Changes the terminal size; no effect without a terminal. */
+  resize(cols: number, rows: number): void;
 }
 
 export interface ProviderStatus {

@@ -1,8 +1,13 @@
 // The `process` provider: each sandbox is a bubblewrap namespace tree (user, pid, mount, ipc, uts, net,
 // cgroup) started detached from the daemon, so it survives daemon restarts. Commands enter the tree's
-// namespaces with nsenter under no_new_privs. The sandbox runs as an unprivileged host uid (mapped to
+// namespaces through godel-exec (native/godel-exec.c), which drops every privilege before the command
+// runs. The sandbox runs as an unprivileged host uid (mapped to
 // uid 1000 inside): mapping it to host root instead would let it read root-owned host files as their owner.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { Pty } from '../../exec/pty.js';
 import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
@@ -12,7 +17,7 @@ import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
-import { findExecutable, readChildren, readNsPid, readStartTime } from './procfs.js';
+import { findExecutable, readChildren, readStartTime } from './procfs.js';
 
 /** uid and gid of the sandbox user as seen inside the sandbox. */
 export const SANDBOX_UID = 1000;
@@ -24,9 +29,8 @@ const BACKGROUND_NICE = 10;
 /** Holds "<pid> <start time>" of the sandbox's outer bwrap process. */
 const PID_FILE = 'bwrap.pid';
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-// Changes directory inside the sandbox without ever putting user input in the script: the directory and
-// the command arrive as positional parameters.
-const CWD_SCRIPT = 'cd -- "$1" || exit 126; shift; exec "$@"';
+/** The exec helper built from native/godel-exec.c (by scripts/build-native.sh, into dist/native). */
+const GODEL_EXEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'godel-exec');
 
 export interface ProcessProviderOptions {
   sandboxesDir: string;
@@ -38,8 +42,7 @@ export class ProcessProvider implements Provider {
   readonly name = 'process';
   readonly capabilities: readonly Capability[] = ['exec'];
   private readonly bwrap = findExecutable('bwrap');
-  private readonly nsenter = findExecutable('nsenter');
-  private readonly setpriv = findExecutable('setpriv');
+  private readonly helper = GODEL_EXEC;
   private readonly isRoot = process.getuid?.() === 0;
 
   constructor(private readonly opts: ProcessProviderOptions) {
@@ -47,9 +50,8 @@ export class ProcessProvider implements Provider {
   }
 
   status(): ProviderStatus {
-    const missing = [['bwrap', this.bwrap, 'bubblewrap'], ['nsenter', this.nsenter, 'util-linux'], ['setpriv', this.setpriv, 'util-linux']]
-      .filter(([, path]) => !path).map(([name, , pkg]) => `${name} (Debian package ${pkg})`);
-    if (missing.length) return { available: false, message: `missing on this host: ${missing.join(', ')}` };
+    if (!this.bwrap) return { available: false, message: 'bwrap is missing on this host (Debian package bubblewrap)' };
+    if (!existsSync(this.helper)) return { available: false, message: `${this.helper} is missing: build it with npm run build` };
     const blocked = this.isRoot ? unsearchableAncestor(this.opts.sandboxesDir, this.opts.config.sandboxUid, this.opts.config.sandboxGid) : undefined;
     if (blocked) {
       return { available: false, message: `the sandbox user (uid ${this.opts.config.sandboxUid}) cannot reach its workspaces: ${blocked} is not searchable by others (chmod o+x ${blocked}, or choose another --state-dir)` };
@@ -106,14 +108,20 @@ export class ProcessProvider implements Provider {
   }
 
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand {
-    const initPid = Number(handle.initPid);
-    const command = req.cwd === WORKSPACE ? req.argv : ['/bin/sh', '-c', CWD_SCRIPT, 'godel-cwd', req.cwd, ...req.argv];
-    // setpriv sets no_new_privs before nsenter enters the namespaces and drops to the sandbox user, so nothing
-    // the command executes can gain a capability.
-    const args = ['--no-new-privs', '--', this.nsenter!, `--target=${initPid}`, '--user', '--mount', '--uts', '--ipc',
-      '--net', '--pid', `--setuid=${SANDBOX_UID}`, `--setgid=${SANDBOX_GID}`, '--wd', '--', ...command];
-    const child = spawn(this.setpriv!, args, { detached: true, stdio: ['pipe', 'pipe', 'pipe'], env: req.env });
-    return new ProcessCommand(child);
+    const args = ['--target', String(handle.initPid), '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID),
+      '--cwd', req.cwd, '--report-fd', '3', ...(req.tty ? ['--tty'] : []), '--', ...req.argv];
+    const pty = req.tty ? new Pty(req.tty.cols, req.tty.rows) : undefined;
+    let child: ChildProcess;
+    try {
+      const io = pty ? [pty.slaveFd, pty.slaveFd, pty.slaveFd] : ['pipe', 'pipe', 'pipe'];
+      child = spawn(this.helper, args, { detached: true, stdio: [...io, 'pipe'] as StdioOptions, env: req.env });
+    } catch (err) {
+      pty?.close();
+      throw err;
+    } finally {
+      pty?.releaseSlave();
+    }
+    return new ProcessCommand(child, pty);
   }
 
   async destroy(id: string, handle: ProviderHandle | undefined): Promise<void> {
@@ -225,37 +233,66 @@ export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, com
 class ProcessCommand implements RunningCommand {
   readonly pid: Promise<number>;
   readonly exited: Promise<{ exitCode: number; signal: string }>;
+  readonly stdout: Readable;
+  readonly stderr: Readable | null;
+  readonly stdin: Writable;
+  /** The command's pid in the host pid namespace, once godel-exec reported it. */
+  private hostPid = 0;
+  private ended = false;
 
-  constructor(private readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) => {
+  constructor(private readonly child: ChildProcess, private readonly pty: Pty | undefined) {
+    this.stdout = pty ? pty.output : child.stdout!;
+    this.stderr = pty ? null : child.stderr!;
+    this.stdin = pty ? pty.input : child.stdin!;
+    this.pid = this.readReport(child.stdio[3] as Readable);
+    const helperExit = new Promise<{ exitCode: number; signal: string }>((resolve) => {
+      // Spawning the helper itself failed (status() checks it exists, so this is rare): like a shell, 127.
       child.once('error', () => resolve({ exitCode: 127, signal: '' }));
-      child.once('close', (code, signal) => {
-        resolve(signal ? { exitCode: -1, signal } : { exitCode: code ?? -1, signal: '' });
-      });
+      child.once('exit', (code, signal) => resolve(signal ? { exitCode: -1, signal } : { exitCode: code ?? -1, signal: '' }));
     });
-    this.pid = this.findPid();
+    // Done when the command has exited and its output is fully read (a pty's output ends on EIO).
+    const outputDone = Promise.all([this.stdout, this.stderr].filter((s): s is Readable => !!s).map((s) => finished(s).catch(() => undefined)));
+    this.exited = Promise.all([helperExit, outputDone]).then(([r]) => {
+      this.ended = true;
+      pty?.close();
+      return r;
+    });
   }
 
-  get stdout() { return this.child.stdout!; }
-  get stderr() { return this.child.stderr!; }
-  get stdin() { return this.child.stdin!; }
-
-  /** nsenter forks the command into the sandbox's pid namespace; its pid there is the last NSpid entry. */
-  private async findPid(): Promise<number> {
-    const hostPid = this.child.pid;
-    if (!hostPid) return 0;
-    for (let delay = 0.1; delay < 50; delay *= 2) {
-      const [inner] = readChildren(hostPid);
-      if (inner) return readNsPid(inner) ?? 0;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) return 0;
-      await sleep(delay);
-    }
-    return 0;
+  resize(cols: number, rows: number): void {
+    this.pty?.resize(cols, rows);
   }
 
+  /** Signals the command itself (the terminal's own keys reach its foreground job through the pty). */
+  signal(signal: NodeJS.Signals): void {
+    if (this.hostPid && !this.ended) killQuietly(this.hostPid, signal);
+  }
+
+  /** Signals the command's whole process group; the helper exits with it. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    // The command runs in nsenter's process group; signal the whole group so its children go too.
-    if (this.child.pid && this.child.exitCode === null) killQuietly(-this.child.pid, signal);
+    if (this.ended) return;
+    if (this.hostPid) killQuietly(-this.hostPid, signal);
+    else if (this.child.pid) killQuietly(this.child.pid, signal);
+  }
+
+  /** godel-exec writes "ns <pid>" and "host <pid>" on fd 3 before the command runs. */
+  private readReport(report: Readable): Promise<number> {
+    return new Promise((resolve) => {
+      let text = '';
+      let nsPid = 0;
+      report.on('data', (d: Buffer) => {
+        text += d.toString();
+        for (const line of text.split('\n').slice(0, -1)) {
+          const [what, value] = line.split(' ');
+          if (what === 'ns') nsPid = Number(value);
+          if (what === 'host') this.hostPid = Number(value);
+        }
+        text = text.slice(text.lastIndexOf('\n') + 1);
+        if (nsPid && this.hostPid) resolve(nsPid);
+      });
+      report.on('close', () => resolve(nsPid));
+      report.on('error', () => resolve(nsPid));
+    });
   }
 }
 

@@ -27,7 +27,7 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
       // Output is read from the first instant (an unread pipe is discarded when the process exits) but
       // only sent after `started`.
       const started = command.pid.then((pid) => writeWithBackpressure(call, { started: { pid, sessionId: '' } }));
-      await Promise.all([pump(call, command.stdout, 'stdout', started), pump(call, command.stderr, 'stderr', started)]);
+      await Promise.all([pump(call, command.stdout, 'stdout', started), pump(call, command.stderr!, 'stderr', started)]);
       await started;
       const r = await run.result;
       await writeWithBackpressure(call, { exited: { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut } });
