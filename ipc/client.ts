@@ -22,6 +22,11 @@ import type { ListPoolsResponse__Output } from './generated/godel/v1/ListPoolsRe
 import type { ListSandboxesResponse__Output } from './generated/godel/v1/ListSandboxesResponse.js';
 import type { SetPoolRequest } from './generated/godel/v1/SetPoolRequest.js';
 import type { InfoResponse__Output } from './generated/godel/v1/InfoResponse.js';
+import type { SessionInput } from './generated/godel/v1/SessionInput.js';
+import type { SessionInfo__Output } from './generated/godel/v1/SessionInfo.js';
+import type { ListSessionsRequest } from './generated/godel/v1/ListSessionsRequest.js';
+import type { ListSessionsResponse__Output } from './generated/godel/v1/ListSessionsResponse.js';
+import type { SignalRequest } from './generated/godel/v1/SignalRequest.js';
 import type { VersionResponse__Output } from './generated/godel/v1/VersionResponse.js';
 
 export type { Sandbox__Output as Sandbox } from './generated/godel/v1/Sandbox.js';
@@ -30,7 +35,8 @@ export type { ExecEvent__Output as ExecEvent } from './generated/godel/v1/ExecEv
 export type { Pool__Output as Pool } from './generated/godel/v1/Pool.js';
 export type { InfoResponse__Output as InfoResponse } from './generated/godel/v1/InfoResponse.js';
 export type { VersionResponse__Output as VersionResponse } from './generated/godel/v1/VersionResponse.js';
-export type { CreateSandboxRequest, ListSandboxesRequest, RunRequest, SetPoolRequest, WatchSandboxesRequest };
+export type { SessionInfo__Output as SessionInfo } from './generated/godel/v1/SessionInfo.js';
+export type { CreateSandboxRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
 /** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
 export class GodelClientError extends Error {
@@ -173,6 +179,25 @@ export class GodelClient {
         else reject(new GodelClientError('the command stream ended without an exit status', 'INTERNAL', grpc.status.INTERNAL));
       });
     });
+  }
+
+  /** Starts an interactive session: write `{ start }` first, then stdin, resize, signal, closeStdin. */
+  session(): grpc.ClientDuplexStream<SessionInput, ExecEvent__Output> {
+    return this.exec.session();
+  }
+
+  /** Re-attaches to a session: write `{ attach }` first; later writes are input as in `session`. */
+  attach(): grpc.ClientDuplexStream<SessionInput, ExecEvent__Output> {
+    return this.exec.attach();
+  }
+
+  async listSessions(sandboxId: string): Promise<SessionInfo__Output[]> {
+    const res = await this.unary<ListSessionsRequest, ListSessionsResponse__Output>(this.exec.listSessions.bind(this.exec), { sandboxId });
+    return res.sessions;
+  }
+
+  async signalSession(req: SignalRequest): Promise<void> {
+    await this.unary(this.exec.signal.bind(this.exec), req);
   }
 
   async listPools(): Promise<Pool__Output[]> {

@@ -1,18 +1,41 @@
-// The exec manager starts commands in sandboxes and owns them while they run: it composes their
-// environment, enforces their timeout, and kills what is left when the daemon stops.
+// The exec manager starts commands in sandboxes and owns them while they run: one-shot runs (Exec.Run)
+// and interactive sessions, which outlive the clients that started them and are kept for a while after
+// they end so that a client can still read how they ended. It composes each command's environment,
+// enforces timeouts, and kills what is left when the daemon stops.
+import { customAlphabet } from 'nanoid';
+import type { Template } from '../config/config.js';
+import { GodelError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunningCommand } from '../providers/provider.js';
 import { WORKSPACE } from '../providers/process/process-provider.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
-import type { Template } from '../config/config.js';
 import type { SandboxRecord } from '../store/store.js';
+import { Session } from './session.js';
 
-export interface RunSpec {
+const newSessionId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 16);
+
+/** Finished sessions are kept this long, so a client that comes back can read the exit status. */
+export const FINISHED_SESSION_RETENTION_MS = 10 * 60 * 1000;
+/** Running sessions per sandbox. */
+export const MAX_SESSIONS_PER_SANDBOX = 64;
+const SWEEP_MS = 10_000;
+
+export interface CommandSpec {
   sandboxId: string;
   argv: string[];
   env: Record<string, string>;
   cwd: string;
+}
+
+export interface RunSpec extends CommandSpec {
   timeoutMs: number;
+}
+
+export interface SessionStartSpec extends CommandSpec {
+  tty: boolean;
+  cols: number;
+  rows: number;
+  tag: string;
 }
 
 export interface Run {
@@ -24,17 +47,22 @@ export interface Run {
 
 export class ExecManager {
   private readonly running = new Set<RunningCommand>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
 
-  constructor(private readonly sandboxes: SandboxManager, private readonly log: Logger) {}
+  constructor(private readonly sandboxes: SandboxManager, private readonly log: Logger) {
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweepTimer.unref();
+    // A deleted sandbox takes its processes with it; forget its sessions too.
+    this.unsubscribe = sandboxes.onEvent(({ event }) => {
+      if (event.type !== 'deleted') return;
+      for (const s of this.sessions.values()) if (s.spec.sandboxId === event.sandboxId) this.sessions.delete(s.id);
+    });
+  }
 
   start(spec: RunSpec): Run {
-    const { sandbox, provider } = this.sandboxes.runnable(spec.sandboxId);
-    const template = this.sandboxes.template(sandbox.template);
-    const command = provider.exec(sandbox.handle!, {
-      argv: spec.argv,
-      env: composeEnv(template, sandbox, spec.env),
-      cwd: spec.cwd || WORKSPACE,
-    });
+    const { command, sandbox } = this.spawn(spec);
     this.running.add(command);
     let timedOut = false;
     const timer = spec.timeoutMs > 0 ? setTimeout(() => { timedOut = true; command.kill('SIGKILL'); }, spec.timeoutMs) : undefined;
@@ -42,18 +70,78 @@ export class ExecManager {
       clearTimeout(timer);
       this.running.delete(command);
     });
-    this.log.debug({ sandbox: sandbox.id, argv0: spec.argv[0] }, 'command started');
     return { command, sandbox, result };
   }
 
-  /** Kills every command still running; the sandboxes themselves keep running. */
+  startSession(spec: SessionStartSpec): Session {
+    const mine = [...this.sessions.values()].filter((s) => s.spec.sandboxId === spec.sandboxId && s.running);
+    if (mine.length >= MAX_SESSIONS_PER_SANDBOX) {
+      throw new GodelError('TOO_MANY_SESSIONS', `sandbox ${spec.sandboxId} already runs ${MAX_SESSIONS_PER_SANDBOX} sessions`);
+    }
+    if (spec.tag && mine.some((s) => s.spec.tag === spec.tag)) {
+      throw new GodelError('SESSION_TAG_IN_USE', `sandbox ${spec.sandboxId} already has a running session tagged "${spec.tag}"`);
+    }
+    const { command } = this.spawn({ ...spec }, spec.tty ? { cols: spec.cols, rows: spec.rows } : undefined);
+    const session = new Session({
+      id: `ss-${newSessionId()}`, sandboxId: spec.sandboxId, tag: spec.tag, argv: spec.argv, tty: spec.tty, cols: spec.cols, rows: spec.rows,
+    }, command);
+    this.sessions.set(session.id, session);
+    this.running.add(command);
+    void session.done.then(() => {
+      this.running.delete(command);
+      this.log.info({ sandbox: spec.sandboxId, session: session.id, exitCode: session.exit?.exitCode, signal: session.exit?.signal }, 'session ended');
+    });
+    this.log.info({ sandbox: spec.sandboxId, session: session.id, tag: spec.tag || undefined, tty: spec.tty }, 'session started');
+    return session;
+  }
+
+  /** A session by id, or by sandbox and tag (the running one with that tag, else the latest). */
+  findSession(ref: { sessionId?: string; sandboxId?: string; tag?: string }): Session {
+    if (ref.sessionId) {
+      const s = this.sessions.get(ref.sessionId);
+      if (!s) throw new GodelError('SESSION_NOT_FOUND', `no session with id ${ref.sessionId}`);
+      return s;
+    }
+    if (!ref.sandboxId || !ref.tag) throw new GodelError('INVALID_ARGUMENT', 'give a session id, or a sandbox id and a tag');
+    this.sandboxes.get(ref.sandboxId);
+    const tagged = [...this.sessions.values()].filter((s) => s.spec.sandboxId === ref.sandboxId && s.spec.tag === ref.tag);
+    const s = tagged.find((x) => x.running) ?? tagged.sort((a, b) => b.startedAt - a.startedAt)[0];
+    if (!s) throw new GodelError('SESSION_NOT_FOUND', `sandbox ${ref.sandboxId} has no session tagged "${ref.tag}"`);
+    return s;
+  }
+
+  listSessions(sandboxId: string): Session[] {
+    this.sandboxes.get(sandboxId);
+    return [...this.sessions.values()].filter((s) => s.spec.sandboxId === sandboxId).sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** Kills every command and session still running; the sandboxes themselves keep running. */
   stop(): void {
+    clearInterval(this.sweepTimer);
+    this.unsubscribe();
     for (const c of this.running) c.kill('SIGKILL');
+  }
+
+  private spawn(spec: CommandSpec, tty?: { cols: number; rows: number }): { command: RunningCommand; sandbox: SandboxRecord } {
+    const { sandbox, provider } = this.sandboxes.runnable(spec.sandboxId);
+    const template = this.sandboxes.template(sandbox.template);
+    const command = provider.exec(sandbox.handle!, {
+      argv: spec.argv,
+      env: composeEnv(template, sandbox, spec.env, !!tty),
+      cwd: spec.cwd || WORKSPACE,
+      tty,
+    });
+    return { command, sandbox };
+  }
+
+  private sweep(): void {
+    const cutoff = Date.now() - FINISHED_SESSION_RETENTION_MS;
+    for (const s of this.sessions.values()) if (s.endedAt !== undefined && s.endedAt < cutoff) this.sessions.delete(s.id);
   }
 }
 
 /** Base environment, then the template's, the sandbox's, and the command's own, later ones winning. */
-function composeEnv(template: Template, sandbox: SandboxRecord, own: Record<string, string>): Record<string, string> {
+function composeEnv(template: Template, sandbox: SandboxRecord, own: Record<string, string>, tty: boolean): Record<string, string> {
   return {
     PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: WORKSPACE,
@@ -61,6 +149,7 @@ function composeEnv(template: Template, sandbox: SandboxRecord, own: Record<stri
     LANG: 'C.UTF-8',
     HOSTNAME: sandbox.id,
     GODEL_SANDBOX_ID: sandbox.id,
+    ...(tty ? { TERM: 'xterm-256color' } : {}),
     ...template.spec.env,
     ...sandbox.env,
     ...own,

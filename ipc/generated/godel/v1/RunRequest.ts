@@ -20,6 +20,11 @@ export interface RunRequest {
    * Kill the command's whole process tree after this long; unset or zero means no limit.
    */
   'timeout'?: (_google_protobuf_Duration | null);
+  /**
+   * Bytes given to the command on its stdin, which is then closed. For larger or streamed input use a
+   * Session without a tty.
+   */
+  'stdin'?: (Buffer | Uint8Array | string);
 }
 
 export interface RunRequest__Output {
@@ -40,4 +45,9 @@ export interface RunRequest__Output {
    * Kill the command's whole process tree after this long; unset or zero means no limit.
    */
   'timeout': (_google_protobuf_Duration__Output | null);
+  /**
+   * Bytes given to the command on its stdin, which is then closed. For larger or streamed input use a
+   * Session without a tty.
+   */
+  'stdin': (Buffer);
 }

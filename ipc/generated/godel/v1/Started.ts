@@ -10,6 +10,10 @@ export interface Started {
    * Identifies an interactive session; empty for Run.
    */
   'sessionId'?: (string);
+  /**
+   * Whether the process runs on a terminal (clients put their own terminal in raw mode for it).
+   */
+  'tty'?: (boolean);
 }
 
 export interface Started__Output {
@@ -21,4 +25,8 @@ export interface Started__Output {
    * Identifies an interactive session; empty for Run.
    */
   'sessionId': (string);
+  /**
+   * Whether the process runs on a terminal (clients put their own terminal in raw mode for it).
+   */
+  'tty': (boolean);
 }

@@ -1,0 +1,209 @@
+// An interactive session: one command running in a sandbox, owned by the exec manager, with any number of
+// attached clients. It keeps the recent output in a bounded ring (replayed on attach) and applies flow
+// control per attached client: when one client has more than HIGH_WATERMARK bytes in flight, the
+// command's output is paused (the command blocks on write) until that client is below LOW_WATERMARK.
+// With nobody attached the output only goes to the ring, so a detached session never stalls.
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { GodelError } from '../errors.js';
+import type { RunningCommand } from '../providers/provider.js';
+
+export const RING_BYTES = 256 * 1024;
+export const HIGH_WATERMARK = 1024 * 1024;
+export const LOW_WATERMARK = 256 * 1024;
+
+export type OutputKind = 'stdout' | 'stderr';
+
+/** What a session sends to an attached client; `done` is called once the bytes have left the daemon. */
+export interface Attachment {
+  send(event: SessionEvent, done: () => void): void;
+  /** The session ended: send nothing more. */
+  end(): void;
+}
+
+export type SessionEvent =
+  | { started: { pid: number; sessionId: string; tty: boolean } }
+  | { stdout: Buffer }
+  | { stderr: Buffer }
+  | { exited: { exitCode: number; signal: string; timedOut: boolean } };
+
+export interface SessionSpec {
+  id: string;
+  sandboxId: string;
+  tag: string;
+  argv: string[];
+  tty: boolean;
+  cols: number;
+  rows: number;
+}
+
+/** The last `capacity` bytes of output, as the chunks they came in. */
+class OutputRing {
+  private chunks: Array<{ kind: OutputKind; data: Buffer }> = [];
+  private size = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  push(kind: OutputKind, data: Buffer): void {
+    this.chunks.push({ kind, data });
+    this.size += data.length;
+    while (this.size > this.capacity) {
+      const first = this.chunks[0]!;
+      const excess = this.size - this.capacity;
+      if (first.data.length <= excess) {
+        this.chunks.shift();
+        this.size -= first.data.length;
+      } else {
+        first.data = first.data.subarray(excess);
+        this.size -= excess;
+      }
+    }
+  }
+
+  contents(): ReadonlyArray<{ kind: OutputKind; data: Buffer }> {
+    return this.chunks;
+  }
+}
+
+interface AttachmentState {
+  inFlight: number;
+  saturated: boolean;
+}
+
+export class Session {
+  readonly startedAt = Date.now();
+  endedAt: number | undefined;
+  exit: { exitCode: number; signal: string } | undefined;
+  pid = 0;
+  cols: number;
+  rows: number;
+  private readonly ring = new OutputRing(RING_BYTES);
+  private readonly attachments = new Map<Attachment, AttachmentState>();
+  private paused = false;
+  /** Resolves when the process has exited and every attached client was told. */
+  readonly done: Promise<void>;
+
+  constructor(readonly spec: SessionSpec, private readonly command: RunningCommand) {
+    this.cols = spec.cols;
+    this.rows = spec.rows;
+    // Writing to a process that has closed its stdin fails with EPIPE; the exit status tells the rest.
+    command.stdin.on('error', () => undefined);
+    this.forward(command.stdout, 'stdout');
+    if (command.stderr) this.forward(command.stderr, 'stderr');
+    void command.pid.then((pid) => { this.pid = pid; });
+    this.done = command.exited.then((r) => {
+      this.exit = r;
+      this.endedAt = Date.now();
+      for (const a of this.attachments.keys()) {
+        a.send({ exited: { ...r, timedOut: false } }, () => undefined);
+        a.end();
+      }
+      this.attachments.clear();
+    });
+  }
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+
+  get attachedCount(): number {
+    return this.attachments.size;
+  }
+
+  /** Adds a client: it gets `started`, the recent output unless `replay` is false, then live output. */
+  async attach(a: Attachment, replay: boolean): Promise<void> {
+    const pid = await this.command.pid;
+    const state: AttachmentState = { inFlight: 0, saturated: false };
+    this.attachments.set(a, state);
+    this.send(a, state, { started: { pid, sessionId: this.id, tty: this.spec.tty } });
+    if (replay) for (const { kind, data } of this.ring.contents()) this.send(a, state, kind === 'stdout' ? { stdout: data } : { stderr: data });
+    if (this.exit) {
+      this.attachments.delete(a);
+      a.send({ exited: { ...this.exit, timedOut: false } }, () => undefined);
+      a.end();
+    }
+  }
+
+  /** Removes a client (it went away); the process carries on. */
+  detach(a: Attachment): void {
+    this.attachments.delete(a);
+    this.updateFlow();
+  }
+
+  write(data: Buffer): void {
+    this.requireRunning();
+    this.command.stdin.write(data);
+  }
+
+  closeStdin(): void {
+    this.requireRunning();
+    if (this.spec.tty) {
+      throw new GodelError('INVALID_ARGUMENT', 'a terminal has no stdin to close: send Ctrl-D (0x04) as input instead');
+    }
+    this.command.stdin.end();
+  }
+
+  resize(cols: number, rows: number): void {
+    this.requireRunning();
+    if (!this.spec.tty) throw new GodelError('INVALID_ARGUMENT', 'this session has no terminal to resize');
+    this.cols = cols;
+    this.rows = rows;
+    this.command.resize(cols, rows);
+  }
+
+  signal(name: NodeJS.Signals): void {
+    this.requireRunning();
+    this.command.signal(name);
+  }
+
+  private requireRunning(): void {
+    if (!this.running) {
+      throw new GodelError('SESSION_EXITED', `session ${this.id} has exited (${this.exit!.signal || `exit code ${this.exit!.exitCode}`})`);
+    }
+  }
+
+  private forward(stream: Readable, kind: OutputKind): void {
+    stream.on('data', (data: Buffer) => {
+      this.ring.push(kind, data);
+      for (const [a, state] of this.attachments) this.send(a, state, kind === 'stdout' ? { stdout: data } : { stderr: data });
+    });
+  }
+
+  private send(a: Attachment, state: AttachmentState, event: SessionEvent): void {
+    const bytes = 'stdout' in event ? event.stdout.length : 'stderr' in event ? event.stderr.length : 0;
+    state.inFlight += bytes;
+    if (state.inFlight > HIGH_WATERMARK) state.saturated = true;
+    a.send(event, () => {
+      state.inFlight -= bytes;
+      if (state.saturated && state.inFlight < LOW_WATERMARK) state.saturated = false;
+      this.updateFlow();
+    });
+    this.updateFlow();
+  }
+
+  /** Output flows while no attached client is saturated. */
+  private updateFlow(): void {
+    const pause = [...this.attachments.values()].some((s) => s.saturated);
+    if (pause === this.paused) return;
+    this.paused = pause;
+    for (const s of [this.command.stdout, this.command.stderr]) {
+      if (!s) continue;
+      if (pause) s.pause();
+      else s.resume();
+    }
+  }
+}
+
+/** Accepts "SIGTERM" or "TERM" (any case); returns the canonical name or throws INVALID_SIGNAL. */
+export function parseSignal(name: string): NodeJS.Signals {
+  const upper = name.toUpperCase();
+  const full = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  if (!Object.prototype.hasOwnProperty.call(constants.signals, full)) {
+    throw new GodelError('INVALID_SIGNAL', `"${name}" is not a signal name (for example SIGTERM, SIGINT, SIGHUP, SIGUSR1)`);
+  }
+  return full as NodeJS.Signals;
+}
