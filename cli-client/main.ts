@@ -5,7 +5,18 @@ import { constants } from 'node:os';
 import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
-import type { ExecEvent, Pool, Sandbox } from '../ipc/client.js';
+import type { ExecEvent, Pool, Sandbox, SessionInfo } from '../ipc/client.js';
+import { interact, localSize, parseDetachKeys } from './interactive.js';
+
+interface ExecOptions {
+  interactive?: boolean;
+  tty?: boolean;
+  env: string[];
+  workdir: string;
+  timeout: string;
+  tag: string;
+  detachKeys: string;
+}
 
 interface GlobalOptions {
   socket?: string;
@@ -127,16 +138,27 @@ program.command('exec')
   .description('run a command in a sandbox; exits with the command\'s exit code')
   .argument('<id>')
   .argument('<command...>', 'the command and its arguments (put -- before them)')
+  .option('-i, --interactive', 'forward stdin (closed at end of input)')
+  .option('-t, --tty', 'run on a terminal; with -i from a terminal, like docker exec -it')
   .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
   .option('-w, --workdir <dir>', 'working directory inside the sandbox', '')
-  .option('--timeout <seconds>', 'kill the command after this many seconds', '0')
-  .action(action(async (c, id: string, argv: string[], opts: { env: string[]; workdir: string; timeout: string }) => {
+  .option('--timeout <seconds>', 'kill the command after this many seconds (not with -i/-t)', '0')
+  .option('--tag <name>', 'name the session, to attach to it by name (with -i/-t)', '')
+  .option('--detach-keys <keys>', 'key sequence that detaches from a session', 'ctrl-p,ctrl-q')
+  .action(action(async (c, id: string, argv: string[], opts: ExecOptions) => {
+    const env = parsePairs(opts.env, '--env');
+    if (opts.interactive || opts.tty) {
+      const size = localSize();
+      return await interact(c, {
+        start: { sandboxId: id, argv, env, cwd: opts.workdir, tty: !!opts.tty, cols: size.cols, rows: size.rows, tag: opts.tag },
+      }, { stdin: !!opts.interactive, detachKeys: parseDetachKeys(opts.detachKeys), sandboxId: id });
+    }
     const timeout = Number(opts.timeout);
     if (!Number.isFinite(timeout) || timeout < 0) throw new Error(`--timeout must be a number of seconds, not "${opts.timeout}"`);
     return await new Promise<number>((resolve, reject) => {
       let code = EXIT_EXEC_ERROR;
       const stream = c.run({
-        sandboxId: id, argv, env: parsePairs(opts.env, '--env'), cwd: opts.workdir,
+        sandboxId: id, argv, env, cwd: opts.workdir,
         timeout: timeout ? { seconds: Math.floor(timeout), nanos: Math.round((timeout % 1) * 1e9) } : null,
       });
       stream.on('data', (ev: ExecEvent) => {
@@ -151,6 +173,31 @@ program.command('exec')
       stream.on('end', () => resolve(code));
     }).catch((err: unknown) => { throw toClientError(err, c.socket); });
   }, EXIT_EXEC_ERROR));
+
+program.command('attach')
+  .description('attach to a running session (replays its recent output); the detach keys leave it running')
+  .argument('<id>', 'sandbox id')
+  .argument('<session>', 'session id (ss-...) or tag')
+  .option('--no-replay', 'do not replay recent output')
+  .option('--no-stdin', 'do not forward stdin')
+  .option('--detach-keys <keys>', 'key sequence that detaches', 'ctrl-p,ctrl-q')
+  .action(action(async (c, id: string, ref: string, opts: { replay: boolean; stdin: boolean; detachKeys: string }) => {
+    const attach = ref.startsWith('ss-') ? { sessionId: ref, noReplay: !opts.replay } : { sandboxId: id, tag: ref, noReplay: !opts.replay };
+    return await interact(c, { attach }, { stdin: opts.stdin, detachKeys: parseDetachKeys(opts.detachKeys), sandboxId: id });
+  }, EXIT_EXEC_ERROR));
+
+program.command('sessions')
+  .description('list a sandbox\'s sessions, running and recently finished')
+  .argument('<id>')
+  .action(action(async (c, id: string) => {
+    const list = await c.listSessions(id);
+    if (globals().output === 'json') { json(list); return; }
+    printTable(['SESSION', 'TAG', 'PID', 'TTY', 'STATE', 'ATTACHED', 'STARTED', 'COMMAND'], list.map((s: SessionInfo) => [
+      s.sessionId, s.tag || '-', String(s.pid), s.tty ? `${s.cols}x${s.rows}` : '-',
+      s.running ? 'running' : s.signal ? `killed (${s.signal})` : `exited (${s.exitCode})`, String(s.attached), formatTime(s.startedAt),
+      s.argv.join(' '),
+    ]));
+  }));
 
 const pool = program.command('pool').description('show and tune warm pools');
 
