@@ -46,6 +46,9 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
+  // A bug that leaves a promise rejected must not take down the daemon that holds everyone's sandboxes
+  // (they would survive, but every call in flight would fail): log it loudly and keep serving.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection (a bug): the daemon keeps serving'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   await daemon.start();

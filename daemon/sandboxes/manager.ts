@@ -106,7 +106,9 @@ export class SandboxManager {
         await this.persist(warm, { type: 'claimed' });
       } catch (err) {
         // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
-        void this.discard(warm, 'claim could not be stored');
+        this.discard(warm, 'claim could not be stored').catch((e: unknown) => {
+          this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
+        });
         throw err;
       }
       // Refill after the response is on its way: the handoff path does no boot work.
