@@ -12,6 +12,8 @@ import { ProcessProvider } from './providers/process/process-provider.js';
 import type { Provider } from './providers/provider.js';
 import { SandboxManager } from './sandboxes/manager.js';
 import { execHandlers } from './server/handlers/exec.js';
+import { filesHandlers } from './server/handlers/files.js';
+import { FileManager } from './files/file-manager.js';
 import { poolsHandlers } from './server/handlers/pools.js';
 import { sandboxesHandlers } from './server/handlers/sandboxes.js';
 import { systemHandlers } from './server/handlers/system.js';
@@ -66,6 +68,7 @@ export class Daemon {
       this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, log, this.shutdown.signal));
       this.server.addService(api.Exec.service, execHandlers(this.exec, log));
       this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, log));
+      this.server.addService(api.Files.service, filesHandlers(new FileManager(this.sandboxes, config.files), log, this.shutdown.signal));
       this.server.addService(api.System.service, systemHandlers(
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, log));
       this.health.addToServer(this.server);

@@ -96,6 +96,21 @@ export function validateSandboxPath(path: string, code: 'INVALID_CWD'): string {
   return path;
 }
 
+/**
+ * A path inside the sandbox for the Files API: absolute, normalized, and without `..` components (which
+ * could only be an attempt to leave a directory). Symlinks are resolved later, inside the sandbox.
+ */
+export function validateFilePath(path: string | undefined): string {
+  if (!path) throw new GodelError('INVALID_PATH', 'a path is required');
+  if (path.includes('\0') || path.length > LIMITS.pathLength) throw new GodelError('INVALID_PATH', 'the path contains a NUL byte or is too long');
+  if (!path.startsWith('/')) throw new GodelError('INVALID_PATH', `"${truncate(path)}" is not absolute: paths start at the sandbox's root, e.g. /workspace/file`);
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) {
+    throw new GodelError('PATH_OUTSIDE_SANDBOX', `"${truncate(path)}" has a ".." component; give the path without it`);
+  }
+  return `/${parts.join('/')}`;
+}
+
 export function validateTtl(seconds: number | undefined): number {
   const s = seconds ?? 0;
   if (!Number.isInteger(s) || s < 0 || s > LIMITS.ttlSeconds) {

@@ -10,6 +10,12 @@ import type { SandboxesClient } from './generated/godel/v1/Sandboxes.js';
 import type { ExecClient } from './generated/godel/v1/Exec.js';
 import type { PoolsClient } from './generated/godel/v1/Pools.js';
 import type { SystemClient } from './generated/godel/v1/System.js';
+import type { FilesClient } from './generated/godel/v1/Files.js';
+import type { FileChunk__Output } from './generated/godel/v1/FileChunk.js';
+import type { FileInfo__Output } from './generated/godel/v1/FileInfo.js';
+import type { WriteFileHeader } from './generated/godel/v1/WriteFileHeader.js';
+import type { ListFilesRequest } from './generated/godel/v1/ListFilesRequest.js';
+import type { ListFilesResponse__Output } from './generated/godel/v1/ListFilesResponse.js';
 import type { CreateSandboxRequest } from './generated/godel/v1/CreateSandboxRequest.js';
 import type { ListSandboxesRequest } from './generated/godel/v1/ListSandboxesRequest.js';
 import type { WatchSandboxesRequest } from './generated/godel/v1/WatchSandboxesRequest.js';
@@ -36,6 +42,10 @@ export type { Pool__Output as Pool } from './generated/godel/v1/Pool.js';
 export type { InfoResponse__Output as InfoResponse } from './generated/godel/v1/InfoResponse.js';
 export type { VersionResponse__Output as VersionResponse } from './generated/godel/v1/VersionResponse.js';
 export type { SessionInfo__Output as SessionInfo } from './generated/godel/v1/SessionInfo.js';
+export type { FileInfo__Output as FileInfo } from './generated/godel/v1/FileInfo.js';
+export type { FileEvent__Output as FileEvent } from './generated/godel/v1/FileEvent.js';
+export type { FileChunk__Output as FileChunk } from './generated/godel/v1/FileChunk.js';
+export type { WriteFileHeader };
 export type { CreateSandboxRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
 /** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
@@ -87,6 +97,7 @@ export class GodelClient {
   readonly exec: ExecClient;
   readonly pools: PoolsClient;
   readonly system: SystemClient;
+  readonly files: FilesClient;
   private readonly health: HealthClient;
 
   constructor(options: ClientOptions = {}) {
@@ -103,6 +114,7 @@ export class GodelClient {
     this.exec = new api.Exec(target, creds, { ...channelOptions, channelOverride: channel });
     this.pools = new api.Pools(target, creds, { ...channelOptions, channelOverride: channel });
     this.system = new api.System(target, creds, { ...channelOptions, channelOverride: channel });
+    this.files = new api.Files(target, creds, { ...channelOptions, channelOverride: channel });
     const healthDef = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String, defaults: true });
     const healthPkg = grpc.loadPackageDefinition(healthDef) as unknown as {
       grpc: { health: { v1: { Health: new (t: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => HealthClient } } };
@@ -200,6 +212,68 @@ export class GodelClient {
     await this.unary(this.exec.signal.bind(this.exec), req);
   }
 
+  /** Reads a whole file (or a range of it). For large files, stream with `files.read`. */
+  readFile(sandboxId: string, path: string, offset = 0, length = 0): Promise<Buffer> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const s = this.files.read({ sandboxId, path, offset, length });
+      s.on('data', (c: FileChunk__Output) => chunks.push(c.data));
+      s.on('error', (e) => reject(toClientError(e, this.socket)));
+      s.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  }
+
+  /** Writes a file from a buffer or a stream of buffers. */
+  writeFile(header: WriteFileHeader, data: Buffer | AsyncIterable<Buffer>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const call = this.files.write((err, res) => (err ? reject(toClientError(err, this.socket)) : resolve(Number(res!.bytesWritten))));
+      call.write({ header });
+      void (async () => {
+        const chunks = Buffer.isBuffer(data) ? chunksOf(data) : data;
+        for await (const chunk of chunks) {
+          if (!call.write({ data: chunk })) await new Promise((r) => call.once('drain', r));
+        }
+        call.end();
+      })().catch((err: unknown) => { call.cancel(); reject(err); });
+    });
+  }
+
+  /** Unpacks a tar stream into a directory of the sandbox. */
+  putArchive(sandboxId: string, path: string, tar: AsyncIterable<Buffer>): Promise<{ entries: number; bytes: number }> {
+    return new Promise((resolve, reject) => {
+      const call = this.files.putArchive((err, res) => (err ? reject(toClientError(err, this.socket))
+        : resolve({ entries: Number(res!.entries), bytes: Number(res!.bytes) })));
+      call.write({ header: { sandboxId, path } });
+      void (async () => {
+        for await (const chunk of tar) {
+          if (!call.write({ data: chunk })) await new Promise((r) => call.once('drain', r));
+        }
+        call.end();
+      })().catch((err: unknown) => { call.cancel(); reject(err); });
+    });
+  }
+
+  stat(sandboxId: string, path: string): Promise<FileInfo__Output> {
+    return this.unary(this.files.stat.bind(this.files), { sandboxId, path });
+  }
+
+  async listFiles(sandboxId: string, path: string, depth = 1): Promise<FileInfo__Output[]> {
+    const res = await this.unary<ListFilesRequest, ListFilesResponse__Output>(this.files.list.bind(this.files), { sandboxId, path, depth });
+    return res.entries;
+  }
+
+  async makeDir(sandboxId: string, path: string, parents = false, permissions = 0): Promise<void> {
+    await this.unary(this.files.makeDir.bind(this.files), { sandboxId, path, parents, permissions });
+  }
+
+  async removeFile(sandboxId: string, path: string, recursive = false): Promise<void> {
+    await this.unary(this.files.remove.bind(this.files), { sandboxId, path, recursive });
+  }
+
+  async moveFile(sandboxId: string, from: string, to: string, overwrite = false): Promise<void> {
+    await this.unary(this.files.move.bind(this.files), { sandboxId, from, to, overwrite });
+  }
+
   async listPools(): Promise<Pool__Output[]> {
     const res = await this.unary<object, ListPoolsResponse__Output>(this.pools.list.bind(this.pools), {});
     return res.pools;
@@ -226,4 +300,9 @@ export class GodelClient {
       });
     });
   }
+}
+
+/** Splits a buffer into chunks below the transport's message limit. */
+function* chunksOf(data: Buffer, size = 1024 * 1024): Generator<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }

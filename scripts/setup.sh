@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v bwrap >/dev/null || need+=(bubblewrap)
+# Files.Watch runs inotifywait inside the sandbox (from the host's /usr, which the default template binds).
+command -v inotifywait >/dev/null || need+=(inotify-tools)
 # A C compiler for godel-exec (the exec helper), and node-gyp's tools for node-pty.
 command -v cc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)

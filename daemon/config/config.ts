@@ -41,8 +41,14 @@ export interface ProcessProviderConfig {
   sandboxGid: number;
 }
 
+export interface FilesConfig {
+  /** Entries a PutArchive may hold; beyond that the archive is refused. */
+  maxArchiveEntries: number;
+}
+
 export interface DaemonConfig {
   node: string;
+  files: FilesConfig;
   templates: Map<string, Template>;
   process: ProcessProviderConfig;
   /** Group given the socket (mode 0660), when it exists on the host. */
@@ -97,7 +103,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'socket_group'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'socket_group', 'files'], 'config');
   const node = optString(raw.node, 'node') ?? hostname();
   const socketGroup = optString(raw.socket_group, 'socket_group') ?? 'godel';
 
@@ -109,12 +115,17 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
     sandboxGid: optInt(proc.sandbox_gid, 'process.sandbox_gid', 1, 2 ** 31 - 1) ?? 61000,
   };
 
+  const filesRaw = raw.files ?? {};
+  if (!isObject(filesRaw)) throw new ConfigError('files must be an object');
+  checkKeys(filesRaw, ['max_archive_entries'], 'files');
+  const files: FilesConfig = { maxArchiveEntries: optInt(filesRaw.max_archive_entries, 'files.max_archive_entries', 1, 100_000_000) ?? 1_000_000 };
+
   const declared = raw.templates ?? {};
   if (!isObject(declared)) throw new ConfigError('templates must be an object of name -> template');
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, templates, process: processConfig, socketGroup };
+  return { node, templates, process: processConfig, socketGroup, files };
 }
 
 function parseTemplate(name: string, raw: unknown): Template {

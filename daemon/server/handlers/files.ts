@@ -1,0 +1,180 @@
+// Files service handlers: validate paths, call the file manager, stream bytes with backpressure.
+import type { ServerReadableStream, ServerWritableStream, handleClientStreamingCall } from '@grpc/grpc-js';
+import type { Readable, Writable } from 'node:stream';
+import type { FilesHandlers } from '../../../ipc/generated/godel/v1/Files.js';
+import type { FileChunk } from '../../../ipc/generated/godel/v1/FileChunk.js';
+import type { FileInfo as FileInfoMessage } from '../../../ipc/generated/godel/v1/FileInfo.js';
+import { GodelError } from '../../errors.js';
+import { LIST_LIMITS, type FileInfo, type FileManager, type WriteModeName } from '../../files/file-manager.js';
+import type { Logger } from '../../log.js';
+import type { RunningCommand } from '../../providers/provider.js';
+import { validateId, validateFilePath } from '../../validation.js';
+import { timestamp } from '../convert.js';
+import { serverStream, toServiceError, unary, writeWithBackpressure } from '../respond.js';
+
+export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSignal): FilesHandlers {
+  return {
+    Read: serverStream(log, 'Files.Read', async (call: ServerWritableStream<{ sandboxId: string; path: string; offset: number; length: number }, FileChunk>) => {
+      const r = call.request;
+      const cmd = await files.read(validateId(r.sandboxId), validateFilePath(r.path), r.offset, r.length);
+      await streamOut(call, cmd, files, r.path);
+    }, (r) => r.sandboxId),
+
+    GetArchive: serverStream(log, 'Files.GetArchive', async (call: ServerWritableStream<{ sandboxId: string; path: string }, FileChunk>) => {
+      const r = call.request;
+      const cmd = await files.getArchive(validateId(r.sandboxId), validateFilePath(r.path));
+      await streamOut(call, cmd, files, r.path);
+    }, (r) => r.sandboxId),
+
+    Write: clientStream(log, 'Files.Write', async (first, rest) => {
+      const h = first.header;
+      if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of Write must be the header');
+      if (h.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
+      const w = files.write(validateId(h.sandboxId), validateFilePath(h.path), h.mode as WriteModeName, h.permissions, h.atomic);
+      const bytes = await streamIn(rest, w.input, w.cancel, 'data');
+      await w.done;
+      return { bytesWritten: bytes };
+    }),
+
+    PutArchive: clientStream(log, 'Files.PutArchive', async (first, rest) => {
+      const h = first.header;
+      if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of PutArchive must be the header');
+      const p = await files.putArchive(validateId(h.sandboxId), validateFilePath(h.path));
+      await streamIn(rest, p.input, p.cancel, 'data');
+      const stats = await p.done;
+      return { entries: stats.entries, bytes: stats.bytes };
+    }),
+
+    Stat: unary(log, 'Files.Stat', async (r) => toInfo(await files.stat(validateId(r.sandboxId), validateFilePath(r.path))), (r) => r.sandboxId),
+
+    List: unary(log, 'Files.List', async (r) => {
+      const depth = r.depth || 1;
+      if (depth > LIST_LIMITS.maxDepth) throw new GodelError('INVALID_ARGUMENT', `depth must be at most ${LIST_LIMITS.maxDepth}`);
+      return { entries: (await files.list(validateId(r.sandboxId), validateFilePath(r.path), depth)).map(toInfo) };
+    }, (r) => r.sandboxId),
+
+    MakeDir: unary(log, 'Files.MakeDir', async (r) => {
+      if (r.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
+      await files.makeDir(validateId(r.sandboxId), validateFilePath(r.path), r.parents, r.permissions);
+      return {};
+    }, (r) => r.sandboxId),
+
+    Remove: unary(log, 'Files.Remove', async (r) => {
+      await files.remove(validateId(r.sandboxId), validateFilePath(r.path), r.recursive);
+      return {};
+    }, (r) => r.sandboxId),
+
+    Move: unary(log, 'Files.Move', async (r) => {
+      await files.move(validateId(r.sandboxId), validateFilePath(r.from), validateFilePath(r.to), r.overwrite);
+      return {};
+    }, (r) => r.sandboxId),
+
+    Watch: serverStream(log, 'Files.Watch', (call) => new Promise<void>((resolve, reject) => {
+      const r = call.request;
+      let stop: (() => void) | undefined;
+      const end = (): void => { stop?.(); shutdown.removeEventListener('abort', end); resolve(); };
+      files.watch(validateId(r.sandboxId), validateFilePath(r.path), (e) => {
+        call.write({ type: e.type, path: e.path, from: e.from, fileType: e.isDir ? 'DIRECTORY' : 'REGULAR' });
+      }, (err) => {
+        shutdown.removeEventListener('abort', end);
+        if (err) reject(err);
+        else resolve();
+      }).then((s) => {
+        stop = s;
+        call.on('cancelled', end);
+        shutdown.addEventListener('abort', end);
+      }, reject);
+    }), (r) => r.sandboxId),
+  };
+}
+
+function toInfo(f: FileInfo): FileInfoMessage {
+  return {
+    path: f.path, type: f.type, size: f.size, mode: f.mode, modifiedAt: timestamp(f.modifiedAt), uid: f.uid, gid: f.gid, linkTarget: f.linkTarget,
+  };
+}
+
+/** Streams a command's stdout to the client in chunks; the command's failure becomes the call's status. */
+async function streamOut(call: ServerWritableStream<unknown, FileChunk>, cmd: RunningCommand, files: FileManager, path: string): Promise<void> {
+  cmd.stdin.end();
+  call.on('cancelled', () => cmd.kill('SIGKILL'));
+  const finished = files.finish(cmd, path);
+  finished.catch(() => undefined); // Awaited below, after the output: a failure is reported then.
+  for await (const chunk of cmd.stdout) {
+    if (!(await writeWithBackpressure(call, { data: chunk as Buffer }))) {
+      cmd.kill('SIGKILL');
+      return;
+    }
+  }
+  await finished;
+}
+
+/** Feeds the `data` parts of a client stream into a writable, pausing the call while it is full. */
+function streamIn<T extends { data?: Buffer }>(call: Readable, into: Writable, cancel: () => void, field: 'data'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let bytes = 0;
+    call.on('data', (msg: T) => {
+      const data = msg[field];
+      if (!data) {
+        cancel();
+        reject(new GodelError('INVALID_ARGUMENT', 'only the first message may be a header'));
+        return;
+      }
+      bytes += data.length;
+      // Once the command has stopped reading (it failed early), the rest is drained and dropped: the
+      // command's exit status carries the error.
+      if (into.destroyed || into.writableEnded) return;
+      if (!into.write(data)) {
+        call.pause();
+        into.once('drain', () => call.resume());
+      }
+    });
+    into.once('close', () => call.resume());
+    into.on('error', () => undefined); // Reported through the operation's own result.
+    call.on('end', () => {
+      if (!into.destroyed) into.end();
+      resolve(bytes);
+    });
+    call.on('error', (err) => { cancel(); reject(err); });
+    call.on('cancelled', () => { cancel(); reject(new GodelError('INVALID_ARGUMENT', 'the client went away before the end of its data')); });
+    call.resume();
+  });
+}
+
+/**
+ * A client-streaming handler: the first message is passed on its own, the rest as a stream. A client
+ * that goes away cancels the operation.
+ */
+function clientStream<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (first: Req, rest: Readable) => Promise<Res>,
+): handleClientStreamingCall<Req, Res> {
+  return (call: ServerReadableStream<Req, Res>, callback) => {
+    const started = Date.now();
+    let done = false;
+    const reply = (err: unknown, res?: Res): void => {
+      if (done) return;
+      done = true;
+      if (err) {
+        const e = toServiceError(err, log, method);
+        log.info({ method, ms: Date.now() - started, status: e.code, code: e.metadata?.get('godel-error-code')[0] }, 'request');
+        callback(e, null);
+      } else {
+        log.info({ method, ms: Date.now() - started, status: 'OK' }, 'request');
+        callback(null, res);
+      }
+    };
+    let gotFirst = false;
+    call.once('data', (first: Req) => {
+      gotFirst = true;
+      // Paused until `fn` attaches its own reader (see streamIn), so no chunk is lost in between.
+      call.pause();
+      fn(first, call).then((res) => reply(null, res), (err: unknown) => reply(err));
+    });
+    call.on('end', () => {
+      if (!gotFirst) reply(new GodelError('EXPECTED_HEADER', 'the stream ended before its header'));
+    });
+    call.on('error', () => undefined); // A client going away: the operation is cancelled through its stream.
+  };
+}
