@@ -5,7 +5,8 @@ import { constants } from 'node:os';
 import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
-import type { ExecEvent, Pool, Sandbox, SessionInfo } from '../ipc/client.js';
+import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SessionInfo } from '../ipc/client.js';
+import { copy, parseLocation, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
 
 interface ExecOptions {
@@ -197,6 +198,92 @@ program.command('sessions')
       s.running ? 'running' : s.signal ? `killed (${s.signal})` : `exited (${s.exitCode})`, String(s.attached), formatTime(s.startedAt),
       s.argv.join(' '),
     ]));
+  }));
+
+program.command('cp')
+  .description('copy files or directories between the host and a sandbox (ID:/path on one side), like docker cp')
+  .argument('<src>')
+  .argument('<dest>')
+  .action(action(async (c, src: string, dest: string) => { await copy(c, src, dest); }));
+
+const fs = program.command('fs').description('look at and change files in a sandbox (paths as ID:/path)');
+
+function location(arg: string): SandboxPath {
+  const loc = parseLocation(arg);
+  if (!loc) throw new Error(`"${arg}" is not a sandbox path: write it as ID:/path`);
+  return loc;
+}
+
+fs.command('ls')
+  .description('list a directory')
+  .argument('<location>', 'ID:/path')
+  .option('-l, --long', 'type, mode, size and modification time')
+  .option('-d, --depth <n>', 'levels to descend', '1')
+  .action(action(async (c, arg: string, opts: { long?: boolean; depth: string }) => {
+    const { sandboxId, path } = location(arg);
+    const entries = await c.listFiles(sandboxId, path, Number(opts.depth) || 1);
+    if (globals().output === 'json') { json(entries); return; }
+    if (!opts.long) { for (const e of entries) process.stdout.write(`${e.path}\n`); return; }
+    printTable(['TYPE', 'MODE', 'SIZE', 'MODIFIED', 'PATH'], entries.map((e: FileInfo) => [
+      e.type.toLowerCase(), e.mode.toString(8).padStart(4, '0'), String(e.size), formatTime(e.modifiedAt),
+      e.linkTarget ? `${e.path} -> ${e.linkTarget}` : e.path,
+    ]));
+  }));
+
+fs.command('cat')
+  .description('print a file')
+  .argument('<location>', 'ID:/path')
+  .action(action(async (c, arg: string) => {
+    const { sandboxId, path } = location(arg);
+    await new Promise<void>((resolve, reject) => {
+      const s = c.files.read({ sandboxId, path, offset: 0, length: 0 });
+      s.on('data', (ch: FileChunk) => { if (!process.stdout.write(ch.data)) { s.pause(); process.stdout.once('drain', () => s.resume()); } });
+      s.on('end', resolve);
+      s.on('error', (err) => reject(toClientError(err, c.socket)));
+    });
+  }));
+
+fs.command('stat')
+  .description('show a file\'s type, size, mode and owner')
+  .argument('<location>', 'ID:/path')
+  .action(action(async (c, arg: string) => {
+    const { sandboxId, path } = location(arg);
+    json(await c.stat(sandboxId, path));
+  }));
+
+fs.command('mkdir')
+  .description('make a directory')
+  .argument('<location>', 'ID:/path')
+  .option('-p, --parents', 'make parent directories as needed')
+  .action(action(async (c, arg: string, opts: { parents?: boolean }) => {
+    const { sandboxId, path } = location(arg);
+    await c.makeDir(sandboxId, path, !!opts.parents);
+  }));
+
+fs.command('rm')
+  .description('remove a file or an empty directory')
+  .argument('<location>', 'ID:/path')
+  .option('-r, --recursive', 'remove a directory and everything in it')
+  .action(action(async (c, arg: string, opts: { recursive?: boolean }) => {
+    const { sandboxId, path } = location(arg);
+    await c.removeFile(sandboxId, path, !!opts.recursive);
+  }));
+
+fs.command('watch')
+  .description('print changes under a directory as they happen (Ctrl-C stops)')
+  .argument('<location>', 'ID:/path')
+  .action(action(async (c, arg: string) => {
+    const { sandboxId, path } = location(arg);
+    await new Promise<void>((resolve, reject) => {
+      const s = c.files.watch({ sandboxId, path });
+      s.on('data', (e: FileEvent) => {
+        if (globals().output === 'json') process.stdout.write(`${JSON.stringify(e)}\n`);
+        else process.stdout.write(`${e.type.padEnd(6)} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.fileType === 'DIRECTORY' ? '/' : ''}\n`);
+      });
+      s.on('end', resolve);
+      s.on('error', (err) => reject(toClientError(err, c.socket)));
+      process.once('SIGINT', () => { s.cancel(); resolve(); });
+    });
   }));
 
 const pool = program.command('pool').description('show and tune warm pools');

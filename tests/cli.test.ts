@@ -1,6 +1,8 @@
 // godelctl as a person uses it: a real binary against a real daemon.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GODELCTL, poolConfig, startDaemon } from './helpers/daemon.js';
 
 t.test('godelctl', async (t) => {
@@ -77,4 +79,42 @@ t.test('godelctl', async (t) => {
   t.equal(noDaemon.status, 1);
   t.match(noDaemon.stderr, /^godelctl: no godeld is answering on .*none\.sock/);
   t.equal(noDaemon.stderr.trim().split('\n').length, 1);
+});
+
+t.test('godelctl cp and fs', async (t) => {
+  const d = await startDaemon(t, { config: poolConfig(1) });
+  const ctl = (...args: string[]) => spawnSync(process.execPath, [GODELCTL, ...args], {
+    encoding: 'utf8', timeout: 60_000, env: { ...process.env, GODEL_SOCKET: d.socket },
+  });
+  const id = ctl('create').stdout.trim();
+  const src = join(d.dir, 'src');
+  mkdirSync(join(src, 'sub'), { recursive: true });
+  writeFileSync(join(src, 'a.txt'), 'alpha\n');
+  writeFileSync(join(src, 'sub', 'b.bin'), Buffer.from([0, 1, 2, 255]));
+  symlinkSync('a.txt', join(src, 'link'));
+
+  t.equal(ctl('cp', src, `${id}:/workspace/`).status, 0, 'a directory into an existing directory');
+  t.equal(ctl('fs', 'cat', `${id}:/workspace/src/a.txt`).stdout, 'alpha\n');
+  t.same(ctl('fs', 'ls', '-d', '2', `${id}:/workspace/src`).stdout.trim().split('\n'),
+    ['/workspace/src/a.txt', '/workspace/src/link', '/workspace/src/sub', '/workspace/src/sub/b.bin']);
+  t.match(ctl('fs', 'ls', '-l', `${id}:/workspace/src`).stdout, /symlink\s+0777\s+\d+\s+\S+\s+\/workspace\/src\/link -> a\.txt/);
+  t.equal(ctl('cp', join(src, 'a.txt'), `${id}:/workspace/renamed.txt`).status, 0, 'a file to a new name');
+  t.equal(ctl('fs', 'cat', `${id}:/workspace/renamed.txt`).stdout, 'alpha\n');
+
+  const back = join(d.dir, 'back');
+  t.equal(ctl('cp', `${id}:/workspace/src`, back).status, 0, 'a directory out to a new name');
+  t.equal(readFileSync(join(back, 'a.txt'), 'utf8'), 'alpha\n');
+  t.same([...readFileSync(join(back, 'sub', 'b.bin'))], [0, 1, 2, 255]);
+  t.equal(readlinkSync(join(back, 'link')), 'a.txt');
+
+  const rm = ctl('fs', 'rm', `${id}:/workspace/src`);
+  t.equal(rm.status, 1);
+  t.match(rm.stderr, /DIRECTORY_NOT_EMPTY/);
+  t.equal(ctl('fs', 'rm', '-r', `${id}:/workspace/src`).status, 0);
+  t.equal(ctl('fs', 'mkdir', '-p', `${id}:/workspace/x/y`).status, 0);
+  t.match(ctl('fs', 'stat', `${id}:/workspace/x/y`).stdout, /"type": "DIRECTORY"/);
+  t.match(ctl('cp', `${id}:/workspace/../etc/passwd`, d.dir).stderr, /PATH_OUTSIDE_SANDBOX/);
+  t.match(ctl('cp', join(d.dir, 'missing'), `${id}:/workspace/`).stderr, /no such file/);
+  t.match(ctl('cp', 'a', 'b').stderr, /one side of cp must be in a sandbox/);
+  t.match(ctl('fs', 'cat', '/etc/passwd').stderr, /is not a sandbox path/);
 });
