@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
-import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SessionInfo } from '../ipc/client.js';
+import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SessionInfo, Snapshot } from '../ipc/client.js';
 import { copy, parseLocation, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
 
@@ -284,6 +284,65 @@ fs.command('watch')
       s.on('error', (err) => reject(toClientError(err, c.socket)));
       process.once('SIGINT', () => { s.cancel(); resolve(); });
     });
+  }));
+
+const snapshot = program.command('snapshot').description('keep a sandbox\'s filesystem at one point in time');
+
+snapshot.command('create')
+  .description('snapshot a sandbox and print the snapshot id')
+  .argument('<id>', 'sandbox id')
+  .option('-n, --name <name>', 'a name for people', '')
+  .option('-l, --label <key=value>', 'label (repeatable)', collect, [])
+  .option('--memory', 'also capture memory and processes (microvm sandboxes only)')
+  .action(action(async (c, id: string, opts: { name: string; label: string[]; memory?: boolean }) => {
+    const snap = await c.createSnapshot({ sandboxId: id, name: opts.name, labels: parsePairs(opts.label, '--label'), memory: !!opts.memory });
+    if (globals().output === 'json') json(snap);
+    else process.stdout.write(`${snap.id}\n`);
+  }));
+
+snapshot.command('ls')
+  .description('list snapshots')
+  .option('-s, --sandbox <id>', 'only snapshots of this sandbox', '')
+  .option('-l, --label <key=value>', 'only snapshots with this label (repeatable)', collect, [])
+  .action(action(async (c, opts: { sandbox: string; label: string[] }) => {
+    const list = await c.listSnapshots({ sandboxId: opts.sandbox, labelSelector: parsePairs(opts.label, '--label') });
+    if (globals().output === 'json') { json(list); return; }
+    printTable(['SNAPSHOT', 'NAME', 'SANDBOX', 'TEMPLATE', 'KIND', 'SIZE', 'FROZEN', 'CREATED'], list.map((x: Snapshot) => [
+      x.id, x.name, x.sandboxId, x.template, x.kind, `${(Number(x.sizeBytes) / 2 ** 20).toFixed(1)} MiB`, `${(x.frozenSeconds * 1000).toFixed(0)} ms`, formatTime(x.createdAt),
+    ]));
+  }));
+
+snapshot.command('rm')
+  .description('delete snapshots')
+  .argument('<snapshot...>')
+  .action(action(async (c, ids: string[]) => {
+    for (const id of ids) {
+      await c.deleteSnapshot(id);
+      process.stdout.write(`${id}\n`);
+    }
+  }));
+
+program.command('restore')
+  .description('make a new sandbox from a snapshot and print its id')
+  .argument('<snapshot>')
+  .option('-l, --label <key=value>', 'label (repeatable)', collect, [])
+  .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
+  .option('--ttl <seconds>', 'delete the sandbox this many seconds from now', '0')
+  .action(action(async (c, snap: string, opts: { label: string[]; env: string[]; ttl: string }) => {
+    const s = await c.restoreSnapshot({ snapshotId: snap, labels: parsePairs(opts.label, '--label'), env: parsePairs(opts.env, '--env'), ttlSeconds: Number(opts.ttl) || 0 });
+    if (globals().output === 'json') json(s);
+    else process.stdout.write(`${s.id}\n`);
+  }));
+
+program.command('fork')
+  .description('make N new sandboxes from one consistent point of a sandbox; prints their ids')
+  .argument('<id>')
+  .option('-c, --count <n>', 'how many', '1')
+  .option('-l, --label <key=value>', 'label for the new sandboxes (repeatable)', collect, [])
+  .action(action(async (c, id: string, opts: { count: string; label: string[] }) => {
+    const res = await c.fork({ sandboxId: id, count: Number(opts.count), labels: parsePairs(opts.label, '--label') });
+    if (globals().output === 'json') json(res);
+    else for (const s of res.sandboxes) process.stdout.write(`${s.id}\n`);
   }));
 
 const pool = program.command('pool').description('show and tune warm pools');

@@ -14,6 +14,8 @@ import { SandboxManager } from './sandboxes/manager.js';
 import { execHandlers } from './server/handlers/exec.js';
 import { filesHandlers } from './server/handlers/files.js';
 import { FileManager } from './files/file-manager.js';
+import { SnapshotManager } from './snapshots/snapshot-manager.js';
+import { snapshotsHandlers } from './server/handlers/snapshots.js';
 import { poolsHandlers } from './server/handlers/pools.js';
 import { sandboxesHandlers } from './server/handlers/sandboxes.js';
 import { systemHandlers } from './server/handlers/system.js';
@@ -59,6 +61,8 @@ export class Daemon {
       this.sandboxes = new SandboxManager(config.node, config.templates, providers, this.store, log);
       await this.sandboxes.start();
       this.exec = new ExecManager(this.sandboxes, log);
+      const snapshots = new SnapshotManager(join(stateDir, 'snapshots'), this.sandboxes, this.store, log);
+      await snapshots.start();
 
       const api = loadApi().godel.v1;
       this.server = new grpc.Server({
@@ -68,6 +72,7 @@ export class Daemon {
       this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, log, this.shutdown.signal));
       this.server.addService(api.Exec.service, execHandlers(this.exec, log));
       this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, log));
+      this.server.addService(api.Snapshots.service, snapshotsHandlers(snapshots, log));
       this.server.addService(api.Files.service, filesHandlers(new FileManager(this.sandboxes, config.files), log, this.shutdown.signal));
       this.server.addService(api.System.service, systemHandlers(
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, log));

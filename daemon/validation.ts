@@ -15,7 +15,7 @@ export const LIMITS = {
   timeoutSeconds: 7 * 24 * 3600,
 } as const;
 
-const ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/; // Sandbox (sb-), session (ss-) and snapshot (snap-) ids.
 const NAME_RE = /^[a-z0-9]([a-z0-9._-]{0,62})$/;
 const LABEL_KEY_RE = /^[A-Za-z0-9]([A-Za-z0-9._/-]*[A-Za-z0-9])?$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -11,6 +11,14 @@ import type { ExecClient } from './generated/godel/v1/Exec.js';
 import type { PoolsClient } from './generated/godel/v1/Pools.js';
 import type { SystemClient } from './generated/godel/v1/System.js';
 import type { FilesClient } from './generated/godel/v1/Files.js';
+import type { SnapshotsClient } from './generated/godel/v1/Snapshots.js';
+import type { Snapshot__Output } from './generated/godel/v1/Snapshot.js';
+import type { CreateSnapshotRequest } from './generated/godel/v1/CreateSnapshotRequest.js';
+import type { ListSnapshotsRequest } from './generated/godel/v1/ListSnapshotsRequest.js';
+import type { ListSnapshotsResponse__Output } from './generated/godel/v1/ListSnapshotsResponse.js';
+import type { RestoreSnapshotRequest } from './generated/godel/v1/RestoreSnapshotRequest.js';
+import type { ForkRequest } from './generated/godel/v1/ForkRequest.js';
+import type { ForkResponse__Output } from './generated/godel/v1/ForkResponse.js';
 import type { FileChunk__Output } from './generated/godel/v1/FileChunk.js';
 import type { FileInfo__Output } from './generated/godel/v1/FileInfo.js';
 import type { WriteFileHeader } from './generated/godel/v1/WriteFileHeader.js';
@@ -46,6 +54,7 @@ export type { FileInfo__Output as FileInfo } from './generated/godel/v1/FileInfo
 export type { FileEvent__Output as FileEvent } from './generated/godel/v1/FileEvent.js';
 export type { FileChunk__Output as FileChunk } from './generated/godel/v1/FileChunk.js';
 export type { WriteFileHeader };
+export type { Snapshot__Output as Snapshot } from './generated/godel/v1/Snapshot.js';
 export type { CreateSandboxRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
 /** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
@@ -98,6 +107,7 @@ export class GodelClient {
   readonly pools: PoolsClient;
   readonly system: SystemClient;
   readonly files: FilesClient;
+  readonly snapshots: SnapshotsClient;
   private readonly health: HealthClient;
 
   constructor(options: ClientOptions = {}) {
@@ -115,6 +125,7 @@ export class GodelClient {
     this.pools = new api.Pools(target, creds, { ...channelOptions, channelOverride: channel });
     this.system = new api.System(target, creds, { ...channelOptions, channelOverride: channel });
     this.files = new api.Files(target, creds, { ...channelOptions, channelOverride: channel });
+    this.snapshots = new api.Snapshots(target, creds, { ...channelOptions, channelOverride: channel });
     const healthDef = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String, defaults: true });
     const healthPkg = grpc.loadPackageDefinition(healthDef) as unknown as {
       grpc: { health: { v1: { Health: new (t: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => HealthClient } } };
@@ -272,6 +283,31 @@ export class GodelClient {
 
   async moveFile(sandboxId: string, from: string, to: string, overwrite = false): Promise<void> {
     await this.unary(this.files.move.bind(this.files), { sandboxId, from, to, overwrite });
+  }
+
+  createSnapshot(req: CreateSnapshotRequest): Promise<Snapshot__Output> {
+    return this.unary(this.snapshots.create.bind(this.snapshots), req);
+  }
+
+  getSnapshot(id: string): Promise<Snapshot__Output> {
+    return this.unary(this.snapshots.get.bind(this.snapshots), { id });
+  }
+
+  async listSnapshots(req: ListSnapshotsRequest = {}): Promise<Snapshot__Output[]> {
+    const res = await this.unary<ListSnapshotsRequest, ListSnapshotsResponse__Output>(this.snapshots.list.bind(this.snapshots), req);
+    return res.snapshots;
+  }
+
+  async deleteSnapshot(id: string): Promise<void> {
+    await this.unary(this.snapshots.delete.bind(this.snapshots), { id });
+  }
+
+  restoreSnapshot(req: RestoreSnapshotRequest): Promise<Sandbox__Output> {
+    return this.unary(this.snapshots.restore.bind(this.snapshots), req);
+  }
+
+  fork(req: ForkRequest): Promise<ForkResponse__Output> {
+    return this.unary(this.snapshots.fork.bind(this.snapshots), req);
   }
 
   async listPools(): Promise<Pool__Output[]> {

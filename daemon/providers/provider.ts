@@ -56,6 +56,13 @@ export interface Provider {
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand;
   /** Kills every process of the sandbox and removes its files. Idempotent. */
   destroy(id: string, handle: ProviderHandle | undefined): Promise<void>;
+  /**
+   * Copies the sandbox's filesystem into `dest` (which must not exist) at one consistent point in time.
+   * Providers with the "filesystem-snapshot" capability implement it.
+   */
+  captureFilesystem?(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }>;
+  /** Fills a freshly booted sandbox's filesystem from a capture. */
+  restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */
   reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]>;
 }

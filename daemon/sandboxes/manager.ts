@@ -18,6 +18,8 @@ export interface CreateRequest {
   labels: Record<string, string>;
   env: Record<string, string>;
   ttlSeconds: number;
+  /** Runs on the sandbox before it is handed out (e.g. fills its filesystem); a failure discards it. */
+  prepare?: (sandbox: SandboxRecord, provider: Provider) => Promise<void>;
 }
 
 export interface SandboxEventNotice {
@@ -101,6 +103,16 @@ export class SandboxManager {
     const pool = this.pools.get(template.name)!;
     const warm = pool.take();
     if (warm) {
+      if (req.prepare) {
+        try {
+          await req.prepare(warm, provider);
+        } catch (err) {
+          this.discard(warm, 'preparing it failed').catch((e: unknown) => {
+            this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox that failed to prepare');
+          });
+          throw err;
+        }
+      }
       this.claim(warm, req, true);
       try {
         await this.persist(warm, { type: 'claimed' });
@@ -146,6 +158,15 @@ export class SandboxManager {
     const p = this.destroy(rec, reason).finally(() => this.deleting.delete(id));
     this.deleting.set(id, p);
     return p;
+  }
+
+  /** Room for `count` more sandboxes of a template, or POOL_EXHAUSTED. */
+  requireCapacity(templateName: string, count: number): void {
+    const pool = this.pool(templateName);
+    const free = pool.targets.maxTotal - this.total(templateName) + pool.status().idle;
+    if (count > free) {
+      throw new GodelError('POOL_EXHAUSTED', `template "${templateName}" has room for ${Math.max(0, free)} more sandboxes (max_total ${pool.targets.maxTotal}), not ${count}`);
+    }
   }
 
   /** The sandbox and provider to run a command in; fails when the sandbox is not running. */
@@ -251,6 +272,7 @@ export class SandboxManager {
     try {
       await this.store.putSandbox(rec);
       rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim });
+      if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {
       this.records.delete(rec.id);
       await provider.destroy(rec.id, rec.handle).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cleanup after a failed boot failed'));

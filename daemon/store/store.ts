@@ -55,6 +55,20 @@ export interface PoolSettingsRecord {
   maxAgeSeconds?: number;
 }
 
+export interface SnapshotRecord {
+  v: number;
+  id: string;
+  name: string;
+  sandboxId: string;
+  template: string;
+  provider: string;
+  kind: 'FILESYSTEM' | 'MEMORY';
+  labels: Record<string, string>;
+  createdAt: number;
+  sizeBytes: number;
+  frozenMs: number;
+}
+
 export class StateDirLockedError extends Error {}
 
 type Sub = AbstractSublevel<ClassicLevel<string, string>, string | Buffer | Uint8Array, string, string>;
@@ -82,6 +96,7 @@ export class Store {
     private readonly pools: Sub,
     private readonly events: Sub,
     private readonly meta: Sub,
+    private readonly snapshots: Sub,
     private readonly log: Logger,
   ) {}
 
@@ -98,7 +113,7 @@ export class Store {
       throw err;
     }
     const sub = (name: string): Sub => db.sublevel<string, string>(name, { valueEncoding: 'utf8' });
-    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), log);
+    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), sub('snapshots'), log);
     await store.init();
     return store;
   }
@@ -142,6 +157,24 @@ export class Store {
       else this.log.error({ key }, 'skipping a corrupt pool record in the store');
     }
     return out;
+  }
+
+  async loadSnapshots(): Promise<SnapshotRecord[]> {
+    const out: SnapshotRecord[] = [];
+    for await (const [key, value] of this.snapshots.iterator()) {
+      const rec = parseRecord<SnapshotRecord>(value);
+      if (rec && rec.id === key) out.push(rec);
+      else this.log.error({ key }, 'skipping a corrupt snapshot record in the store');
+    }
+    return out;
+  }
+
+  async putSnapshot(rec: SnapshotRecord): Promise<void> {
+    await this.commit([{ type: 'put', key: rec.id, value: JSON.stringify(rec), sublevel: this.snapshots }]);
+  }
+
+  async removeSnapshot(id: string): Promise<void> {
+    await this.commit([{ type: 'del', key: id, sublevel: this.snapshots }]);
   }
 
   async putPoolSettings(rec: PoolSettingsRecord): Promise<void> {

@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Pty } from '../../exec/pty.js';
+import { Freezer } from './freezer.js';
 import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
@@ -40,7 +41,8 @@ export interface ProcessProviderOptions {
 
 export class ProcessProvider implements Provider {
   readonly name = 'process';
-  readonly capabilities: readonly Capability[] = ['exec'];
+  readonly capabilities: readonly Capability[] = ['exec', 'filesystem-snapshot'];
+  private readonly freezer = new Freezer();
   private readonly bwrap = findExecutable('bwrap');
   private readonly helper = GODEL_EXEC;
   private readonly isRoot = process.getuid?.() === 0;
@@ -133,7 +135,20 @@ export class ProcessProvider implements Provider {
       if (this.isAlive(handle)) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} did not exit after SIGKILL`);
     }
     this.killBwrapOf(id);
+    await this.freezer.remove(id);
     rmSync(this.sandboxDir(id), { recursive: true, force: true });
+  }
+
+  async captureFilesystem(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }> {
+    if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
+    const workspace = join(this.sandboxDir(id), 'workspace');
+    // Reflinks make the copy an instant where the filesystem has them; elsewhere the freeze lasts the copy.
+    const { frozenMs } = await this.freezer.frozen(id, Number(handle.initPid), () => copyTree(workspace, dest));
+    return { frozenMs };
+  }
+
+  async restoreFilesystem(id: string, _handle: ProviderHandle, src: string): Promise<void> {
+    await copyTree(`${src}/.`, join(this.sandboxDir(id), 'workspace'));
   }
 
   async reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]> {
@@ -141,6 +156,7 @@ export class ProcessProvider implements Provider {
     for (const id of readdirSync(this.opts.sandboxesDir)) {
       if (knownIds.has(id)) continue;
       this.killBwrapOf(id);
+      await this.freezer.remove(id);
       rmSync(this.sandboxDir(id), { recursive: true, force: true });
       reaped.push(id);
     }
@@ -294,6 +310,17 @@ class ProcessCommand implements RunningCommand {
       report.on('error', () => resolve(nsPid));
     });
   }
+}
+
+/** `cp -a` (owners, modes, times and links kept; links never followed), with reflinks where possible. */
+function copyTree(src: string, dest: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const cp = spawn('cp', ['-a', '--reflink=auto', '--', src, dest], { stdio: ['ignore', 'ignore', 'pipe'] });
+    cp.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    cp.on('error', reject);
+    cp.on('close', (code) => (code === 0 ? resolve() : reject(new GodelError('PROVIDER_FAILED', `copying the sandbox's files failed: ${stderr.trim()}`))));
+  });
 }
 
 /** bwrap runs as the sandbox user and opens the workspace by path: every directory above it must let that user through. */

@@ -1,0 +1,107 @@
+// Freezes every process of a process sandbox for the instant of a snapshot. The cgroup freezer does it
+// invisibly to the processes (a shell does not see its job "Stopped", unlike SIGSTOP): cgroup v1's
+// freezer controller where it is mounted (hybrid hosts like this one), else cgroup v2's cgroup.freeze.
+// The sandbox's processes are moved into a freezer cgroup of their own, found by their pid namespace.
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GodelError } from '../../errors.js';
+
+const V1_ROOT = '/sys/fs/cgroup/freezer';
+const V2_ROOT = '/sys/fs/cgroup';
+const GROUP = 'godel-freeze';
+const FREEZE_TIMEOUT_MS = 5000;
+
+type Flavor = { kind: 'v1'; dir: string } | { kind: 'v2'; dir: string };
+
+function flavor(): Flavor | undefined {
+  if (existsSync(join(V1_ROOT, 'cgroup.procs'))) return { kind: 'v1', dir: join(V1_ROOT, GROUP) };
+  if (existsSync(join(V2_ROOT, 'cgroup.controllers')) && existsSync(join(V2_ROOT, 'cgroup.procs'))) return { kind: 'v2', dir: join(V2_ROOT, GROUP) };
+  return undefined;
+}
+
+/** Host pids of every process in the pid namespace of `initPid`. */
+function processesOf(initPid: number): number[] {
+  let ns: string;
+  try {
+    ns = readlinkSync(`/proc/${initPid}/ns/pid`);
+  } catch {
+    return []; // The sandbox is gone.
+  }
+  const pids: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readlinkSync(`/proc/${e}/ns/pid`) === ns) pids.push(Number(e));
+    } catch {
+      continue; // Exited, or a kernel thread.
+    }
+  }
+  return pids;
+}
+
+export class Freezer {
+  private readonly flavor = flavor();
+
+  available(): boolean {
+    return this.flavor !== undefined;
+  }
+
+  /** Freezes the sandbox, runs `fn`, and thaws it whatever happens. Returns fn's result and the frozen time. */
+  async frozen<T>(id: string, initPid: number, fn: () => Promise<T>): Promise<{ value: T; frozenMs: number }> {
+    const f = this.flavor;
+    if (!f) throw new GodelError('NOT_SUPPORTED', 'no cgroup freezer on this host (neither cgroup v1 freezer nor cgroup v2)');
+    const dir = join(f.dir, id);
+    mkdirSync(dir, { recursive: true });
+    const started = process.hrtime.bigint();
+    try {
+      this.join(dir, initPid);
+      writeFileSync(join(dir, f.kind === 'v1' ? 'freezer.state' : 'cgroup.freeze'), f.kind === 'v1' ? 'FROZEN' : '1');
+      // A process started in the sandbox while we moved the others lands here now, and is frozen on arrival.
+      this.join(dir, initPid);
+      await this.waitFrozen(f, dir);
+      const value = await fn();
+      return { value, frozenMs: Number(process.hrtime.bigint() - started) / 1e6 };
+    } finally {
+      writeFileSync(join(dir, f.kind === 'v1' ? 'freezer.state' : 'cgroup.freeze'), f.kind === 'v1' ? 'THAWED' : '0');
+    }
+  }
+
+  /** Removes the sandbox's freezer cgroup once its processes are gone (they may take a moment to exit). */
+  async remove(id: string): Promise<void> {
+    if (!this.flavor) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        rmdirSync(join(this.flavor.dir, id));
+        return;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return;
+        if (code !== 'EBUSY' || attempt >= 100) throw err;
+        await sleep(10);
+      }
+    }
+  }
+
+  private join(dir: string, initPid: number): void {
+    for (const pid of processesOf(initPid)) {
+      try {
+        writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
+  }
+
+  private async waitFrozen(f: Flavor, dir: string): Promise<void> {
+    const deadline = Date.now() + FREEZE_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const frozen = f.kind === 'v1'
+        ? readFileSync(join(dir, 'freezer.state'), 'utf8').trim() === 'FROZEN'
+        : /^frozen 1$/m.test(readFileSync(join(dir, 'cgroup.events'), 'utf8'));
+      if (frozen) return;
+      await sleep(1);
+    }
+    throw new GodelError('PROVIDER_FAILED', 'the sandbox did not freeze in time for the snapshot');
+  }
+}

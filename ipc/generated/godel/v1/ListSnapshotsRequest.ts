@@ -1,0 +1,18 @@
+// Original file: ipc/proto/godel/v1/snapshots.proto
+
+
+export interface ListSnapshotsRequest {
+  /**
+   * Only snapshots of this sandbox; empty means all.
+   */
+  'sandboxId'?: (string);
+  'labelSelector'?: ({[key: string]: string});
+}
+
+export interface ListSnapshotsRequest__Output {
+  /**
+   * Only snapshots of this sandbox; empty means all.
+   */
+  'sandboxId': (string);
+  'labelSelector': ({[key: string]: string});
+}
