@@ -1,11 +1,11 @@
 // `godelctl cp`, like `docker cp`: host paths and ID:PATH on either side, directories copied whole as tar
 // streams (nothing is buffered whole), with a progress line on a terminal for large transfers.
-import { createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
+import { createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { ArchiveError, validateTar } from '../ipc/archive.js';
+import { ArchiveError, packTree, validateTar } from '../ipc/archive.js';
 import { toClientError, type GodelClient, type FileChunk } from '../ipc/client.js';
 
 export interface SandboxPath {
@@ -89,29 +89,6 @@ async function copyIn(c: GodelClient, hostPath: string, to: SandboxPath): Promis
   } finally {
     progress.done();
   }
-}
-
-/** Packs a host file or directory tree under `name`, one entry at a time. */
-async function packTree(pack: tar.Pack, hostPath: string, name: string): Promise<void> {
-  const st = lstatSync(hostPath);
-  const header = { name, mode: st.mode & 0o7777, mtime: st.mtime };
-  if (st.isSymbolicLink()) {
-    await entry(pack, { ...header, type: 'symlink', linkname: readlinkSync(hostPath) });
-  } else if (st.isDirectory()) {
-    await entry(pack, { ...header, type: 'directory' });
-    for (const child of readdirSync(hostPath).sort()) await packTree(pack, join(hostPath, child), `${name}/${child}`);
-  } else if (st.isFile()) {
-    await new Promise<void>((res, rej) => {
-      const out = pack.entry({ ...header, type: 'file', size: st.size }, (err) => (err ? rej(err) : res()));
-      pipeline(createReadStream(hostPath), out).catch(rej);
-    });
-  } else {
-    process.stderr.write(`godelctl: skipping ${hostPath}: not a file, directory or symlink\n`);
-  }
-}
-
-function entry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }): Promise<void> {
-  return new Promise((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())));
 }
 
 /** Sandbox -> host: into DEST when it is a directory, else as DEST. */
@@ -201,5 +178,28 @@ function lstatOrUndefined(path: string): Stats | undefined {
     return lstatSync(path);
   } catch {
     return undefined; // Does not exist.
+  }
+}
+
+/** "git:/path/to/repo#ref" -> { repo, ref }. */
+export function parseGitSource(spec: string): { repo: string; ref: string } {
+  const rest = spec.slice('git:'.length);
+  const hash = rest.lastIndexOf('#');
+  const repo = resolve(hash >= 0 ? rest.slice(0, hash) : rest);
+  return { repo, ref: hash >= 0 ? rest.slice(hash + 1) : '' };
+}
+
+/** Fills a new sandbox's /workspace from a host directory (its contents) or a tar file. */
+export async function seedWorkspace(c: GodelClient, sandboxId: string, source: string): Promise<void> {
+  const path = resolve(source);
+  const st = lstatSync(path);
+  if (st.isDirectory()) {
+    const pack = tar.pack();
+    const packing = packTree(pack, path, '.').then(() => pack.finalize(), (err: unknown) => pack.destroy(err as Error));
+    await Promise.all([c.putArchive(sandboxId, '/workspace', pack as unknown as AsyncIterable<Buffer>), packing]);
+  } else if (st.isFile()) {
+    await c.putArchive(sandboxId, '/workspace', createReadStream(path));
+  } else {
+    throw new Error(`${source} is neither a directory nor a tar file`);
   }
 }

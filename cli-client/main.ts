@@ -6,7 +6,7 @@ import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
 import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SessionInfo, Snapshot } from '../ipc/client.js';
-import { copy, parseLocation, type SandboxPath } from './copy.js';
+import { copy, parseGitSource, parseLocation, seedWorkspace, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
 
 interface ExecOptions {
@@ -86,12 +86,24 @@ program.command('create')
   .option('-l, --label <key=value>', 'label (repeatable)', collect, [])
   .option('-e, --env <KEY=VALUE>', 'environment variable for every command in the sandbox (repeatable)', collect, [])
   .option('--ttl <seconds>', 'delete the sandbox this many seconds from now', '0')
-  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string }) => {
+  .option('-w, --workspace <source>', 'start /workspace from a host directory, a .tar file, or git:/path/to/repo[#ref] (a worktree on branch godel/<id>)')
+  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string }) => {
     const ttl = Number(opts.ttl);
     if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`--ttl must be a whole number of seconds, not "${opts.ttl}"`);
+    const git = opts.workspace?.startsWith('git:') ? parseGitSource(opts.workspace) : undefined;
     const s = await c.createSandbox({
       template: opts.template, labels: parsePairs(opts.label, '--label'), env: parsePairs(opts.env, '--env'), ttlSeconds: ttl,
+      ...(git ? { workspace: { git } } : {}),
     });
+    if (opts.workspace && !git) {
+      // A directory or tar on this side is read with godelctl's own permissions and streamed in.
+      try {
+        await seedWorkspace(c, s.id, opts.workspace);
+      } catch (err) {
+        await c.deleteSandbox(s.id).catch(() => undefined);
+        throw err;
+      }
+    }
     if (globals().output === 'json') json(s);
     else process.stdout.write(`${s.id}\n`);
   }));

@@ -15,6 +15,7 @@ import { execHandlers } from './server/handlers/exec.js';
 import { filesHandlers } from './server/handlers/files.js';
 import { FileManager } from './files/file-manager.js';
 import { SnapshotManager } from './snapshots/snapshot-manager.js';
+import { Workspaces } from './sandboxes/workspaces.js';
 import { snapshotsHandlers } from './server/handlers/snapshots.js';
 import { poolsHandlers } from './server/handlers/pools.js';
 import { sandboxesHandlers } from './server/handlers/sandboxes.js';
@@ -63,17 +64,20 @@ export class Daemon {
       this.exec = new ExecManager(this.sandboxes, log);
       const snapshots = new SnapshotManager(join(stateDir, 'snapshots'), this.sandboxes, this.store, log);
       await snapshots.start();
+      const files = new FileManager(this.sandboxes, config.files);
+      const workspaces = new Workspaces(config.workspaces, files, log);
+      this.sandboxes.onRemoved((rec) => workspaces.released(rec));
 
       const api = loadApi().godel.v1;
       this.server = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
         'grpc.keepalive_permit_without_calls': 1,
       });
-      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, log, this.shutdown.signal));
+      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, log, this.shutdown.signal));
       this.server.addService(api.Exec.service, execHandlers(this.exec, log));
       this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, log));
       this.server.addService(api.Snapshots.service, snapshotsHandlers(snapshots, log));
-      this.server.addService(api.Files.service, filesHandlers(new FileManager(this.sandboxes, config.files), log, this.shutdown.signal));
+      this.server.addService(api.Files.service, filesHandlers(files, log, this.shutdown.signal));
       this.server.addService(api.System.service, systemHandlers(
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, log));
       this.health.addToServer(this.server);

@@ -4,7 +4,10 @@
 // Refused: absolute names, `..` components, device nodes and FIFOs, hard links that leave the archive,
 // entries that pass through a symlink the archive itself created (the symlink-then-write trick), and
 // more than `maxEntries` entries.
+import { createReadStream, lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline, type Readable, type Writable } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import tar from 'tar-stream';
 
 export class ArchiveError extends Error {
@@ -98,3 +101,27 @@ export function validateTar(input: Readable, output: Writable, maxEntries = DEFA
     input.pipe(extract);
   });
 }
+
+/** Packs a host file or directory tree under `name`, one entry at a time. */
+export async function packTree(pack: tar.Pack, hostPath: string, name: string): Promise<void> {
+  const st = lstatSync(hostPath);
+  const header = { name, mode: st.mode & 0o7777, mtime: st.mtime };
+  if (st.isSymbolicLink()) {
+    await entry(pack, { ...header, type: 'symlink', linkname: readlinkSync(hostPath) });
+  } else if (st.isDirectory()) {
+    await entry(pack, { ...header, type: 'directory' });
+    for (const child of readdirSync(hostPath).sort()) await packTree(pack, join(hostPath, child), `${name}/${child}`);
+  } else if (st.isFile()) {
+    await new Promise<void>((res, rej) => {
+      const out = pack.entry({ ...header, type: 'file', size: st.size }, (err) => (err ? rej(err) : res()));
+      pipelineAsync(createReadStream(hostPath), out).catch(rej);
+    });
+  } else {
+    // Sockets, FIFOs and devices have no place in a copy: they are left out.
+  }
+}
+
+function entry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }): Promise<void> {
+  return new Promise((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())));
+}
+

@@ -16,6 +16,7 @@ command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
 if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v tmux >/dev/null || need+=(tmux)
+  command -v git >/dev/null || need+=(git)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}" >&2

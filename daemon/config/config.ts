@@ -46,9 +46,15 @@ export interface FilesConfig {
   maxArchiveEntries: number;
 }
 
+export interface WorkspacesConfig {
+  /** Host directories under which Create may take a workspace source (directory, tar file, git repository). */
+  allowedRoots: string[];
+}
+
 export interface DaemonConfig {
   node: string;
   files: FilesConfig;
+  workspaces: WorkspacesConfig;
   templates: Map<string, Template>;
   process: ProcessProviderConfig;
   /** Group given the socket (mode 0660), when it exists on the host. */
@@ -103,7 +109,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'socket_group', 'files'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'socket_group', 'files', 'workspaces'], 'config');
   const node = optString(raw.node, 'node') ?? hostname();
   const socketGroup = optString(raw.socket_group, 'socket_group') ?? 'godel';
 
@@ -120,12 +126,21 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   checkKeys(filesRaw, ['max_archive_entries'], 'files');
   const files: FilesConfig = { maxArchiveEntries: optInt(filesRaw.max_archive_entries, 'files.max_archive_entries', 1, 100_000_000) ?? 1_000_000 };
 
+  const wsRaw = raw.workspaces ?? {};
+  if (!isObject(wsRaw)) throw new ConfigError('workspaces must be an object');
+  checkKeys(wsRaw, ['allowed_roots'], 'workspaces');
+  const roots = wsRaw.allowed_roots ?? [];
+  if (!Array.isArray(roots) || roots.some((r) => typeof r !== 'string' || !r.startsWith('/'))) {
+    throw new ConfigError('workspaces.allowed_roots must be a list of absolute paths');
+  }
+  const workspaces: WorkspacesConfig = { allowedRoots: roots as string[] };
+
   const declared = raw.templates ?? {};
   if (!isObject(declared)) throw new ConfigError('templates must be an object of name -> template');
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, templates, process: processConfig, socketGroup, files };
+  return { node, templates, process: processConfig, socketGroup, files, workspaces };
 }
 
 function parseTemplate(name: string, raw: unknown): Template {

@@ -3,10 +3,11 @@
 // positional arguments. Paths are therefore resolved by the kernel within the sandbox's own mount
 // namespace: no symlink, `..` or race can lead to a host file the sandbox does not itself see, and
 // what is written belongs to the sandbox's user. This works for any provider that can exec.
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { GodelError } from '../errors.js';
 import { ArchiveError, validateTar, type ArchiveStats } from '../../ipc/archive.js';
-import type { RunningCommand } from '../providers/provider.js';
+import type { Provider, RunningCommand } from '../providers/provider.js';
+import type { SandboxRecord } from '../store/store.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { FilesConfig } from '../config/config.js';
 
@@ -117,7 +118,19 @@ export class FileManager {
     const dir = await this.stat(sandboxId, path, true);
     if (dir.type !== 'DIRECTORY') throw new GodelError('NOT_A_DIRECTORY', `${path} is not a directory`);
     const input = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const cmd = this.spawn(sandboxId, ['tar', '-x', '--no-same-owner', '--delay-directory-restore', '-C', path, '-f', '-']);
+    const { sandbox, provider } = this.sandboxes.runnable(sandboxId);
+    const { done, cancel } = this.unpack(sandbox, provider, path, input);
+    return { input, done, cancel };
+  }
+
+  /** Unpacks a tar stream into a directory of a sandbox that is not handed out yet (workspace seeding). */
+  unpackInto(sandbox: SandboxRecord, provider: Provider, path: string, input: Readable): Promise<ArchiveStats> {
+    return this.unpack(sandbox, provider, path, input).done;
+  }
+
+  /** Validates the tar entry by entry and feeds the copy to tar running inside the sandbox. */
+  private unpack(sandbox: SandboxRecord, provider: Provider, path: string, input: Readable): { done: Promise<ArchiveStats>; cancel(): void } {
+    const cmd = provider.exec(sandbox.handle!, { argv: ['tar', '-x', '--no-same-owner', '--delay-directory-restore', '-C', path, '-f', '-'], env: ENV, cwd: '/' });
     cmd.stdin.on('error', () => undefined); // tar failing early closes its stdin: its exit status tells why.
     const unpacked = this.finish(cmd, path);
     const validated = validateTar(input, cmd.stdin, this.config.maxArchiveEntries).catch((err: unknown) => {
@@ -127,7 +140,7 @@ export class FileManager {
     // If tar stops early, drop the rest of the upload instead of waiting for it to be read.
     unpacked.catch(() => input.destroy());
     const done = Promise.all([validated, unpacked]).then(([stats]) => stats);
-    return { input, done, cancel: () => { input.destroy(); cmd.kill('SIGKILL'); } };
+    return { done, cancel: () => { input.destroy(); cmd.kill('SIGKILL'); } };
   }
 
   async getArchive(sandboxId: string, path: string): Promise<RunningCommand> {

@@ -11,6 +11,16 @@ export interface BootRequest {
   spec: TemplateSpec;
   /** A pool refill nobody waits for: it must not take CPU from requests being served. */
   background: boolean;
+  /** Boot-time changes for one sandbox (a git workspace): never used for pool sandboxes. */
+  overrides?: BootOverrides;
+}
+
+export interface BootOverrides {
+  /** Host uid/gid the sandbox runs as instead of the configured sandbox user. */
+  hostUid: number;
+  hostGid: number;
+  /** Host directories bound read-write at the same path inside the sandbox. */
+  binds: string[];
 }
 
 export interface ExecRequest {
@@ -61,6 +71,8 @@ export interface Provider {
    * Providers with the "filesystem-snapshot" capability implement it.
    */
   captureFilesystem?(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }>;
+  /** The host directory behind /workspace, for providers whose workspace lives on the host. */
+  workspacePath?(id: string): string;
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */

@@ -7,7 +7,7 @@ import type { PoolTargets, Template } from '../config/config.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { WarmPool, type PoolStatus } from '../pool/warm-pool.js';
-import type { Provider } from '../providers/provider.js';
+import type { BootOverrides, Provider } from '../providers/provider.js';
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
 
@@ -20,6 +20,9 @@ export interface CreateRequest {
   ttlSeconds: number;
   /** Runs on the sandbox before it is handed out (e.g. fills its filesystem); a failure discards it. */
   prepare?: (sandbox: SandboxRecord, provider: Provider) => Promise<void>;
+  /** Boot-time changes for this sandbox alone: it is booted for the request, never taken from the pool. */
+  overrides?: BootOverrides;
+  gitRepo?: string;
 }
 
 export interface SandboxEventNotice {
@@ -42,6 +45,8 @@ export class SandboxManager {
   private readonly deleting = new Map<string, Promise<void>>();
   private readonly bootsInFlight = new Set<Promise<unknown>>();
   private readonly events = new EventEmitter();
+  /** Called after a sandbox is destroyed, for clean-up owned elsewhere (a git worktree). */
+  private readonly removedHooks: Array<(rec: SandboxRecord) => Promise<void>> = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -101,7 +106,7 @@ export class SandboxManager {
     const template = this.template(req.template);
     const provider = this.provider(template.spec.provider);
     const pool = this.pools.get(template.name)!;
-    const warm = pool.take();
+    const warm = req.overrides ? undefined : pool.take();
     if (warm) {
       if (req.prepare) {
         try {
@@ -220,6 +225,10 @@ export class SandboxManager {
     return out;
   }
 
+  onRemoved(hook: (rec: SandboxRecord) => Promise<void>): void {
+    this.removedHooks.push(hook);
+  }
+
   onEvent(listener: (n: SandboxEventNotice) => void): () => void {
     this.events.on('event', listener);
     return () => this.events.off('event', listener);
@@ -271,7 +280,8 @@ export class SandboxManager {
     this.records.set(rec.id, rec);
     try {
       await this.store.putSandbox(rec);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim });
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim, overrides: claim?.overrides });
+      if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {
       this.records.delete(rec.id);
@@ -291,6 +301,7 @@ export class SandboxManager {
     rec.state = 'STOPPING';
     await this.persist(rec, { type: 'deleting', message: reason });
     await this.provider(rec.provider).destroy(rec.id, rec.handle);
+    for (const hook of this.removedHooks) await hook(rec);
     rec.state = 'STOPPED';
     this.records.delete(rec.id);
     const ev = await this.store.removeSandbox(rec, { type: 'deleted', message: reason });

@@ -33,6 +33,8 @@ export interface SandboxRecord {
   expiresAt?: number;
   statusMessage?: string;
   handle?: ProviderHandle;
+  /** For a git worktree workspace: the repository, whose worktree is pruned when the sandbox goes. */
+  gitRepo?: string;
 }
 
 export interface EventRecord {

@@ -5,12 +5,14 @@ import type { CreateSandboxRequest as _godel_v1_CreateSandboxRequest, CreateSand
 import type { DeleteSandboxRequest as _godel_v1_DeleteSandboxRequest, DeleteSandboxRequest__Output as _godel_v1_DeleteSandboxRequest__Output } from './godel/v1/DeleteSandboxRequest.js';
 import type { DeleteSandboxResponse as _godel_v1_DeleteSandboxResponse, DeleteSandboxResponse__Output as _godel_v1_DeleteSandboxResponse__Output } from './godel/v1/DeleteSandboxResponse.js';
 import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from './godel/v1/GetSandboxRequest.js';
+import type { GitWorkspace as _godel_v1_GitWorkspace, GitWorkspace__Output as _godel_v1_GitWorkspace__Output } from './godel/v1/GitWorkspace.js';
 import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from './godel/v1/ListSandboxesRequest.js';
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from './godel/v1/ListSandboxesResponse.js';
 import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from './godel/v1/Sandbox.js';
 import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from './godel/v1/SandboxEvent.js';
 import type { SandboxesClient as _godel_v1_SandboxesClient, SandboxesDefinition as _godel_v1_SandboxesDefinition } from './godel/v1/Sandboxes.js';
 import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from './godel/v1/WatchSandboxesRequest.js';
+import type { WorkspaceSource as _godel_v1_WorkspaceSource, WorkspaceSource__Output as _godel_v1_WorkspaceSource__Output } from './godel/v1/WorkspaceSource.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -24,6 +26,7 @@ export interface ProtoGrpcType {
       DeleteSandboxRequest: MessageTypeDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxRequest__Output>
       DeleteSandboxResponse: MessageTypeDefinition<_godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxResponse__Output>
       GetSandboxRequest: MessageTypeDefinition<_godel_v1_GetSandboxRequest, _godel_v1_GetSandboxRequest__Output>
+      GitWorkspace: MessageTypeDefinition<_godel_v1_GitWorkspace, _godel_v1_GitWorkspace__Output>
       ListSandboxesRequest: MessageTypeDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesRequest__Output>
       ListSandboxesResponse: MessageTypeDefinition<_godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesResponse__Output>
       Sandbox: MessageTypeDefinition<_godel_v1_Sandbox, _godel_v1_Sandbox__Output>
@@ -34,6 +37,7 @@ export interface ProtoGrpcType {
        */
       Sandboxes: SubtypeConstructor<typeof grpc.Client, _godel_v1_SandboxesClient> & { service: _godel_v1_SandboxesDefinition }
       WatchSandboxesRequest: MessageTypeDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_WatchSandboxesRequest__Output>
+      WorkspaceSource: MessageTypeDefinition<_godel_v1_WorkspaceSource, _godel_v1_WorkspaceSource__Output>
     }
   }
   google: {

@@ -11,6 +11,7 @@ import type { ForkRequest as _godel_v1_ForkRequest, ForkRequest__Output as _gode
 import type { ForkResponse as _godel_v1_ForkResponse, ForkResponse__Output as _godel_v1_ForkResponse__Output } from './godel/v1/ForkResponse.js';
 import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from './godel/v1/GetSandboxRequest.js';
 import type { GetSnapshotRequest as _godel_v1_GetSnapshotRequest, GetSnapshotRequest__Output as _godel_v1_GetSnapshotRequest__Output } from './godel/v1/GetSnapshotRequest.js';
+import type { GitWorkspace as _godel_v1_GitWorkspace, GitWorkspace__Output as _godel_v1_GitWorkspace__Output } from './godel/v1/GitWorkspace.js';
 import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from './godel/v1/ListSandboxesRequest.js';
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from './godel/v1/ListSandboxesResponse.js';
 import type { ListSnapshotsRequest as _godel_v1_ListSnapshotsRequest, ListSnapshotsRequest__Output as _godel_v1_ListSnapshotsRequest__Output } from './godel/v1/ListSnapshotsRequest.js';
@@ -22,6 +23,7 @@ import type { SandboxesClient as _godel_v1_SandboxesClient, SandboxesDefinition 
 import type { Snapshot as _godel_v1_Snapshot, Snapshot__Output as _godel_v1_Snapshot__Output } from './godel/v1/Snapshot.js';
 import type { SnapshotsClient as _godel_v1_SnapshotsClient, SnapshotsDefinition as _godel_v1_SnapshotsDefinition } from './godel/v1/Snapshots.js';
 import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from './godel/v1/WatchSandboxesRequest.js';
+import type { WorkspaceSource as _godel_v1_WorkspaceSource, WorkspaceSource__Output as _godel_v1_WorkspaceSource__Output } from './godel/v1/WorkspaceSource.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -41,6 +43,7 @@ export interface ProtoGrpcType {
       ForkResponse: MessageTypeDefinition<_godel_v1_ForkResponse, _godel_v1_ForkResponse__Output>
       GetSandboxRequest: MessageTypeDefinition<_godel_v1_GetSandboxRequest, _godel_v1_GetSandboxRequest__Output>
       GetSnapshotRequest: MessageTypeDefinition<_godel_v1_GetSnapshotRequest, _godel_v1_GetSnapshotRequest__Output>
+      GitWorkspace: MessageTypeDefinition<_godel_v1_GitWorkspace, _godel_v1_GitWorkspace__Output>
       ListSandboxesRequest: MessageTypeDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesRequest__Output>
       ListSandboxesResponse: MessageTypeDefinition<_godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesResponse__Output>
       ListSnapshotsRequest: MessageTypeDefinition<_godel_v1_ListSnapshotsRequest, _godel_v1_ListSnapshotsRequest__Output>
@@ -61,6 +64,7 @@ export interface ProtoGrpcType {
        */
       Snapshots: SubtypeConstructor<typeof grpc.Client, _godel_v1_SnapshotsClient> & { service: _godel_v1_SnapshotsDefinition }
       WatchSandboxesRequest: MessageTypeDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_WatchSandboxesRequest__Output>
+      WorkspaceSource: MessageTypeDefinition<_godel_v1_WorkspaceSource, _godel_v1_WorkspaceSource__Output>
     }
   }
   google: {

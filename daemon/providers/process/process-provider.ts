@@ -61,7 +61,7 @@ export class ProcessProvider implements Provider {
     return { available: true, message: '' };
   }
 
-  async boot({ id, spec, background }: BootRequest): Promise<ProviderHandle> {
+  async boot({ id, spec, background, overrides }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the process provider cannot run: ${st.message}`);
     if (spec.rootfs && !existsSync(spec.rootfs)) {
@@ -71,16 +71,18 @@ export class ProcessProvider implements Provider {
     const workspace = join(dir, 'workspace');
     mkdirSync(dir, { recursive: true, mode: 0o711 });
     mkdirSync(workspace, { mode: 0o700 });
-    if (this.isRoot) chownSync(workspace, this.opts.config.sandboxUid, this.opts.config.sandboxGid);
+    const uid = overrides?.hostUid ?? this.opts.config.sandboxUid;
+    const gid = overrides?.hostGid ?? this.opts.config.sandboxGid;
+    if (this.isRoot) chownSync(workspace, uid, gid);
     const logPath = join(dir, 'bwrap.log');
     const logFd = openSync(logPath, 'w', 0o600);
     let child: ChildProcess;
     try {
-      child = spawn(this.bwrap!, bwrapArgs(id, spec, workspace, ['sleep', 'infinity']), {
+      child = spawn(this.bwrap!, bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []), {
         detached: true,
         stdio: ['ignore', 'ignore', logFd, 'pipe'],
         env: { PATH: BASE_PATH },
-        ...(this.isRoot ? { uid: this.opts.config.sandboxUid, gid: this.opts.config.sandboxGid } : {}),
+        ...(this.isRoot ? { uid, gid } : {}),
       });
     } finally {
       closeSync(logFd);
@@ -145,6 +147,11 @@ export class ProcessProvider implements Provider {
     // Reflinks make the copy an instant where the filesystem has them; elsewhere the freeze lasts the copy.
     const { frozenMs } = await this.freezer.frozen(id, Number(handle.initPid), () => copyTree(workspace, dest));
     return { frozenMs };
+  }
+
+  /** The host directory behind the sandbox's /workspace. */
+  workspacePath(id: string): string {
+    return join(this.sandboxDir(id), 'workspace');
   }
 
   async restoreFilesystem(id: string, _handle: ProviderHandle, src: string): Promise<void> {
@@ -219,7 +226,7 @@ export class ProcessProvider implements Provider {
 }
 
 /** The bwrap command line of a sandbox; exported so the benchmark can start the same sandbox with raw bwrap. */
-export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[]): string[] {
+export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[], binds: string[] = []): string[] {
   const args = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
   if (spec.network === 'none') args.push('--unshare-net');
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--hostname', id);
@@ -239,7 +246,7 @@ export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, com
   }
   // Writable: /workspace (on the host, under the state dir), and the sandbox-private tmpfs /tmp and /dev/shm.
   // Everything else, including bwrap's root tmpfs and /dev, is remounted read-only.
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE,
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE, ...binds.flatMap((b) => ['--bind', b, b]),
     '--remount-ro', '/dev', '--remount-ro', '/', '--chdir', WORKSPACE,
     '--cap-drop', 'ALL', '--new-session', '--info-fd', '3', '--', ...command);
   return args;

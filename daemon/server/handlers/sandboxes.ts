@@ -4,6 +4,7 @@ import type { SandboxEvent } from '../../../ipc/generated/godel/v1/SandboxEvent.
 import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { SandboxManager } from '../../sandboxes/manager.js';
+import type { Workspaces } from '../../sandboxes/workspaces.js';
 import { validateEnv, validateId, validateLabels, validateTtl } from '../../validation.js';
 import { timestamp, toSandbox } from '../convert.js';
 import { serverStream, unary } from '../respond.js';
@@ -12,15 +13,13 @@ import { serverStream, unary } from '../respond.js';
 const WATCH_BACKLOG = 10_000;
 
 /** `shutdown` ends every Watch stream cleanly when the daemon stops. */
-export function sandboxesHandlers(sandboxes: SandboxManager, log: Logger, shutdown: AbortSignal): SandboxesHandlers {
+export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspaces, log: Logger, shutdown: AbortSignal): SandboxesHandlers {
   return {
     Create: unary(log, 'Sandboxes.Create', async (req) => {
-      const rec = await sandboxes.create({
-        template: req.template || 'default',
-        labels: validateLabels(req.labels),
-        env: validateEnv(req.env),
-        ttlSeconds: validateTtl(req.ttlSeconds),
-      });
+      const labels = validateLabels(req.labels);
+      const env = validateEnv(req.env);
+      const ttlSeconds = validateTtl(req.ttlSeconds);
+      const rec = await sandboxes.create({ template: req.template || 'default', labels, env, ttlSeconds, ...await workspaces.plan(req.workspace) });
       return toSandbox(rec);
     }, (_req, res) => res?.id),
 

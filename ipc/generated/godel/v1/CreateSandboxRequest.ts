@@ -1,5 +1,6 @@
 // Original file: ipc/proto/godel/v1/sandboxes.proto
 
+import type { WorkspaceSource as _godel_v1_WorkspaceSource, WorkspaceSource__Output as _godel_v1_WorkspaceSource__Output } from '../../godel/v1/WorkspaceSource.js';
 
 export interface CreateSandboxRequest {
   /**
@@ -15,6 +16,10 @@ export interface CreateSandboxRequest {
    * Delete the sandbox this many seconds after it is handed out; 0 means no TTL.
    */
   'ttlSeconds'?: (number);
+  /**
+   * What /workspace starts with; unset means empty.
+   */
+  'workspace'?: (_godel_v1_WorkspaceSource | null);
 }
 
 export interface CreateSandboxRequest__Output {
@@ -31,4 +36,8 @@ export interface CreateSandboxRequest__Output {
    * Delete the sandbox this many seconds after it is handed out; 0 means no TTL.
    */
   'ttlSeconds': (number);
+  /**
+   * What /workspace starts with; unset means empty.
+   */
+  'workspace': (_godel_v1_WorkspaceSource__Output | null);
 }
