@@ -23,7 +23,10 @@ t.test('create, get, list, delete through the socket', async (t) => {
   t.ok(s.node.length > 0);
 
   await c.setPool({ template: 'default', minIdle: 0 });
-  await waitFor('an empty pool', async () => ((await c.listPools())[0]!.idle + (await c.listPools())[0]!.booting === 0) || undefined);
+  await waitFor('an empty pool', async () => {
+    const [p] = await c.listPools();
+    return (p!.idle + p!.booting === 0) || undefined;
+  });
   const s2 = await c.createSandbox({ labels: { team: 'b' } });
   t.equal(s2.fromWarmPool, false, 'with nothing idle, the sandbox boots cold');
   t.equal(s2.state, 'READY');

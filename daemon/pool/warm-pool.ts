@@ -135,6 +135,8 @@ export class WarmPool {
         if (this.lastError) this.deps.log.info({ template: this.template.name }, 'pool recovered: boots succeed again');
         this.lastError = '';
         this.idle.push(rec);
+        // Targets may have been lowered while it booted.
+        this.trim();
       },
       (err: unknown) => {
         this.failures++;
