@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import type * as http2 from 'node:http2';
 import { HealthImplementation } from 'grpc-health-check';
 import { loadApi } from '../ipc/proto.js';
 import type { DaemonConfig } from './config/config.js';
@@ -34,6 +35,33 @@ export interface DaemonOptions {
 const MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 /** How long in-flight calls get to finish on shutdown before they are cancelled. */
 const SHUTDOWN_GRACE_MS = 5000;
+
+/** HTTP/2 receive window for uploads (file writes, archives, stdin); the default is 64 KiB. */
+const RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
+/** Largest HTTP/2 frame a client may send: 1 MiB chunks arrive in one frame instead of 64. */
+const MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * grpc-js has no server option for the HTTP/2 receive window, and at the 64 KiB default a client
+ * uploading a file waits for a window update every 64 KiB (writes ran at a quarter of `cat`'s speed).
+ * The settings it passes to http2.createServer are a plain field: widen the per-stream window there,
+ * and the per-connection window as each session opens. Checked at start so an upgrade of grpc-js that
+ * moves these fields fails loudly in the tests instead of silently losing the speed.
+ */
+function widenFlowControlWindow(server: grpc.Server): void {
+  const internals = server as unknown as { commonServerOptions?: { settings?: Record<string, unknown> }; http2Servers?: Map<unknown, unknown> };
+  if (!internals.commonServerOptions || !(internals.http2Servers instanceof Map)) {
+    throw new Error('grpc-js internals changed: cannot set the HTTP/2 receive window (see widenFlowControlWindow)');
+  }
+  internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: RECEIVE_WINDOW_BYTES, maxFrameSize: MAX_FRAME_BYTES };
+  const set = internals.http2Servers.set.bind(internals.http2Servers);
+  internals.http2Servers.set = (http2Server: unknown, info: unknown) => {
+    (http2Server as http2.Http2Server).on('session', (session: http2.ServerHttp2Session) => {
+      session.once('localSettings', () => session.setLocalWindowSize(RECEIVE_WINDOW_BYTES));
+    });
+    return set(http2Server, info);
+  };
+}
 
 export class Daemon {
   private store: Store | undefined;
@@ -81,6 +109,7 @@ export class Daemon {
       this.server.addService(api.System.service, systemHandlers(
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, log));
       this.health.addToServer(this.server);
+      widenFlowControlWindow(this.server);
       await this.bind(socket);
       restrictSocket(socket, config.socketGroup);
       this.health.setStatus('', 'SERVING');

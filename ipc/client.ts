@@ -118,6 +118,9 @@ export class GodelClient {
     const channelOptions: grpc.ChannelOptions = {
       // One channel for all four services: the stubs share the connection.
       'grpc.max_receive_message_length': 16 * 1024 * 1024,
+      // A larger HTTP/2 receive window than the 64 KiB default, so downloads (file reads, archives,
+      // large outputs) are not stalled waiting for window updates.
+      'grpc-node.flow_control_window': 8 * 1024 * 1024,
     };
     this.sandboxes = new api.Sandboxes(target, creds, channelOptions);
     const channel = this.sandboxes.getChannel();

@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-for b in "${@:-handoff exec}"; do
+for b in "${@:-handoff exec files}"; do
   node "dist/benchmarks/$b.js"
 done

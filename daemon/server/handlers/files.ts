@@ -12,6 +12,9 @@ import { validateId, validateFilePath } from '../../validation.js';
 import { timestamp } from '../convert.js';
 import { serverStream, toServiceError, unary, writeWithBackpressure } from '../respond.js';
 
+/** Target size of each outgoing chunk message. */
+const OUTPUT_MESSAGE_BYTES = 1024 * 1024;
+
 export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSignal): FilesHandlers {
   return {
     Read: serverStream(log, 'Files.Read', async (call: ServerWritableStream<{ sandboxId: string; path: string; offset: number; length: number }, FileChunk>) => {
@@ -100,12 +103,25 @@ async function streamOut(call: ServerWritableStream<unknown, FileChunk>, cmd: Ru
   call.on('cancelled', () => cmd.kill('SIGKILL'));
   const finished = files.finish(cmd, path);
   finished.catch(() => undefined); // Awaited below, after the output: a failure is reported then.
+  // Pipe reads come in 64 KiB pieces; sending them in ~1 MiB messages cuts the per-message cost of gRPC.
+  let pending: Buffer[] = [];
+  let size = 0;
+  const flush = async (): Promise<boolean> => {
+    if (!size) return true;
+    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, size);
+    pending = [];
+    size = 0;
+    return writeWithBackpressure(call, { data });
+  };
   for await (const chunk of cmd.stdout) {
-    if (!(await writeWithBackpressure(call, { data: chunk as Buffer }))) {
+    pending.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size >= OUTPUT_MESSAGE_BYTES && !(await flush())) {
       cmd.kill('SIGKILL');
       return;
     }
   }
+  if (!(await flush())) return;
   await finished;
 }
 
