@@ -3,7 +3,9 @@
 // positional arguments. Paths are therefore resolved by the kernel within the sandbox's own mount
 // namespace: no symlink, `..` or race can lead to a host file the sandbox does not itself see, and
 // what is written belongs to the sandbox's user. This works for any provider that can exec.
+import { createReadStream, createWriteStream } from 'node:fs';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { GodelError } from '../errors.js';
 import { ArchiveError, validateTar, type ArchiveStats } from '../../ipc/archive.js';
 import type { Provider, RunningCommand } from '../providers/provider.js';
@@ -31,6 +33,13 @@ export interface FileEvent {
   path: string;
   from: string;
   isDir: boolean;
+}
+
+/** Bytes leaving the sandbox: read `stream`, then await `done` for the outcome; `cancel` stops it. */
+export interface Outgoing {
+  stream: Readable;
+  done: Promise<void>;
+  cancel(): void;
 }
 
 export const LIST_LIMITS = { maxDepth: 64, maxEntries: 100_000 } as const;
@@ -70,17 +79,43 @@ export class FileManager {
   }
 
   /** Streams a regular file (symlinks followed inside the sandbox) from offset, at most length bytes (0: all). */
-  async read(sandboxId: string, path: string, offset: number, length: number): Promise<RunningCommand> {
+  async read(sandboxId: string, path: string, offset: number, length: number): Promise<Outgoing> {
     const info = await this.stat(sandboxId, path, true);
     if (info.type === 'DIRECTORY') throw new GodelError('IS_A_DIRECTORY', `${path} is a directory; read a file, or use GetArchive`);
     if (info.type !== 'REGULAR') throw new GodelError('FILE_OPERATION_FAILED', `${path} is not a regular file`);
+    const { sandbox, provider } = this.sandboxes.runnable(sandboxId);
+    if (provider.openFile) {
+      // The file is opened inside the sandbox and read here directly: no process, no pipe in between.
+      const fd = await provider.openFile(sandbox.id, sandbox.handle!, path).catch((err: unknown) => {
+        throw fileError((err as Error).message, path, 'open failed');
+      });
+      const stream = createReadStream('', { fd, start: offset, ...(length ? { end: offset + length - 1 } : {}), highWaterMark: 1024 * 1024 });
+      return { stream, done: finished(stream), cancel: () => stream.destroy() };
+    }
     const args = ['dd', `if=${path}`, 'bs=1M', 'iflag=skip_bytes,count_bytes,fullblock', `skip=${offset}`, 'status=none', ...(length ? [`count=${length}`] : [])];
-    return this.spawn(sandboxId, args);
+    return this.outgoing(this.spawn(sandboxId, args), path);
   }
 
   /** Starts a write: the caller streams the bytes into `input`, ends it, and awaits `done`. */
-  write(sandboxId: string, path: string, mode: WriteModeName, permissions: number, atomic: boolean): { input: Writable; done: Promise<void>; cancel(): void } {
+  async write(sandboxId: string, path: string, mode: WriteModeName, permissions: number, atomic: boolean): Promise<{ input: Writable; done: Promise<void>; cancel(): void }> {
     if (atomic && mode === 'APPEND') throw new GodelError('INVALID_ARGUMENT', 'an append cannot be atomic');
+    const { sandbox, provider } = this.sandboxes.runnable(sandboxId);
+    if (provider.openFileForWrite) {
+      // The file is opened inside the sandbox and written here directly: no process, no pipe in between.
+      const target = await provider.openFileForWrite(sandbox.id, sandbox.handle!, { path, mode, permissions, atomic }).catch((err: unknown) => {
+        throw fileError((err as Error).message, path, 'open failed');
+      });
+      const input = createWriteStream('', { fd: target.fd, highWaterMark: 1024 * 1024 });
+      const done = finished(input).then(
+        () => target.finish(true).catch((err: unknown) => { throw fileError((err as Error).message, path, 'write failed'); }),
+        async (err: NodeJS.ErrnoException) => {
+          await target.finish(false);
+          if (err.code === 'ENOSPC' || err.code === 'EDQUOT') throw new GodelError('DISK_FULL', `no space left in the sandbox writing ${path}`);
+          throw new GodelError('FILE_OPERATION_FAILED', `${path}: ${err.message}`);
+        },
+      );
+      return { input, done, cancel: () => input.destroy(new Error('cancelled')) };
+    }
     const perms = (permissions || 0o644).toString(8);
     const argv = atomic
       ? ['/bin/sh', '-c', ATOMIC_SCRIPT, 'godel-write', path, perms, mode === 'CREATE' ? 'create' : 'replace']
@@ -143,11 +178,16 @@ export class FileManager {
     return { done, cancel: () => { input.destroy(); cmd.kill('SIGKILL'); } };
   }
 
-  async getArchive(sandboxId: string, path: string): Promise<RunningCommand> {
+  async getArchive(sandboxId: string, path: string): Promise<Outgoing> {
     await this.stat(sandboxId, path);
     const parent = path === '/' ? '/' : path.slice(0, path.lastIndexOf('/')) || '/';
     const name = path === '/' ? '.' : path.slice(path.lastIndexOf('/') + 1);
-    return this.spawn(sandboxId, ['tar', '-c', '-C', parent, '--', name]);
+    return this.outgoing(this.spawn(sandboxId, ['tar', '-c', '-C', parent, '--', name]), path);
+  }
+
+  private outgoing(cmd: RunningCommand, path: string): Outgoing {
+    cmd.stdin.end();
+    return { stream: cmd.stdout, done: this.finish(cmd, path), cancel: () => cmd.kill('SIGKILL') };
   }
 
   /** Streams changes under a directory; returns a function that stops watching. */

@@ -49,6 +49,13 @@ export interface RunningCommand {
   resize(cols: number, rows: number): void;
 }
 
+export interface FileWriteSpec {
+  path: string;
+  mode: 'TRUNCATE' | 'CREATE' | 'APPEND';
+  permissions: number;
+  atomic: boolean;
+}
+
 export interface ProviderStatus {
   available: boolean;
   message: string;
@@ -71,6 +78,17 @@ export interface Provider {
    * Providers with the "filesystem-snapshot" capability implement it.
    */
   captureFilesystem?(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }>;
+  /**
+   * Opens a file for reading as the sandbox's user would (the path resolved inside the sandbox) and
+   * returns a host file descriptor of it, which the caller closes. Lets large reads skip a pipe.
+   */
+  openFile?(id: string, handle: ProviderHandle, path: string): Promise<number>;
+  /**
+   * Opens a file for writing as the sandbox's user would and returns a host file descriptor to write to;
+   * `finish(true)` completes the write (for an atomic one, renames it into place), `finish(false)`
+   * abandons it. Lets large writes skip a pipe.
+   */
+  openFileForWrite?(id: string, handle: ProviderHandle, spec: FileWriteSpec): Promise<{ fd: number; finish(commit: boolean): Promise<void> }>;
   /** The host directory behind /workspace, for providers whose workspace lives on the host. */
   workspacePath?(id: string): string;
   /** Fills a freshly booted sandbox's filesystem from a capture. */

@@ -9,7 +9,7 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Pty } from '../../exec/pty.js';
 import { Freezer } from './freezer.js';
-import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +17,7 @@ import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js
 import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
-import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
+import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, RunningCommand } from '../provider.js';
 import { findExecutable, readChildren, readStartTime } from './procfs.js';
 
 /** uid and gid of the sandbox user as seen inside the sandbox. */
@@ -26,6 +26,28 @@ export const SANDBOX_GID = 1000;
 export const WORKSPACE = '/workspace';
 
 const BOOT_TIMEOUT_MS = 10_000;
+/**
+ * Opens the target of a write inside the sandbox on fd 3 (creating it with the given permissions, or a
+ * temporary file beside it for an atomic write), says "open", and waits for "commit" or "abort" on stdin.
+ * Arguments: path, octal permissions, truncate|create|append, atomic 1|0. User input only as arguments.
+ */
+const WRITE_HOLDER = [
+  'set -e',
+  'if [ "$4" = 1 ]; then t=$(mktemp "$(dirname -- "$1")/.godel-write.XXXXXX"); trap \'rm -f -- "$t"\' EXIT; chmod "$2" -- "$t"; exec 3> "$t"',
+  'else',
+  '  if [ "$3" = create ]; then set -C; : > "$1"; set +C; chmod "$2" -- "$1";',
+  '  elif [ ! -e "$1" ]; then : > "$1"; chmod "$2" -- "$1"; fi',
+  '  if [ "$3" = append ]; then exec 3>> "$1"; else exec 3> "$1"; fi',
+  'fi',
+  'echo open',
+  'read -r verdict || verdict=abort',
+  'exec 3>&-',
+  'if [ "$4" = 1 ]; then',
+  '  [ "$verdict" = commit ] || exit 1',
+  '  if [ "$3" = create ] && [ -e "$1" ]; then echo "$1: File exists" >&2; exit 1; fi',
+  '  mv -f -- "$t" "$1"; trap - EXIT',
+  'fi',
+].join('\n');
 const BACKGROUND_NICE = 10;
 /** Holds "<pid> <start time>" of the sandbox's outer bwrap process. */
 const PID_FILE = 'bwrap.pid';
@@ -147,6 +169,64 @@ export class ProcessProvider implements Provider {
     // Reflinks make the copy an instant where the filesystem has them; elsewhere the freeze lasts the copy.
     const { frozenMs } = await this.freezer.frozen(id, Number(handle.initPid), () => copyTree(workspace, dest));
     return { frozenMs };
+  }
+
+  async openFile(_id: string, handle: ProviderHandle, path: string): Promise<number> {
+    // A holder opens the file inside the sandbox as its user (so the sandbox's own view and permissions
+    // decide what it is), then waits; the daemon re-opens that very file through /proc/PID/fd/3.
+    const holder = this.exec(handle, {
+      argv: ['/bin/sh', '-c', 'exec 3< "$1" || exit 1; echo open; exec cat > /dev/null', 'godel-open', path],
+      env: { PATH: BASE_PATH, LANG: 'C', LC_ALL: 'C' }, cwd: WORKSPACE,
+    }) as ProcessCommand;
+    let stderr = '';
+    holder.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    try {
+      const opened = await new Promise<boolean>((resolve) => {
+        holder.stdout.once('data', () => resolve(true));
+        void holder.exited.then(() => resolve(false));
+      });
+      // The shell's own message ("Permission denied", "No such file") says why; callers map it to a code.
+      if (!opened) throw new Error(stderr.trim() || `cannot open ${path}`);
+      await holder.pid;
+      return openSync(`/proc/${holder.hostProcess}/fd/3`, fsConstants.O_RDONLY);
+    } finally {
+      holder.stdin.end();
+      holder.kill('SIGKILL');
+      holder.stdout.resume();
+    }
+  }
+
+  async openFileForWrite(_id: string, handle: ProviderHandle, spec: FileWriteSpec): Promise<{ fd: number; finish(commit: boolean): Promise<void> }> {
+    const holder = this.exec(handle, {
+      argv: ['/bin/sh', '-c', WRITE_HOLDER, 'godel-write', spec.path, (spec.permissions || 0o644).toString(8), spec.mode.toLowerCase(), spec.atomic ? '1' : '0'],
+      env: { PATH: BASE_PATH, LANG: 'C', LC_ALL: 'C' }, cwd: WORKSPACE,
+    }) as ProcessCommand;
+    let stderr = '';
+    holder.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    holder.stdin.on('error', () => undefined); // The holder failed: its exit status and stderr say why.
+    const failed = (): Error => new Error(stderr.trim() || `cannot write ${spec.path}`);
+    const opened = await new Promise<boolean>((resolve) => {
+      holder.stdout.once('data', () => resolve(true));
+      void holder.exited.then(() => resolve(false));
+    });
+    holder.stdout.resume();
+    if (!opened) throw failed();
+    let fd: number;
+    try {
+      await holder.pid;
+      fd = openSync(`/proc/${holder.hostProcess}/fd/3`, fsConstants.O_WRONLY | (spec.mode === 'APPEND' ? fsConstants.O_APPEND : 0));
+    } catch (err) {
+      holder.kill('SIGKILL');
+      throw err;
+    }
+    return {
+      fd,
+      finish: async (commit: boolean) => {
+        holder.stdin.end(commit ? 'commit\n' : 'abort\n');
+        const r = await holder.exited;
+        if (commit && r.exitCode !== 0) throw failed();
+      },
+    };
   }
 
   /** The host directory behind the sandbox's /workspace. */
@@ -280,6 +360,11 @@ class ProcessCommand implements RunningCommand {
       pty?.close();
       return r;
     });
+  }
+
+  /** The command's pid in the host pid namespace (0 until godel-exec reported it). */
+  get hostProcess(): number {
+    return this.hostPid;
   }
 
   resize(cols: number, rows: number): void {

@@ -5,9 +5,8 @@ import type { FilesHandlers } from '../../../ipc/generated/godel/v1/Files.js';
 import type { FileChunk } from '../../../ipc/generated/godel/v1/FileChunk.js';
 import type { FileInfo as FileInfoMessage } from '../../../ipc/generated/godel/v1/FileInfo.js';
 import { GodelError } from '../../errors.js';
-import { LIST_LIMITS, type FileInfo, type FileManager, type WriteModeName } from '../../files/file-manager.js';
+import { LIST_LIMITS, type FileInfo, type FileManager, type Outgoing, type WriteModeName } from '../../files/file-manager.js';
 import type { Logger } from '../../log.js';
-import type { RunningCommand } from '../../providers/provider.js';
 import { validateId, validateFilePath } from '../../validation.js';
 import { timestamp } from '../convert.js';
 import { serverStream, toServiceError, unary, writeWithBackpressure } from '../respond.js';
@@ -19,21 +18,19 @@ export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSi
   return {
     Read: serverStream(log, 'Files.Read', async (call: ServerWritableStream<{ sandboxId: string; path: string; offset: number; length: number }, FileChunk>) => {
       const r = call.request;
-      const cmd = await files.read(validateId(r.sandboxId), validateFilePath(r.path), r.offset, r.length);
-      await streamOut(call, cmd, files, r.path);
+      await streamOut(call, await files.read(validateId(r.sandboxId), validateFilePath(r.path), r.offset, r.length));
     }, (r) => r.sandboxId),
 
     GetArchive: serverStream(log, 'Files.GetArchive', async (call: ServerWritableStream<{ sandboxId: string; path: string }, FileChunk>) => {
       const r = call.request;
-      const cmd = await files.getArchive(validateId(r.sandboxId), validateFilePath(r.path));
-      await streamOut(call, cmd, files, r.path);
+      await streamOut(call, await files.getArchive(validateId(r.sandboxId), validateFilePath(r.path)));
     }, (r) => r.sandboxId),
 
     Write: clientStream(log, 'Files.Write', async (first, rest) => {
       const h = first.header;
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of Write must be the header');
       if (h.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
-      const w = files.write(validateId(h.sandboxId), validateFilePath(h.path), h.mode as WriteModeName, h.permissions, h.atomic);
+      const w = await files.write(validateId(h.sandboxId), validateFilePath(h.path), h.mode as WriteModeName, h.permissions, h.atomic);
       const bytes = await streamIn(rest, w.input, w.cancel, 'data');
       await w.done;
       return { bytesWritten: bytes };
@@ -98,11 +95,10 @@ function toInfo(f: FileInfo): FileInfoMessage {
 }
 
 /** Streams a command's stdout to the client in chunks; the command's failure becomes the call's status. */
-async function streamOut(call: ServerWritableStream<unknown, FileChunk>, cmd: RunningCommand, files: FileManager, path: string): Promise<void> {
-  cmd.stdin.end();
-  call.on('cancelled', () => cmd.kill('SIGKILL'));
-  const finished = files.finish(cmd, path);
-  finished.catch(() => undefined); // Awaited below, after the output: a failure is reported then.
+/** Streams bytes leaving the sandbox to the client in chunks; a failure at the source becomes the call's status. */
+async function streamOut(call: ServerWritableStream<unknown, FileChunk>, out: Outgoing): Promise<void> {
+  call.on('cancelled', () => out.cancel());
+  out.done.catch(() => undefined); // Awaited below, after the output: a failure is reported then.
   // Pipe reads come in 64 KiB pieces; sending them in ~1 MiB messages cuts the per-message cost of gRPC.
   let pending: Buffer[] = [];
   let size = 0;
@@ -113,16 +109,16 @@ async function streamOut(call: ServerWritableStream<unknown, FileChunk>, cmd: Ru
     size = 0;
     return writeWithBackpressure(call, { data });
   };
-  for await (const chunk of cmd.stdout) {
+  for await (const chunk of out.stream) {
     pending.push(chunk as Buffer);
     size += (chunk as Buffer).length;
     if (size >= OUTPUT_MESSAGE_BYTES && !(await flush())) {
-      cmd.kill('SIGKILL');
+      out.cancel();
       return;
     }
   }
   if (!(await flush())) return;
-  await finished;
+  await out.done;
 }
 
 /** Feeds the `data` parts of a client stream into a writable, pausing the call while it is full. */
