@@ -2,7 +2,6 @@
 import { GodelError } from './errors.js';
 
 export const LIMITS = {
-  idLength: 64,
   labels: 64,
   labelKeyLength: 253,
   labelValueLength: 256,

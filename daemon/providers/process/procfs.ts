@@ -25,17 +25,6 @@ export function readChildren(pid: number): number[] {
   }
 }
 
-/** The pid of a process inside its innermost pid namespace. */
-export function readNsPid(pid: number): number | undefined {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('NSpid:'));
-    const ids = line?.split(/\s+/).slice(1).filter(Boolean);
-    return ids?.length ? Number(ids[ids.length - 1]) : undefined;
-  } catch {
-    return undefined; // The process is gone.
-  }
-}
-
 export function findExecutable(name: string, path = process.env.PATH ?? ''): string | undefined {
   const dirs = [...path.split(':').filter(Boolean), '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
   for (const dir of dirs) {

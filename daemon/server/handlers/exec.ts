@@ -63,7 +63,9 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
         rows: start.tty ? validateSize(start.cols || DEFAULT_COLS, start.rows || DEFAULT_ROWS)[1] : 0,
         tag: start.tag,
       });
-      return { session, replay: false };
+      // "Replay" of a session just started is everything it wrote before this call was attached to it
+      // (attaching waits for the pid), so none of its first output is lost.
+      return { session, replay: true };
     }),
 
     Attach: interactive(log, 'Exec.Attach', async (msg) => {

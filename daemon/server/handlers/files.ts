@@ -31,7 +31,7 @@ export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSi
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of Write must be the header');
       if (h.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
       const w = await files.write(validateId(h.sandboxId), validateFilePath(h.path), h.mode as WriteModeName, h.permissions, h.atomic);
-      const bytes = await streamIn(rest, w.input, w.cancel, 'data');
+      const bytes = await streamIn(rest, w.input, w.cancel);
       await w.done;
       return { bytesWritten: bytes };
     }),
@@ -40,7 +40,7 @@ export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSi
       const h = first.header;
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of PutArchive must be the header');
       const p = await files.putArchive(validateId(h.sandboxId), validateFilePath(h.path));
-      await streamIn(rest, p.input, p.cancel, 'data');
+      await streamIn(rest, p.input, p.cancel);
       const stats = await p.done;
       return { entries: stats.entries, bytes: stats.bytes };
     }),
@@ -122,11 +122,11 @@ async function streamOut(call: ServerWritableStream<unknown, FileChunk>, out: Ou
 }
 
 /** Feeds the `data` parts of a client stream into a writable, pausing the call while it is full. */
-function streamIn<T extends { data?: Buffer }>(call: Readable, into: Writable, cancel: () => void, field: 'data'): Promise<number> {
+function streamIn<T extends { data?: Buffer }>(call: Readable, into: Writable, cancel: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let bytes = 0;
     call.on('data', (msg: T) => {
-      const data = msg[field];
+      const data = msg.data;
       if (!data) {
         cancel();
         reject(new GodelError('INVALID_ARGUMENT', 'only the first message may be a header'));
