@@ -112,7 +112,13 @@ export class TestDaemon {
   }
 
   async cleanup(): Promise<void> {
-    await this.stop('SIGKILL');
+    // A clean stop (which a daemon must manage at any point) also lets it write its coverage; a daemon
+    // that hangs on SIGTERM is killed after a while, and the test that left it so fails on its log.
+    this.client.close();
+    const proc = this.proc;
+    const killer = proc ? setTimeout(() => proc.kill('SIGKILL'), 10_000) : undefined;
+    await this.stop('SIGTERM');
+    clearTimeout(killer);
     this.client.close();
     for (const pid of this.sandboxPids()) {
       try {
