@@ -105,7 +105,7 @@ export class FileManager {
       const target = await provider.openFileForWrite(sandbox.id, sandbox.handle!, { path, mode, permissions, atomic }).catch((err: unknown) => {
         throw fileError((err as Error).message, path, 'open failed');
       });
-      const input = createWriteStream('', { fd: target.fd, highWaterMark: 1024 * 1024 });
+      const input = createWriteStream('', { fd: target.fd, highWaterMark: 8 * 1024 * 1024 });
       const done = finished(input).then(
         () => target.finish(true).catch((err: unknown) => { throw fileError((err as Error).message, path, 'write failed'); }),
         async (err: NodeJS.ErrnoException) => {

@@ -9,7 +9,7 @@ import { LIST_LIMITS, type FileInfo, type FileManager, type Outgoing, type Write
 import type { Logger } from '../../log.js';
 import { validateId, validateFilePath } from '../../validation.js';
 import { timestamp } from '../convert.js';
-import { serverStream, toServiceError, unary, writeWithBackpressure } from '../respond.js';
+import { serverStream, toServiceError, unary } from '../respond.js';
 
 /** Target size of each outgoing chunk message. */
 const OUTPUT_MESSAGE_BYTES = 1024 * 1024;
@@ -96,29 +96,36 @@ function toInfo(f: FileInfo): FileInfoMessage {
 
 /** Streams a command's stdout to the client in chunks; the command's failure becomes the call's status. */
 /** Streams bytes leaving the sandbox to the client in chunks; a failure at the source becomes the call's status. */
-async function streamOut(call: ServerWritableStream<unknown, FileChunk>, out: Outgoing): Promise<void> {
-  call.on('cancelled', () => out.cancel());
-  out.done.catch(() => undefined); // Awaited below, after the output: a failure is reported then.
-  // Pipe reads come in 64 KiB pieces; sending them in ~1 MiB messages cuts the per-message cost of gRPC.
-  let pending: Buffer[] = [];
-  let size = 0;
-  const flush = async (): Promise<boolean> => {
-    if (!size) return true;
-    const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, size);
-    pending = [];
-    size = 0;
-    return writeWithBackpressure(call, { data });
-  };
-  for await (const chunk of out.stream) {
-    pending.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size >= OUTPUT_MESSAGE_BYTES && !(await flush())) {
+function streamOut(call: ServerWritableStream<unknown, FileChunk>, out: Outgoing): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Pipe reads come in 64 KiB pieces; sending them in ~1 MiB messages cuts the per-message cost of gRPC.
+    let pending: Buffer[] = [];
+    let size = 0;
+    const flush = (): void => {
+      const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, size);
+      pending = [];
+      size = 0;
+      // The source keeps reading ahead while the client keeps up; it pauses only when gRPC's buffer is full.
+      if (!call.write({ data })) {
+        out.stream.pause();
+        call.once('drain', () => out.stream.resume());
+      }
+    };
+    call.on('cancelled', () => {
       out.cancel();
-      return;
-    }
-  }
-  if (!(await flush())) return;
-  await out.done;
+      resolve();
+    });
+    out.stream.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= OUTPUT_MESSAGE_BYTES) flush();
+    });
+    out.stream.on('end', () => {
+      if (size) flush();
+      out.done.then(resolve, reject);
+    });
+    out.stream.on('error', () => out.done.then(resolve, reject));
+  });
 }
 
 /** Feeds the `data` parts of a client stream into a writable, pausing the call while it is full. */
