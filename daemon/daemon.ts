@@ -23,9 +23,14 @@ import { sandboxesHandlers } from './server/handlers/sandboxes.js';
 import { systemHandlers } from './server/handlers/system.js';
 import { prepareSocketPath, restrictSocket } from './server/socket.js';
 import { Store } from './store/store.js';
+import { Metrics } from './metrics/metrics.js';
+import { observer } from './server/observer.js';
+import type { Server as HttpServer } from 'node:http';
 
 export interface DaemonOptions {
   socket: string;
+  /** HOST:PORT for /metrics; empty disables the listener. */
+  metricsAddr: string;
   stateDir: string;
   config: DaemonConfig;
   log: Logger;
@@ -71,6 +76,7 @@ export class Daemon {
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly shutdown = new AbortController();
   private stopped: Promise<void> | undefined;
+  private metricsServer: HttpServer | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -96,22 +102,29 @@ export class Daemon {
       const workspaces = new Workspaces(config.workspaces, files, log);
       this.sandboxes.onRemoved((rec) => workspaces.released(rec));
 
+      const metrics = new Metrics(this.sandboxes, this.exec);
+      const obs = observer(log, (r) => metrics.request(r));
       const api = loadApi().godel.v1;
       this.server = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
         'grpc.keepalive_permit_without_calls': 1,
       });
-      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, log, this.shutdown.signal));
-      this.server.addService(api.Exec.service, execHandlers(this.exec, log));
-      this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, log));
-      this.server.addService(api.Snapshots.service, snapshotsHandlers(snapshots, log));
-      this.server.addService(api.Files.service, filesHandlers(files, log, this.shutdown.signal));
+      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, obs, this.shutdown.signal));
+      this.server.addService(api.Exec.service, execHandlers(this.exec, obs));
+      this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, obs));
+      this.server.addService(api.Snapshots.service, snapshotsHandlers(snapshots, obs));
+      this.server.addService(api.Files.service, filesHandlers(files, obs, this.shutdown.signal));
       this.server.addService(api.System.service, systemHandlers(
-        { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, log));
+        { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs));
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
       await this.bind(socket);
       restrictSocket(socket, config.socketGroup);
+      if (this.opts.metricsAddr) {
+        const served = await metrics.serve(this.opts.metricsAddr);
+        this.metricsServer = served.server;
+        log.info({ address: served.address }, 'metrics served at /metrics');
+      }
       this.health.setStatus('', 'SERVING');
       log.info({ socket, stateDir, node: config.node, pid: process.pid, ms: Date.now() - startedAt }, 'godeld serving');
     } catch (err) {
@@ -138,6 +151,7 @@ export class Daemon {
       });
       if (existsSync(socket)) rmSync(socket, { force: true });
     }
+    this.metricsServer?.close();
     this.exec?.stop();
     await this.sandboxes?.stop();
     await this.store?.close();

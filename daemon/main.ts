@@ -22,16 +22,18 @@ const program = new Command('godeld')
   .option('--socket <path>', 'Unix socket to serve (env GODEL_SOCKET)')
   .option('--state-dir <dir>', 'state directory: database and sandbox workspaces (env GODEL_STATE_DIR)')
   .option('--config <file>', 'JSON config file with templates and pool targets (env GODEL_CONFIG)')
+  .option('--metrics-addr <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics; "" turns it off', process.env.GODEL_METRICS_ADDR ?? '127.0.0.1:9464')
   .option('--log-level <level>', 'pino log level', process.env.GODEL_LOG_LEVEL ?? 'info')
   .parse();
 
-const flags = program.opts<{ socket?: string; stateDir?: string; config?: string; logLevel: string }>();
+const flags = program.opts<{ socket?: string; stateDir?: string; config?: string; logLevel: string; metricsAddr: string }>();
 const log = createLogger(flags.logLevel);
 
 async function main(): Promise<void> {
   const config = loadConfig(flags.config ?? process.env.GODEL_CONFIG);
   const daemon = new Daemon({
     socket: daemonSocketPath(flags.socket),
+    metricsAddr: flags.metricsAddr,
     stateDir: flags.stateDir ?? process.env.GODEL_STATE_DIR ?? defaultStateDir(),
     config,
     log,

@@ -115,6 +115,16 @@ export class ExecManager {
     return [...this.sessions.values()].filter((s) => s.spec.sandboxId === sandboxId).sort((a, b) => a.startedAt - b.startedAt);
   }
 
+  sessionCounts(): { running: number; finished: number } {
+    let running = 0;
+    for (const s of this.sessions.values()) if (s.running) running++;
+    return { running, finished: this.sessions.size - running };
+  }
+
+  runningCount(): number {
+    return this.running.size;
+  }
+
   /** Kills every command and session still running; the sandboxes themselves keep running. */
   stop(): void {
     clearInterval(this.sweepTimer);

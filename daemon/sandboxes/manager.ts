@@ -47,6 +47,7 @@ export class SandboxManager {
   private readonly events = new EventEmitter();
   /** Called after a sandbox is destroyed, for clean-up owned elsewhere (a git worktree). */
   private readonly removedHooks: Array<(rec: SandboxRecord) => Promise<void>> = [];
+  private readonly createdHooks: Array<(source: 'warm' | 'cold', template: string, seconds: number) => void> = [];
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -102,6 +103,14 @@ export class SandboxManager {
   }
 
   async create(req: CreateRequest): Promise<SandboxRecord> {
+    const started = process.hrtime.bigint();
+    const rec = await this.createInner(req);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const hook of this.createdHooks) hook(rec.fromWarmPool ? 'warm' : 'cold', rec.template, seconds);
+    return rec;
+  }
+
+  private async createInner(req: CreateRequest): Promise<SandboxRecord> {
     if (this.stopping) throw new GodelError('SHUTTING_DOWN', 'the daemon is shutting down');
     const template = this.template(req.template);
     const provider = this.provider(template.spec.provider);
@@ -217,6 +226,23 @@ export class SandboxManager {
     pool.setTargets(targets);
     this.log.info({ template: name, ...targets }, 'pool targets changed');
     return pool.status();
+  }
+
+  countsByStateAndProvider(): Array<{ state: string; provider: string; count: number }> {
+    const m = new Map<string, { state: string; provider: string; count: number }>();
+    for (const r of this.records.values()) {
+      if (!r.claimed) continue;
+      const key = `${r.state}/${r.provider}`;
+      const e = m.get(key) ?? { state: r.state, provider: r.provider, count: 0 };
+      e.count++;
+      m.set(key, e);
+    }
+    return [...m.values()];
+  }
+
+  /** Reports each successful Create: warm (handoff) or cold (boot), and how long it took. */
+  onCreated(hook: (source: 'warm' | 'cold', template: string, seconds: number) => void): void {
+    this.createdHooks.push(hook);
   }
 
   counts(): Record<string, number> {

@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
 import { GodelError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { Observer } from './observer.js';
 
 export function toServiceError(err: unknown, log: Logger, method: string): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
@@ -22,8 +23,8 @@ interface RequestLog {
   sandbox?: string;
 }
 
-function logRequest(log: Logger, r: RequestLog, code: grpc.status, godelCode?: string): void {
-  log.info({ method: r.method, sandbox: r.sandbox, ms: Date.now() - r.started, status: grpc.status[code], ...(godelCode ? { code: godelCode } : {}) }, 'request');
+function logRequest(obs: Observer, r: RequestLog, code: grpc.status, godelCode?: string): void {
+  obs.request({ method: r.method, sandbox: r.sandbox, ms: Date.now() - r.started, status: grpc.status[code] ?? String(code), code: godelCode });
 }
 
 function godelCodeOf(err: Partial<grpc.StatusObject>): string | undefined {
@@ -32,7 +33,7 @@ function godelCodeOf(err: Partial<grpc.StatusObject>): string | undefined {
 
 /** A unary handler: validate, call a manager, map errors. `sandboxOf` names the sandbox in the log line. */
 export function unary<Req, Res>(
-  log: Logger,
+  obs: Observer,
   method: string,
   fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
   sandboxOf?: (req: Req, res?: Res) => string | undefined,
@@ -42,13 +43,13 @@ export function unary<Req, Res>(
     fn(call.request, call).then(
       (res) => {
         r.sandbox = sandboxOf?.(call.request, res);
-        logRequest(log, r, grpc.status.OK);
+        logRequest(obs, r, grpc.status.OK);
         callback(null, res);
       },
       (err: unknown) => {
         r.sandbox = sandboxOf?.(call.request);
-        const e = toServiceError(err, log, method);
-        logRequest(log, r, e.code!, godelCodeOf(e));
+        const e = toServiceError(err, obs.log, method);
+        logRequest(obs, r, e.code!, godelCodeOf(e));
         callback(e, null);
       },
     );
@@ -57,7 +58,7 @@ export function unary<Req, Res>(
 
 /** A server-streaming handler; `fn` writes events and resolves when the stream is complete. */
 export function serverStream<Req, Res>(
-  log: Logger,
+  obs: Observer,
   method: string,
   fn: (call: grpc.ServerWritableStream<Req, Res>) => Promise<void>,
   sandboxOf?: (req: Req) => string | undefined,
@@ -66,12 +67,12 @@ export function serverStream<Req, Res>(
     const r: RequestLog = { method, started: Date.now(), sandbox: sandboxOf?.(call.request) };
     fn(call).then(
       () => {
-        logRequest(log, r, call.cancelled ? grpc.status.CANCELLED : grpc.status.OK);
+        logRequest(obs, r, call.cancelled ? grpc.status.CANCELLED : grpc.status.OK);
         if (!call.cancelled) call.end();
       },
       (err: unknown) => {
-        const e = toServiceError(err, log, method);
-        logRequest(log, r, e.code!, godelCodeOf(e));
+        const e = toServiceError(err, obs.log, method);
+        logRequest(obs, r, e.code!, godelCodeOf(e));
         if (!call.cancelled) call.emit('error', e);
       },
     );

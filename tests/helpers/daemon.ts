@@ -44,13 +44,20 @@ export class TestDaemon {
     return join(this.dir, 'godeld.log');
   }
 
+  /** Where the daemon serves /metrics (an ephemeral loopback port in tests). */
+  metricsAddress(): string {
+    const line = this.logs().reverse().find((l) => l.msg === 'metrics served at /metrics');
+    if (!line) throw new Error('the daemon logged no metrics address');
+    return String(line.address);
+  }
+
   /** The daemon's JSON log lines so far. */
   logs(): Array<Record<string, unknown>> {
     return readFileSync(this.logPath, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 
   args(): string[] {
-    return [GODELD, '--socket', this.socket, '--state-dir', this.stateDir, ...(this.configPath ? ['--config', this.configPath] : [])];
+    return [GODELD, '--socket', this.socket, '--state-dir', this.stateDir, '--metrics-addr', '127.0.0.1:0', ...(this.configPath ? ['--config', this.configPath] : [])];
   }
 
   async start(): Promise<void> {

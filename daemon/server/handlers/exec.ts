@@ -13,7 +13,7 @@ import { GodelError } from '../../errors.js';
 import type { ExecManager } from '../../exec/exec-manager.js';
 import { TERMINAL_LIMITS } from '../../exec/pty.js';
 import { parseSignal, type Attachment, type Session } from '../../exec/session.js';
-import type { Logger } from '../../log.js';
+import type { Observer } from '../observer.js';
 import { validateArgv, validateEnv, validateId, validateSandboxPath, validateTimeout } from '../../validation.js';
 import { timestamp } from '../convert.js';
 import { serverStream, toServiceError, unary, writeWithBackpressure } from '../respond.js';
@@ -25,9 +25,9 @@ const TAG_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
 
-export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
+export function execHandlers(exec: ExecManager, obs: Observer): ExecHandlers {
   return {
-    Run: serverStream(log, 'Exec.Run', async (call: RunCall) => {
+    Run: serverStream(obs, 'Exec.Run', async (call: RunCall) => {
       const req = call.request;
       const run = exec.start({
         sandboxId: validateId(req.sandboxId),
@@ -49,7 +49,7 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
       await writeWithBackpressure(call, { exited: { exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut } });
     }, (req) => req.sandboxId),
 
-    Session: interactive(log, 'Exec.Session', async (msg) => {
+    Session: interactive(obs, 'Exec.Session', async (msg) => {
       const start = msg.start;
       if (!start) throw new GodelError('EXPECTED_START', 'the first message of a session must be `start`');
       if (start.tag && !TAG_RE.test(start.tag)) throw new GodelError('INVALID_TAG', 'a tag is 1-64 letters, digits and . _ -, starting with a letter or digit');
@@ -68,7 +68,7 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
       return { session, replay: true };
     }),
 
-    Attach: interactive(log, 'Exec.Attach', async (msg) => {
+    Attach: interactive(obs, 'Exec.Attach', async (msg) => {
       const a = msg.attach;
       if (!a) throw new GodelError('EXPECTED_ATTACH', 'the first message of Attach must be `attach`');
       const session = exec.findSession({
@@ -79,11 +79,11 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
       return { session, replay: !a.noReplay };
     }),
 
-    ListSessions: unary(log, 'Exec.ListSessions', async (req) => ({
+    ListSessions: unary(obs, 'Exec.ListSessions', async (req) => ({
       sessions: exec.listSessions(validateId(req.sandboxId)).map(toSessionInfo),
     }), (req) => req.sandboxId),
 
-    Signal: unary(log, 'Exec.Signal', async (req) => {
+    Signal: unary(obs, 'Exec.Signal', async (req) => {
       const signal = parseSignal(req.signal);
       exec.findSession({ sessionId: req.sessionId || undefined, sandboxId: req.sandboxId ? validateId(req.sandboxId) : undefined, tag: req.tag || undefined })
         .signal(signal);
@@ -98,7 +98,7 @@ export function execHandlers(exec: ExecManager, log: Logger): ExecHandlers {
  * input; either way the session carries on without this client.
  */
 function interactive(
-  log: Logger,
+  obs: Observer,
   method: string,
   first: (msg: SessionInput__Output) => Promise<{ session: Session; replay: boolean }>,
 ): handleBidiStreamingCall<SessionInput__Output, ExecEvent> {
@@ -110,11 +110,11 @@ function interactive(
     const finish = (status: string, code?: string): void => {
       over = true;
       if (session && attachment) session.detach(attachment);
-      log.info({ method, sandbox: session?.spec.sandboxId, session: session?.id, ms: Date.now() - startedAt, status, ...(code ? { code } : {}) }, 'request');
+      obs.log.info({ method, sandbox: session?.spec.sandboxId, session: session?.id, ms: Date.now() - startedAt, status, ...(code ? { code } : {}) }, 'request');
     };
     const fail = (err: unknown): void => {
       if (over) return;
-      const e = toServiceError(err, log, method);
+      const e = toServiceError(err, obs.log, method);
       finish(grpcStatus[e.code!] ?? String(e.code), e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined);
       if (!call.cancelled) call.emit('error', e);
     };

@@ -6,7 +6,7 @@ import type { FileChunk } from '../../../ipc/generated/godel/v1/FileChunk.js';
 import type { FileInfo as FileInfoMessage } from '../../../ipc/generated/godel/v1/FileInfo.js';
 import { GodelError } from '../../errors.js';
 import { LIST_LIMITS, type FileInfo, type FileManager, type Outgoing, type WriteModeName } from '../../files/file-manager.js';
-import type { Logger } from '../../log.js';
+import type { Observer } from '../observer.js';
 import { validateId, validateFilePath } from '../../validation.js';
 import { timestamp } from '../convert.js';
 import { serverStream, toServiceError, unary } from '../respond.js';
@@ -14,19 +14,19 @@ import { serverStream, toServiceError, unary } from '../respond.js';
 /** Target size of each outgoing chunk message. */
 const OUTPUT_MESSAGE_BYTES = 1024 * 1024;
 
-export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSignal): FilesHandlers {
+export function filesHandlers(files: FileManager, obs: Observer, shutdown: AbortSignal): FilesHandlers {
   return {
-    Read: serverStream(log, 'Files.Read', async (call: ServerWritableStream<{ sandboxId: string; path: string; offset: number; length: number }, FileChunk>) => {
+    Read: serverStream(obs, 'Files.Read', async (call: ServerWritableStream<{ sandboxId: string; path: string; offset: number; length: number }, FileChunk>) => {
       const r = call.request;
       await streamOut(call, await files.read(validateId(r.sandboxId), validateFilePath(r.path), r.offset, r.length));
     }, (r) => r.sandboxId),
 
-    GetArchive: serverStream(log, 'Files.GetArchive', async (call: ServerWritableStream<{ sandboxId: string; path: string }, FileChunk>) => {
+    GetArchive: serverStream(obs, 'Files.GetArchive', async (call: ServerWritableStream<{ sandboxId: string; path: string }, FileChunk>) => {
       const r = call.request;
       await streamOut(call, await files.getArchive(validateId(r.sandboxId), validateFilePath(r.path)));
     }, (r) => r.sandboxId),
 
-    Write: clientStream(log, 'Files.Write', async (first, rest) => {
+    Write: clientStream(obs, 'Files.Write', async (first, rest) => {
       const h = first.header;
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of Write must be the header');
       if (h.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
@@ -36,7 +36,7 @@ export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSi
       return { bytesWritten: bytes };
     }),
 
-    PutArchive: clientStream(log, 'Files.PutArchive', async (first, rest) => {
+    PutArchive: clientStream(obs, 'Files.PutArchive', async (first, rest) => {
       const h = first.header;
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of PutArchive must be the header');
       const p = await files.putArchive(validateId(h.sandboxId), validateFilePath(h.path));
@@ -45,31 +45,31 @@ export function filesHandlers(files: FileManager, log: Logger, shutdown: AbortSi
       return { entries: stats.entries, bytes: stats.bytes };
     }),
 
-    Stat: unary(log, 'Files.Stat', async (r) => toInfo(await files.stat(validateId(r.sandboxId), validateFilePath(r.path))), (r) => r.sandboxId),
+    Stat: unary(obs, 'Files.Stat', async (r) => toInfo(await files.stat(validateId(r.sandboxId), validateFilePath(r.path))), (r) => r.sandboxId),
 
-    List: unary(log, 'Files.List', async (r) => {
+    List: unary(obs, 'Files.List', async (r) => {
       const depth = r.depth || 1;
       if (depth > LIST_LIMITS.maxDepth) throw new GodelError('INVALID_ARGUMENT', `depth must be at most ${LIST_LIMITS.maxDepth}`);
       return { entries: (await files.list(validateId(r.sandboxId), validateFilePath(r.path), depth)).map(toInfo) };
     }, (r) => r.sandboxId),
 
-    MakeDir: unary(log, 'Files.MakeDir', async (r) => {
+    MakeDir: unary(obs, 'Files.MakeDir', async (r) => {
       if (r.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
       await files.makeDir(validateId(r.sandboxId), validateFilePath(r.path), r.parents, r.permissions);
       return {};
     }, (r) => r.sandboxId),
 
-    Remove: unary(log, 'Files.Remove', async (r) => {
+    Remove: unary(obs, 'Files.Remove', async (r) => {
       await files.remove(validateId(r.sandboxId), validateFilePath(r.path), r.recursive);
       return {};
     }, (r) => r.sandboxId),
 
-    Move: unary(log, 'Files.Move', async (r) => {
+    Move: unary(obs, 'Files.Move', async (r) => {
       await files.move(validateId(r.sandboxId), validateFilePath(r.from), validateFilePath(r.to), r.overwrite);
       return {};
     }, (r) => r.sandboxId),
 
-    Watch: serverStream(log, 'Files.Watch', (call) => new Promise<void>((resolve, reject) => {
+    Watch: serverStream(obs, 'Files.Watch', (call) => new Promise<void>((resolve, reject) => {
       const r = call.request;
       let stop: (() => void) | undefined;
       const end = (): void => { stop?.(); shutdown.removeEventListener('abort', end); resolve(); };
@@ -165,7 +165,7 @@ function streamIn<T extends { data?: Buffer }>(call: Readable, into: Writable, c
  * that goes away cancels the operation.
  */
 function clientStream<Req, Res>(
-  log: Logger,
+  obs: Observer,
   method: string,
   fn: (first: Req, rest: Readable) => Promise<Res>,
 ): handleClientStreamingCall<Req, Res> {
@@ -176,11 +176,11 @@ function clientStream<Req, Res>(
       if (done) return;
       done = true;
       if (err) {
-        const e = toServiceError(err, log, method);
-        log.info({ method, ms: Date.now() - started, status: e.code, code: e.metadata?.get('godel-error-code')[0] }, 'request');
+        const e = toServiceError(err, obs.log, method);
+        obs.log.info({ method, ms: Date.now() - started, status: e.code, code: e.metadata?.get('godel-error-code')[0] }, 'request');
         callback(e, null);
       } else {
-        log.info({ method, ms: Date.now() - started, status: 'OK' }, 'request');
+        obs.log.info({ method, ms: Date.now() - started, status: 'OK' }, 'request');
         callback(null, res);
       }
     };

@@ -1,16 +1,16 @@
 // Pools service handlers.
 import type { PoolsHandlers } from '../../../ipc/generated/godel/v1/Pools.js';
-import type { Logger } from '../../log.js';
+import type { Observer } from '../observer.js';
 import type { SandboxManager } from '../../sandboxes/manager.js';
 import { toPool } from '../convert.js';
 import { unary } from '../respond.js';
 
-export function poolsHandlers(sandboxes: SandboxManager, log: Logger): PoolsHandlers {
+export function poolsHandlers(sandboxes: SandboxManager, obs: Observer): PoolsHandlers {
   return {
-    List: unary(log, 'Pools.List', async () => ({
+    List: unary(obs, 'Pools.List', async () => ({
       pools: sandboxes.poolStatuses().map((s) => toPool(s, sandboxes.claimedCount(s.template.name))),
     })),
-    Set: unary(log, 'Pools.Set', async (req) => {
+    Set: unary(obs, 'Pools.Set', async (req) => {
       const s = await sandboxes.setPool(req.template || 'default', {
         minIdle: req.minIdle ?? undefined,
         maxTotal: req.maxTotal ?? undefined,

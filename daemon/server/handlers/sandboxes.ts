@@ -2,7 +2,7 @@
 import type { SandboxesHandlers } from '../../../ipc/generated/godel/v1/Sandboxes.js';
 import type { SandboxEvent } from '../../../ipc/generated/godel/v1/SandboxEvent.js';
 import { GodelError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import type { Observer } from '../observer.js';
 import type { SandboxManager } from '../../sandboxes/manager.js';
 import type { Workspaces } from '../../sandboxes/workspaces.js';
 import { validateEnv, validateId, validateLabels, validateTtl } from '../../validation.js';
@@ -13,9 +13,9 @@ import { serverStream, unary } from '../respond.js';
 const WATCH_BACKLOG = 10_000;
 
 /** `shutdown` ends every Watch stream cleanly when the daemon stops. */
-export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspaces, log: Logger, shutdown: AbortSignal): SandboxesHandlers {
+export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspaces, obs: Observer, shutdown: AbortSignal): SandboxesHandlers {
   return {
-    Create: unary(log, 'Sandboxes.Create', async (req) => {
+    Create: unary(obs, 'Sandboxes.Create', async (req) => {
       const labels = validateLabels(req.labels);
       const env = validateEnv(req.env);
       const ttlSeconds = validateTtl(req.ttlSeconds);
@@ -23,18 +23,18 @@ export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspa
       return toSandbox(rec);
     }, (_req, res) => res?.id),
 
-    Get: unary(log, 'Sandboxes.Get', async (req) => toSandbox(sandboxes.get(validateId(req.id))), (req) => req.id),
+    Get: unary(obs, 'Sandboxes.Get', async (req) => toSandbox(sandboxes.get(validateId(req.id))), (req) => req.id),
 
-    List: unary(log, 'Sandboxes.List', async (req) => ({
+    List: unary(obs, 'Sandboxes.List', async (req) => ({
       sandboxes: sandboxes.list(validateLabels(req.labelSelector, 'label selector'), req.template).map(toSandbox),
     })),
 
-    Delete: unary(log, 'Sandboxes.Delete', async (req) => {
+    Delete: unary(obs, 'Sandboxes.Delete', async (req) => {
       await sandboxes.delete(validateId(req.id));
       return {};
     }, (req) => req.id),
 
-    Watch: serverStream(log, 'Sandboxes.Watch', (call) => new Promise<void>((resolve, reject) => {
+    Watch: serverStream(obs, 'Sandboxes.Watch', (call) => new Promise<void>((resolve, reject) => {
       const only = call.request.sandboxId ? validateId(call.request.sandboxId) : '';
       const unsubscribe = sandboxes.onEvent(({ event, sandbox }) => {
         if (only && event.sandboxId !== only) return;

@@ -1,7 +1,7 @@
 // System service handlers: what this daemon is and what it can do.
 import type { SystemHandlers } from '../../../ipc/generated/godel/v1/System.js';
 import { API_PACKAGE } from '../../../ipc/proto.js';
-import type { Logger } from '../../log.js';
+import type { Observer } from '../observer.js';
 import type { Provider } from '../../providers/provider.js';
 import type { SandboxManager } from '../../sandboxes/manager.js';
 import type { Template } from '../../config/config.js';
@@ -18,9 +18,9 @@ export interface SystemContext {
   templates: ReadonlyMap<string, Template>;
 }
 
-export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, log: Logger): SystemHandlers {
+export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, obs: Observer): SystemHandlers {
   return {
-    Info: unary(log, 'System.Info', async () => ({
+    Info: unary(obs, 'System.Info', async () => ({
       node: ctx.node,
       version: VERSION,
       socket: ctx.socket,
@@ -34,6 +34,6 @@ export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, lo
       templates: [...ctx.templates.values()].map((t) => ({ name: t.name, provider: t.spec.provider, specHash: t.specHash })),
       sandboxesByState: sandboxes.counts(),
     })),
-    Version: unary(log, 'System.Version', async () => ({ version: VERSION, api: API_PACKAGE, nodeVersion: process.version })),
+    Version: unary(obs, 'System.Version', async () => ({ version: VERSION, api: API_PACKAGE, nodeVersion: process.version })),
   };
 }
