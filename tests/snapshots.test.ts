@@ -1,6 +1,6 @@
 // Snapshots, restore and fork through the socket, on real sandboxes.
 import t from 'tap';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectError, poolConfig, sh, startDaemon } from './helpers/daemon.js';
 
@@ -74,8 +74,19 @@ t.test('snapshots and forks', async (t) => {
     t.same(readdirSync(join(d.stateDir, 'snapshots')).filter((e) => e.endsWith('.partial')), []);
   });
 
+  t.test('a sandbox left frozen by a crash during a snapshot is thawed when the daemon starts', async (t) => {
+    await c.createSnapshot({ sandboxId: id });
+    const v1 = `/sys/fs/cgroup/freezer/godel-freeze/${id}/freezer.state`;
+    const v2 = `/sys/fs/cgroup/godel-freeze/${id}/cgroup.freeze`;
+    const [file, frozen] = existsSync(v1) ? [v1, 'FROZEN'] : [v2, '1'];
+    writeFileSync(file, frozen); // As if the daemon died between freeze and thaw.
+    await d.restart('SIGKILL');
+    const r = await d.client.runCollect({ sandboxId: id, argv: ['echo', 'thawed'], timeout: { seconds: 10 } });
+    t.equal(r.stdout.toString(), 'thawed\n');
+  });
+
   t.test('snapshots survive a daemon restart', async (t) => {
-    const snap = await c.createSnapshot({ sandboxId: id, name: 'keep' });
+    const snap = await d.client.createSnapshot({ sandboxId: id, name: 'keep' });
     await d.restart('SIGKILL');
     const got = await d.client.getSnapshot(snap.id);
     t.equal(got.name, 'keep');

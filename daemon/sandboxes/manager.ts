@@ -390,33 +390,17 @@ export class SandboxManager {
     const started = Date.now();
     const tally = { adopted: 0, pooled: 0, failed: 0, removed: 0, orphans: 0 };
     for (const rec of await this.store.loadSandboxes()) {
-      const provider = this.providers.get(rec.provider);
-      const alive = this.isAlive(rec);
-      const template = this.templates.get(rec.template);
-      const cleanup = async (why: string): Promise<void> => {
-        if (provider) await provider.destroy(rec.id, rec.handle);
-        await this.store.removeSandbox(rec, rec.claimed ? { type: 'deleted', message: why } : undefined);
-        tally.removed++;
-      };
-      if (rec.state === 'CREATING') {
-        await cleanup('boot interrupted by a daemon stop'); // Never acknowledged to a client.
-      } else if (rec.state === 'STOPPING') {
-        await cleanup('delete completed after a daemon restart');
-      } else if (!rec.claimed) {
-        if (alive && template?.specHash === rec.specHash && rec.state === 'READY') {
+      try {
+        await this.reconcileOne(rec, tally);
+      } catch (err) {
+        // One sandbox that cannot be cleaned up must not keep the daemon from serving the others: it
+        // stays listed as FAILED (if it was handed out) so that a later delete retries, and is retried
+        // at the next start otherwise.
+        this.log.error({ sandbox: rec.id, state: rec.state, err: errorMessage(err) }, 'cannot reconcile a sandbox; keeping it for a retry');
+        if (rec.claimed) {
+          rec.state = 'FAILED';
+          rec.statusMessage = `could not be cleaned up after a restart: ${errorMessage(err)}`;
           this.records.set(rec.id, rec);
-          this.pools.get(rec.template)!.adopt(rec);
-          tally.pooled++;
-        } else {
-          await cleanup(alive ? 'template changed' : 'died while the daemon was down');
-        }
-      } else {
-        this.records.set(rec.id, rec);
-        if (rec.state === 'READY' && !alive) {
-          await this.markFailed(rec, 'its processes exited while the daemon was not running');
-          tally.failed++;
-        } else {
-          tally.adopted++;
         }
       }
     }
@@ -427,5 +411,37 @@ export class SandboxManager {
       if (reaped.length) this.log.warn({ provider: provider.name, sandboxes: reaped }, 'reaped orphan sandboxes unknown to the store');
     }
     this.log.info({ ...tally, ms: Date.now() - started }, 'reconciled the store with running sandboxes');
+  }
+
+  private async reconcileOne(rec: SandboxRecord, tally: Record<'adopted' | 'pooled' | 'failed' | 'removed' | 'orphans', number>): Promise<void> {
+    const provider = this.providers.get(rec.provider);
+    const alive = this.isAlive(rec);
+    const template = this.templates.get(rec.template);
+    const cleanup = async (why: string): Promise<void> => {
+      if (provider) await provider.destroy(rec.id, rec.handle);
+      await this.store.removeSandbox(rec, rec.claimed ? { type: 'deleted', message: why } : undefined);
+      tally.removed++;
+    };
+    if (rec.state === 'CREATING') {
+      await cleanup('boot interrupted by a daemon stop'); // Never acknowledged to a client.
+    } else if (rec.state === 'STOPPING') {
+      await cleanup('delete completed after a daemon restart');
+    } else if (!rec.claimed) {
+      if (alive && template?.specHash === rec.specHash && rec.state === 'READY') {
+        this.records.set(rec.id, rec);
+        this.pools.get(rec.template)!.adopt(rec);
+        tally.pooled++;
+      } else {
+        await cleanup(alive ? 'template changed' : 'died while the daemon was down');
+      }
+    } else {
+      this.records.set(rec.id, rec);
+      if (rec.state === 'READY' && !alive) {
+        await this.markFailed(rec, 'its processes exited while the daemon was not running');
+        tally.failed++;
+      } else {
+        tally.adopted++;
+      }
+    }
   }
 }

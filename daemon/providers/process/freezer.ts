@@ -67,6 +67,25 @@ export class Freezer {
     }
   }
 
+  /**
+   * Thaws every sandbox this freezer holds: a daemon that died during a snapshot leaves its sandbox
+   * frozen, where even SIGKILL waits. Run at start, and before killing a sandbox.
+   */
+  thawAll(): void {
+    if (!this.flavor || !existsSync(this.flavor.dir)) return;
+    for (const id of readdirSync(this.flavor.dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) this.thaw(id);
+  }
+
+  thaw(id: string): void {
+    const f = this.flavor;
+    if (!f) return;
+    try {
+      writeFileSync(join(f.dir, id, f.kind === 'v1' ? 'freezer.state' : 'cgroup.freeze'), f.kind === 'v1' ? 'THAWED' : '0');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
   /** Removes the sandbox's freezer cgroup once its processes are gone (they may take a moment to exit). */
   async remove(id: string): Promise<void> {
     if (!this.flavor) return;

@@ -71,6 +71,7 @@ export class ProcessProvider implements Provider {
 
   constructor(private readonly opts: ProcessProviderOptions) {
     mkdirSync(opts.sandboxesDir, { recursive: true, mode: 0o711 });
+    this.freezer.thawAll();
   }
 
   status(): ProviderStatus {
@@ -151,6 +152,8 @@ export class ProcessProvider implements Provider {
   }
 
   async destroy(id: string, handle: ProviderHandle | undefined): Promise<void> {
+    // A frozen process does not die, even of SIGKILL, until it is thawed.
+    this.freezer.thaw(id);
     if (handle && this.isAlive(handle)) {
       // SIGKILL to the pid namespace's init takes every process in the namespace with it.
       const pid = Number(handle.initPid);
