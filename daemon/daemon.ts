@@ -23,7 +23,7 @@ import { sandboxesHandlers } from './server/handlers/sandboxes.js';
 import { systemHandlers } from './server/handlers/system.js';
 import { prepareSocketPath, restrictSocket } from './server/socket.js';
 import { Store } from './store/store.js';
-import { Metrics } from './metrics/metrics.js';
+import { Metrics, listenMetrics } from './metrics/metrics.js';
 import { observer } from './server/observer.js';
 import type { Server as HttpServer } from 'node:http';
 
@@ -88,6 +88,8 @@ export class Daemon {
     this.store = await Store.open(stateDir, log);
     try {
       await prepareSocketPath(socket);
+      const metricsListener = this.opts.metricsAddr ? await listenMetrics(this.opts.metricsAddr) : undefined;
+      this.metricsServer = metricsListener?.server;
       const providers = new Map<string, Provider>();
       providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log }));
       for (const t of config.templates.values()) {
@@ -120,10 +122,9 @@ export class Daemon {
       widenFlowControlWindow(this.server);
       await this.bind(socket);
       restrictSocket(socket, config.socketGroup);
-      if (this.opts.metricsAddr) {
-        const served = await metrics.serve(this.opts.metricsAddr);
-        this.metricsServer = served.server;
-        log.info({ address: served.address }, 'metrics served at /metrics');
+      if (metricsListener) {
+        metrics.serveOn(metricsListener.server);
+        log.info({ address: metricsListener.address }, 'metrics served at /metrics');
       }
       this.health.setStatus('', 'SERVING');
       log.info({ socket, stateDir, node: config.node, pid: process.pid, ms: Date.now() - startedAt }, 'godeld serving');

@@ -70,11 +70,9 @@ export class Metrics {
     if (r.code) this.errors.inc({ code: r.code });
   }
 
-  /** Serves /metrics on host:port (port 0 picks one); resolves with the server and the address it got. */
-  serve(address: string): Promise<{ server: Server; address: string }> {
-    const m = /^(.*):(\d+)$/.exec(address);
-    if (!m) return Promise.reject(new Error(`--metrics-addr must be HOST:PORT, not "${address}"`));
-    const server = createServer((req, res) => {
+  /** Answers /metrics on a listener opened with `listenMetrics`. */
+  serveOn(server: Server): void {
+    server.on('request', (req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: metrics are at /metrics\n');
         return;
@@ -84,12 +82,22 @@ export class Metrics {
         (err: unknown) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${(err as Error).message}\n`),
       );
     });
-    return new Promise((resolve, reject) => {
-      server.once('error', (err) => reject(new Error(`cannot serve metrics on ${address}: ${err.message}`)));
-      server.listen(Number(m[2]), m[1]!.replace(/^\[|\]$/g, ''), () => {
-        const a = server.address() as { address: string; port: number };
-        resolve({ server, address: `${a.address}:${a.port}` });
-      });
-    });
   }
+}
+
+/**
+ * Opens the metrics listener on host:port (port 0 picks one). Done early in the start, before any
+ * sandbox is booted, so a busy port fails the start with nothing to clean up.
+ */
+export function listenMetrics(address: string): Promise<{ server: Server; address: string }> {
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (!m) return Promise.reject(new Error(`--metrics-addr must be HOST:PORT, not "${address}"`));
+  const server = createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new Error(`cannot serve metrics on ${address}: ${err.message}`)));
+    server.listen(Number(m[2]), m[1]!.replace(/^\[|\]$/g, ''), () => {
+      const a = server.address() as { address: string; port: number };
+      resolve({ server, address: `${a.address}:${a.port}` });
+    });
+  });
 }
