@@ -1,7 +1,7 @@
 // Starts a real godeld on a temporary socket and state dir for a test, and cleans up after it: the
 // daemon, every sandbox it started (they outlive the daemon by design), and the temporary files.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmdirSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,22 @@ export class TestDaemon {
       }
     }
     for (let i = 0; i < 100 && this.sandboxPids().length; i++) await sleep(20);
+    // Sandboxes killed here, not deleted through the daemon, leave their (empty) freezer cgroups.
+    let ids: string[] = [];
+    try {
+      ids = readdirSync(join(this.stateDir, 'sandboxes'));
+    } catch {
+      ids = []; // The daemon never made its sandboxes dir.
+    }
+    for (const id of ids) {
+      for (const dir of [`/sys/fs/cgroup/freezer/godel-freeze/${id}`, `/sys/fs/cgroup/godel-freeze/${id}`]) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          continue; // No snapshot was taken of it, so it has no freezer cgroup.
+        }
+      }
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
