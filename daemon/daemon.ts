@@ -24,6 +24,7 @@ import { systemHandlers } from './server/handlers/system.js';
 import { prepareSocketPath, restrictSocket } from './server/socket.js';
 import { Store } from './store/store.js';
 import { Metrics, listenMetrics } from './metrics/metrics.js';
+import { SystemdNotifier } from './systemd/notify.js';
 import { observer } from './server/observer.js';
 import type { Server as HttpServer } from 'node:http';
 
@@ -77,6 +78,7 @@ export class Daemon {
   private readonly shutdown = new AbortController();
   private stopped: Promise<void> | undefined;
   private metricsServer: HttpServer | undefined;
+  private notifier: SystemdNotifier | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -127,6 +129,8 @@ export class Daemon {
         log.info({ address: metricsListener.address }, 'metrics served at /metrics');
       }
       this.health.setStatus('', 'SERVING');
+      this.notifier = SystemdNotifier.fromEnv(log);
+      this.notifier?.ready(`serving ${socket}`);
       log.info({ socket, stateDir, node: config.node, pid: process.pid, ms: Date.now() - startedAt }, 'godeld serving');
     } catch (err) {
       await this.stop();
@@ -142,6 +146,7 @@ export class Daemon {
 
   private async stopInner(): Promise<void> {
     const { log, socket } = this.opts;
+    this.notifier?.stopping();
     this.health.setStatus('', 'NOT_SERVING');
     this.shutdown.abort();
     if (this.server) {
