@@ -17,6 +17,7 @@ command -v python3 >/dev/null || need+=(python3)
 if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v tmux >/dev/null || need+=(tmux)
   command -v git >/dev/null || need+=(git)
+  command -v systemd-analyze >/dev/null || need+=(systemd)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}" >&2

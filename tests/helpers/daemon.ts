@@ -29,6 +29,8 @@ export class TestDaemon {
   readonly stateDir: string;
   readonly configPath: string | undefined;
   client: GodelClient;
+  /** Extra environment for the daemon process. */
+  env: Record<string, string> = {};
 
   constructor(readonly dir: string, config: Record<string, unknown> | undefined) {
     this.socket = join(dir, 'godeld.sock');
@@ -62,7 +64,7 @@ export class TestDaemon {
 
   async start(): Promise<void> {
     const fd = openSync(this.logPath, 'a');
-    this.proc = spawn(process.execPath, this.args(), { stdio: ['ignore', fd, fd], env: { ...process.env, GODEL_SOCKET: '' } });
+    this.proc = spawn(process.execPath, this.args(), { stdio: ['ignore', fd, fd], env: { ...process.env, GODEL_SOCKET: '', ...this.env } });
     closeSync(fd);
     const proc = this.proc;
     const deadline = Date.now() + 20_000;
