@@ -70,10 +70,23 @@ function action<A extends unknown[]>(fn: (c: GodelClient, ...args: A) => Promise
   };
 }
 
+/** A whole, non-negative number of seconds from a flag. */
+function seconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag} must be a whole number of seconds, not "${value}"`);
+  return n;
+}
+
+/** The earlier of the TTL and the maximum-lifetime deadlines. */
+function expiry(s: Sandbox): string {
+  const deadlines = [s.expiresAt, s.maxLifetimeAt].filter((t): t is NonNullable<typeof t> => !!t).sort((a, b) => Number(a.seconds) - Number(b.seconds));
+  return deadlines[0] ? formatTime(deadlines[0]) : '-';
+}
+
 function sandboxRows(list: Sandbox[]): string[][] {
   return list.map((s) => [
     s.id, s.template, s.state, s.fromWarmPool ? 'warm' : 'cold', formatTime(s.createdAt),
-    s.expiresAt ? formatTime(s.expiresAt) : '-',
+    expiry(s),
     Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
   ]);
 }
@@ -86,13 +99,17 @@ program.command('create')
   .option('-l, --label <key=value>', 'label (repeatable)', collect, [])
   .option('-e, --env <KEY=VALUE>', 'environment variable for every command in the sandbox (repeatable)', collect, [])
   .option('--ttl <seconds>', 'delete the sandbox this many seconds from now', '0')
+  .option('--idle-timeout <seconds>', 'expire after this long with no command running and no session attached', '0')
+  .option('--max-lifetime <seconds>', 'expire this long after creation, whatever happens', '0')
+  .addOption(new Option('--on-expiry <policy>', 'what expiry does: delete, or stop (keep the files)').choices(['delete', 'stop']))
   .option('-w, --workspace <source>', 'start /workspace from a host directory, a .tar file, or git:/path/to/repo[#ref] (a worktree on branch godel/<id>)')
-  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string }) => {
-    const ttl = Number(opts.ttl);
-    if (!Number.isInteger(ttl) || ttl < 0) throw new Error(`--ttl must be a whole number of seconds, not "${opts.ttl}"`);
+  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string }) => {
+    const ttl = seconds(opts.ttl, '--ttl');
     const git = opts.workspace?.startsWith('git:') ? parseGitSource(opts.workspace) : undefined;
     const s = await c.createSandbox({
       template: opts.template, labels: parsePairs(opts.label, '--label'), env: parsePairs(opts.env, '--env'), ttlSeconds: ttl,
+      idleTimeoutSeconds: seconds(opts.idleTimeout, '--idle-timeout'), maxLifetimeSeconds: seconds(opts.maxLifetime, '--max-lifetime'),
+      ...(opts.onExpiry ? { expiryPolicy: opts.onExpiry === 'stop' ? 'STOP' as const : 'DELETE' as const } : {}),
       ...(git ? { workspace: { git } } : {}),
     });
     if (opts.workspace && !git) {
@@ -106,6 +123,16 @@ program.command('create')
     }
     if (globals().output === 'json') json(s);
     else process.stdout.write(`${s.id}\n`);
+  }));
+
+program.command('ttl')
+  .description('set a sandbox to expire this many seconds from now (0: never)')
+  .argument('<id>')
+  .argument('<seconds>')
+  .action(action(async (c, id: string, secs: string) => {
+    const s = await c.setTtl(id, seconds(secs, 'seconds'));
+    if (globals().output === 'json') json(s);
+    else process.stdout.write(`${s.id}: ${s.expiresAt ? `expires at ${formatTime(s.expiresAt)}` : 'no ttl'}\n`);
   }));
 
 program.command('ls')

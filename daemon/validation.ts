@@ -110,10 +110,10 @@ export function validateFilePath(path: string | undefined): string {
   return `/${parts.join('/')}`;
 }
 
-export function validateTtl(seconds: number | undefined): number {
+export function validateTtl(seconds: number | undefined, field = 'ttl_seconds'): number {
   const s = seconds ?? 0;
   if (!Number.isInteger(s) || s < 0 || s > LIMITS.ttlSeconds) {
-    throw new GodelError('INVALID_ARGUMENT', `ttl_seconds must be between 0 and ${LIMITS.ttlSeconds}`);
+    throw new GodelError('INVALID_ARGUMENT', `${field} must be between 0 and ${LIMITS.ttlSeconds}`);
   }
   return s;
 }

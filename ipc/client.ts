@@ -167,6 +167,11 @@ export class GodelClient {
     return res.sandboxes;
   }
 
+  /** Moves the sandbox's TTL deadline to `ttlSeconds` from now; 0 removes it. */
+  setTtl(id: string, ttlSeconds: number): Promise<Sandbox__Output> {
+    return this.unary(this.sandboxes.setTtl.bind(this.sandboxes), { id, ttlSeconds });
+  }
+
   async deleteSandbox(id: string): Promise<void> {
     await this.unary(this.sandboxes.delete.bind(this.sandboxes), { id });
   }

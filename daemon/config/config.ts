@@ -26,8 +26,19 @@ export interface TemplateSpec {
   env: Record<string, string>;
 }
 
+export type ExpiryPolicyName = 'DELETE' | 'STOP';
+
+/** Template defaults for a sandbox's deadlines; 0 means none. */
+export interface LifecycleDefaults {
+  ttlSeconds: number;
+  idleTimeoutSeconds: number;
+  maxLifetimeSeconds: number;
+  policy: ExpiryPolicyName;
+}
+
 export interface Template {
   name: string;
+  lifecycle: LifecycleDefaults;
   spec: TemplateSpec;
   /** The pool key: a hash of the normalized spec, so a changed template never hands out a stale sandbox. */
   specHash: string;
@@ -149,7 +160,7 @@ function parseTemplate(name: string, raw: unknown): Template {
     throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
   }
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool'], where);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle'], where);
   const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
   const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
   if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
@@ -182,8 +193,20 @@ function parseTemplate(name: string, raw: unknown): Template {
   };
   if (pool.minIdle > pool.maxTotal) throw new ConfigError(`${where}.pool.min_idle (${pool.minIdle}) exceeds max_total (${pool.maxTotal})`);
   const refillConcurrency = optInt(poolRaw.refill_concurrency, `${where}.pool.refill_concurrency`, 1, 64) ?? 2;
+  const lcRaw = raw.lifecycle ?? {};
+  if (!isObject(lcRaw)) throw new ConfigError(`${where}.lifecycle must be an object`);
+  checkKeys(lcRaw, ['ttl_seconds', 'idle_timeout_seconds', 'max_lifetime_seconds', 'policy'], `${where}.lifecycle`);
+  const policy = optString(lcRaw.policy, `${where}.lifecycle.policy`) ?? 'delete';
+  if (policy !== 'delete' && policy !== 'stop') throw new ConfigError(`${where}.lifecycle.policy must be "delete" or "stop"`);
+  const year = 365 * 24 * 3600;
+  const lifecycle: LifecycleDefaults = {
+    ttlSeconds: optInt(lcRaw.ttl_seconds, `${where}.lifecycle.ttl_seconds`, 0, year) ?? 0,
+    idleTimeoutSeconds: optInt(lcRaw.idle_timeout_seconds, `${where}.lifecycle.idle_timeout_seconds`, 0, year) ?? 0,
+    maxLifetimeSeconds: optInt(lcRaw.max_lifetime_seconds, `${where}.lifecycle.max_lifetime_seconds`, 0, year) ?? 0,
+    policy: policy === 'stop' ? 'STOP' : 'DELETE',
+  };
   const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env };
-  return { name, spec, specHash: specHash(spec), pool, refillConcurrency };
+  return { name, spec, specHash: specHash(spec), pool, refillConcurrency, lifecycle };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

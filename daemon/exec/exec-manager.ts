@@ -46,12 +46,16 @@ export interface Run {
 }
 
 export class ExecManager {
-  private readonly running = new Set<RunningCommand>();
+  /** Commands running (runs and sessions), with the sandbox each runs in. */
+  private readonly running = new Map<RunningCommand, string>();
+  /** Of those, the one-shot runs: they keep a sandbox in use (a detached session does not). */
+  private readonly runs = new Set<RunningCommand>();
   private readonly sessions = new Map<string, Session>();
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly sandboxes: SandboxManager, private readonly log: Logger) {
+    sandboxes.setBusyProbe((id) => this.isBusy(id));
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweepTimer.unref();
     // A deleted sandbox takes its processes with it; forget its sessions too.
@@ -63,12 +67,14 @@ export class ExecManager {
 
   start(spec: RunSpec): Run {
     const { command, sandbox } = this.spawn(spec);
-    this.running.add(command);
+    this.running.set(command, spec.sandboxId);
+    this.runs.add(command);
     let timedOut = false;
     const timer = spec.timeoutMs > 0 ? setTimeout(() => { timedOut = true; command.kill('SIGKILL'); }, spec.timeoutMs) : undefined;
     const result = command.exited.then((r) => ({ ...r, timedOut })).finally(() => {
       clearTimeout(timer);
       this.running.delete(command);
+      this.runs.delete(command);
     });
     return { command, sandbox, result };
   }
@@ -86,7 +92,7 @@ export class ExecManager {
       id: `ss-${newSessionId()}`, sandboxId: spec.sandboxId, tag: spec.tag, argv: spec.argv, tty: spec.tty, cols: spec.cols, rows: spec.rows,
     }, command);
     this.sessions.set(session.id, session);
-    this.running.add(command);
+    this.running.set(command, spec.sandboxId);
     void session.done.then(() => {
       this.running.delete(command);
       this.log.info({ sandbox: spec.sandboxId, session: session.id, exitCode: session.exit?.exitCode, signal: session.exit?.signal }, 'session ended');
@@ -125,11 +131,18 @@ export class ExecManager {
     return this.running.size;
   }
 
+  /** In use: a command runs in the sandbox, or a client is attached to one of its sessions. */
+  isBusy(sandboxId: string): boolean {
+    for (const c of this.runs) if (this.running.get(c) === sandboxId) return true;
+    for (const s of this.sessions.values()) if (s.spec.sandboxId === sandboxId && s.attachedCount > 0) return true;
+    return false;
+  }
+
   /** Kills every command and session still running; the sandboxes themselves keep running. */
   stop(): void {
     clearInterval(this.sweepTimer);
     this.unsubscribe();
-    for (const c of this.running) c.kill('SIGKILL');
+    for (const c of this.running.keys()) c.kill('SIGKILL');
   }
 
   private spawn(spec: CommandSpec, tty?: { cols: number; rows: number }): { command: RunningCommand; sandbox: SandboxRecord } {

@@ -71,6 +71,8 @@ export interface Provider {
   /** Whether the sandbox behind a handle still runs (used at adoption and before each use). */
   isAlive(handle: ProviderHandle): boolean;
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand;
+  /** Kills every process of the sandbox but keeps its files (the STOP expiry policy). Idempotent. */
+  stop(id: string, handle: ProviderHandle | undefined): Promise<void>;
   /** Kills every process of the sandbox and removes its files. Idempotent. */
   destroy(id: string, handle: ProviderHandle | undefined): Promise<void>;
   /**

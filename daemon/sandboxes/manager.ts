@@ -17,7 +17,11 @@ export interface CreateRequest {
   template: string;
   labels: Record<string, string>;
   env: Record<string, string>;
+  /** 0 (or unset) takes the template's default for each of these. */
   ttlSeconds: number;
+  idleTimeoutSeconds?: number;
+  maxLifetimeSeconds?: number;
+  expiryPolicy?: 'DELETE' | 'STOP';
   /** Runs on the sandbox before it is handed out (e.g. fills its filesystem); a failure discards it. */
   prepare?: (sandbox: SandboxRecord, provider: Provider) => Promise<void>;
   /** Boot-time changes for this sandbox alone: it is booted for the request, never taken from the pool. */
@@ -48,6 +52,10 @@ export class SandboxManager {
   /** Called after a sandbox is destroyed, for clean-up owned elsewhere (a git worktree). */
   private readonly removedHooks: Array<(rec: SandboxRecord) => Promise<void>> = [];
   private readonly createdHooks: Array<(source: 'warm' | 'cold', template: string, seconds: number) => void> = [];
+  /** When each handed-out sandbox was last seen in use; kept in memory (a restart restarts idle clocks). */
+  private readonly lastActive = new Map<string, number>();
+  private busy: (sandboxId: string) => boolean = () => false;
+  private readonly expiring = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
 
@@ -280,13 +288,42 @@ export class SandboxManager {
 
   private claim(rec: SandboxRecord, req: CreateRequest, fromWarmPool: boolean): void {
     const now = Date.now();
+    const defaults = this.templates.get(rec.template)!.lifecycle;
     rec.claimed = true;
     rec.fromWarmPool = fromWarmPool;
     rec.labels = req.labels;
     rec.env = req.env;
-    rec.ttlSeconds = req.ttlSeconds;
+    rec.ttlSeconds = req.ttlSeconds || defaults.ttlSeconds;
     rec.claimedAt = now;
-    if (req.ttlSeconds > 0) rec.expiresAt = now + req.ttlSeconds * 1000;
+    if (rec.ttlSeconds > 0) rec.expiresAt = now + rec.ttlSeconds * 1000;
+    rec.idleTimeoutSeconds = req.idleTimeoutSeconds || defaults.idleTimeoutSeconds;
+    const maxLifetime = req.maxLifetimeSeconds || defaults.maxLifetimeSeconds;
+    if (maxLifetime > 0) rec.maxLifetimeAt = now + maxLifetime * 1000;
+    rec.expiryPolicy = req.expiryPolicy ?? defaults.policy;
+    this.lastActive.set(rec.id, now);
+  }
+
+  /** Moves the TTL deadline to `seconds` from now; 0 removes it. */
+  async setTtl(id: string, seconds: number): Promise<SandboxRecord> {
+    const rec = this.get(id);
+    rec.ttlSeconds = seconds;
+    rec.expiresAt = seconds > 0 ? Date.now() + seconds * 1000 : undefined;
+    await this.persist(rec, { type: 'ttl', message: seconds > 0 ? `expires in ${seconds} s` : 'no ttl' });
+    return rec;
+  }
+
+  /** How the sweep learns that a sandbox is in use (a command running or a client attached to a session). */
+  setBusyProbe(probe: (sandboxId: string) => boolean): void {
+    this.busy = probe;
+  }
+
+  /** Kills the sandbox's processes but keeps its files and record (the STOP expiry policy). */
+  private async stopSandbox(rec: SandboxRecord, reason: string): Promise<void> {
+    await this.provider(rec.provider).stop(rec.id, rec.handle);
+    rec.state = 'STOPPED';
+    rec.statusMessage = reason;
+    await this.persist(rec, { type: 'stopped', message: reason });
+    this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'sandbox stopped');
   }
 
   /** Boots one sandbox: recorded as CREATING first, so a crash mid-boot leaves a trace to clean up. */
@@ -330,6 +367,7 @@ export class SandboxManager {
     for (const hook of this.removedHooks) await hook(rec);
     rec.state = 'STOPPED';
     this.records.delete(rec.id);
+    this.lastActive.delete(rec.id);
     const ev = await this.store.removeSandbox(rec, { type: 'deleted', message: reason });
     if (ev) this.announce(ev, rec);
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'sandbox deleted');
@@ -370,11 +408,15 @@ export class SandboxManager {
     if (this.stopping) return;
     const now = Date.now();
     for (const rec of this.records.values()) {
-      if (!rec.claimed || this.deleting.has(rec.id)) continue;
-      if (rec.expiresAt && rec.expiresAt <= now) {
-        this.delete(rec.id, `ttl of ${rec.ttlSeconds} s expired`).catch((err: unknown) => {
-          this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot delete an expired sandbox');
-        });
+      if (!rec.claimed || this.deleting.has(rec.id) || this.expiring.has(rec.id)) continue;
+      if (rec.state === 'READY' && this.busy(rec.id)) this.lastActive.set(rec.id, now);
+      const why = this.expiry(rec, now);
+      if (why && !(rec.expiryPolicy === 'STOP' && rec.state === 'STOPPED')) {
+        this.expiring.add(rec.id);
+        const done = rec.expiryPolicy === 'STOP' && rec.state === 'READY' ? this.stopSandbox(rec, why) : this.delete(rec.id, why);
+        done.catch((err: unknown) => {
+          this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot expire a sandbox');
+        }).finally(() => this.expiring.delete(rec.id));
       } else if (rec.state === 'READY' && !this.isAlive(rec)) {
         void this.markFailed(rec, 'its processes exited unexpectedly');
       }
@@ -383,6 +425,19 @@ export class SandboxManager {
       pool.trim(now);
       pool.refill(now);
     }
+  }
+
+  /** Why a handed-out sandbox has expired, or undefined. Deadlines are stored; the idle clock is not. */
+  private expiry(rec: SandboxRecord, now: number): string | undefined {
+    if (rec.expiresAt && rec.expiresAt <= now) return `ttl of ${rec.ttlSeconds} s expired`;
+    if (rec.maxLifetimeAt && rec.maxLifetimeAt <= now) return 'maximum lifetime reached';
+    const idle = rec.idleTimeoutSeconds ?? 0;
+    if (idle > 0 && rec.state === 'READY') {
+      const last = this.lastActive.get(rec.id) ?? now;
+      if (!this.lastActive.has(rec.id)) this.lastActive.set(rec.id, now);
+      if (now - last >= idle * 1000) return `idle for ${idle} s`;
+    }
+    return undefined;
   }
 
   /** Brings the store in line with what runs: adopts live sandboxes, marks dead ones, reaps orphans. */

@@ -24,6 +24,9 @@ export function toSandbox(rec: SandboxRecord): Sandbox {
     expiresAt: timestamp(rec.expiresAt),
     envNames: Object.keys(rec.env).sort(),
     statusMessage: rec.statusMessage ?? '',
+    idleTimeoutSeconds: rec.idleTimeoutSeconds ?? 0,
+    maxLifetimeAt: timestamp(rec.maxLifetimeAt),
+    expiryPolicy: rec.expiryPolicy ?? 'DELETE',
   };
 }
 

@@ -33,6 +33,11 @@ export interface SandboxRecord {
   expiresAt?: number;
   statusMessage?: string;
   handle?: ProviderHandle;
+  /** Expire after this long without activity (no command running, no client attached); 0: never. */
+  idleTimeoutSeconds?: number;
+  /** Hard deadline from the maximum lifetime. */
+  maxLifetimeAt?: number;
+  expiryPolicy?: 'DELETE' | 'STOP';
   /** For a git worktree workspace: the repository, whose worktree is pruned when the sandbox goes. */
   gitRepo?: string;
 }

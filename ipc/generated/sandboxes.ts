@@ -11,6 +11,7 @@ import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSand
 import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from './godel/v1/Sandbox.js';
 import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from './godel/v1/SandboxEvent.js';
 import type { SandboxesClient as _godel_v1_SandboxesClient, SandboxesDefinition as _godel_v1_SandboxesDefinition } from './godel/v1/Sandboxes.js';
+import type { SetTtlRequest as _godel_v1_SetTtlRequest, SetTtlRequest__Output as _godel_v1_SetTtlRequest__Output } from './godel/v1/SetTtlRequest.js';
 import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from './godel/v1/WatchSandboxesRequest.js';
 import type { WorkspaceSource as _godel_v1_WorkspaceSource, WorkspaceSource__Output as _godel_v1_WorkspaceSource__Output } from './godel/v1/WorkspaceSource.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
@@ -25,6 +26,7 @@ export interface ProtoGrpcType {
       CreateSandboxRequest: MessageTypeDefinition<_godel_v1_CreateSandboxRequest, _godel_v1_CreateSandboxRequest__Output>
       DeleteSandboxRequest: MessageTypeDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxRequest__Output>
       DeleteSandboxResponse: MessageTypeDefinition<_godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxResponse__Output>
+      ExpiryPolicy: EnumTypeDefinition
       GetSandboxRequest: MessageTypeDefinition<_godel_v1_GetSandboxRequest, _godel_v1_GetSandboxRequest__Output>
       GitWorkspace: MessageTypeDefinition<_godel_v1_GitWorkspace, _godel_v1_GitWorkspace__Output>
       ListSandboxesRequest: MessageTypeDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesRequest__Output>
@@ -36,6 +38,7 @@ export interface ProtoGrpcType {
        * Sandboxes is the lifecycle service: create (warm handoff or cold boot), inspect, list, delete, watch.
        */
       Sandboxes: SubtypeConstructor<typeof grpc.Client, _godel_v1_SandboxesClient> & { service: _godel_v1_SandboxesDefinition }
+      SetTtlRequest: MessageTypeDefinition<_godel_v1_SetTtlRequest, _godel_v1_SetTtlRequest__Output>
       WatchSandboxesRequest: MessageTypeDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_WatchSandboxesRequest__Output>
       WorkspaceSource: MessageTypeDefinition<_godel_v1_WorkspaceSource, _godel_v1_WorkspaceSource__Output>
     }

@@ -20,6 +20,7 @@ import type { RestoreSnapshotRequest as _godel_v1_RestoreSnapshotRequest, Restor
 import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from './godel/v1/Sandbox.js';
 import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from './godel/v1/SandboxEvent.js';
 import type { SandboxesClient as _godel_v1_SandboxesClient, SandboxesDefinition as _godel_v1_SandboxesDefinition } from './godel/v1/Sandboxes.js';
+import type { SetTtlRequest as _godel_v1_SetTtlRequest, SetTtlRequest__Output as _godel_v1_SetTtlRequest__Output } from './godel/v1/SetTtlRequest.js';
 import type { Snapshot as _godel_v1_Snapshot, Snapshot__Output as _godel_v1_Snapshot__Output } from './godel/v1/Snapshot.js';
 import type { SnapshotsClient as _godel_v1_SnapshotsClient, SnapshotsDefinition as _godel_v1_SnapshotsDefinition } from './godel/v1/Snapshots.js';
 import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from './godel/v1/WatchSandboxesRequest.js';
@@ -39,6 +40,7 @@ export interface ProtoGrpcType {
       DeleteSandboxResponse: MessageTypeDefinition<_godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxResponse__Output>
       DeleteSnapshotRequest: MessageTypeDefinition<_godel_v1_DeleteSnapshotRequest, _godel_v1_DeleteSnapshotRequest__Output>
       DeleteSnapshotResponse: MessageTypeDefinition<_godel_v1_DeleteSnapshotResponse, _godel_v1_DeleteSnapshotResponse__Output>
+      ExpiryPolicy: EnumTypeDefinition
       ForkRequest: MessageTypeDefinition<_godel_v1_ForkRequest, _godel_v1_ForkRequest__Output>
       ForkResponse: MessageTypeDefinition<_godel_v1_ForkResponse, _godel_v1_ForkResponse__Output>
       GetSandboxRequest: MessageTypeDefinition<_godel_v1_GetSandboxRequest, _godel_v1_GetSandboxRequest__Output>
@@ -56,6 +58,7 @@ export interface ProtoGrpcType {
        * Sandboxes is the lifecycle service: create (warm handoff or cold boot), inspect, list, delete, watch.
        */
       Sandboxes: SubtypeConstructor<typeof grpc.Client, _godel_v1_SandboxesClient> & { service: _godel_v1_SandboxesDefinition }
+      SetTtlRequest: MessageTypeDefinition<_godel_v1_SetTtlRequest, _godel_v1_SetTtlRequest__Output>
       Snapshot: MessageTypeDefinition<_godel_v1_Snapshot, _godel_v1_Snapshot__Output>
       SnapshotKind: EnumTypeDefinition
       /**

@@ -152,6 +152,11 @@ export class ProcessProvider implements Provider {
   }
 
   async destroy(id: string, handle: ProviderHandle | undefined): Promise<void> {
+    await this.stop(id, handle);
+    rmSync(this.sandboxDir(id), { recursive: true, force: true });
+  }
+
+  async stop(id: string, handle: ProviderHandle | undefined): Promise<void> {
     // A frozen process does not die, even of SIGKILL, until it is thawed.
     this.freezer.thaw(id);
     if (handle && this.isAlive(handle)) {
@@ -163,7 +168,6 @@ export class ProcessProvider implements Provider {
     }
     this.killBwrapOf(id);
     await this.freezer.remove(id);
-    rmSync(this.sandboxDir(id), { recursive: true, force: true });
   }
 
   async captureFilesystem(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }> {

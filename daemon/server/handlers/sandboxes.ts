@@ -19,9 +19,17 @@ export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspa
       const labels = validateLabels(req.labels);
       const env = validateEnv(req.env);
       const ttlSeconds = validateTtl(req.ttlSeconds);
-      const rec = await sandboxes.create({ template: req.template || 'default', labels, env, ttlSeconds, ...await workspaces.plan(req.workspace) });
+      const rec = await sandboxes.create({
+        template: req.template || 'default', labels, env, ttlSeconds,
+        idleTimeoutSeconds: validateTtl(req.idleTimeoutSeconds, 'idle_timeout_seconds'),
+        maxLifetimeSeconds: validateTtl(req.maxLifetimeSeconds, 'max_lifetime_seconds'),
+        expiryPolicy: req.expiryPolicy === 'STOP' || req.expiryPolicy === 'DELETE' ? req.expiryPolicy : undefined,
+        ...await workspaces.plan(req.workspace),
+      });
       return toSandbox(rec);
     }, (_req, res) => res?.id),
+
+    SetTtl: unary(obs, 'Sandboxes.SetTtl', async (req) => toSandbox(await sandboxes.setTtl(validateId(req.id), validateTtl(req.ttlSeconds))), (req) => req.id),
 
     Get: unary(obs, 'Sandboxes.Get', async (req) => toSandbox(sandboxes.get(validateId(req.id))), (req) => req.id),
 

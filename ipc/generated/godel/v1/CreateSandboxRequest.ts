@@ -1,6 +1,7 @@
 // Original file: ipc/proto/godel/v1/sandboxes.proto
 
 import type { WorkspaceSource as _godel_v1_WorkspaceSource, WorkspaceSource__Output as _godel_v1_WorkspaceSource__Output } from '../../godel/v1/WorkspaceSource.js';
+import type { ExpiryPolicy as _godel_v1_ExpiryPolicy, ExpiryPolicy__Output as _godel_v1_ExpiryPolicy__Output } from '../../godel/v1/ExpiryPolicy.js';
 
 export interface CreateSandboxRequest {
   /**
@@ -20,6 +21,15 @@ export interface CreateSandboxRequest {
    * What /workspace starts with; unset means empty.
    */
   'workspace'?: (_godel_v1_WorkspaceSource | null);
+  /**
+   * 0 means the template's default (which may be "never").
+   */
+  'idleTimeoutSeconds'?: (number);
+  'maxLifetimeSeconds'?: (number);
+  /**
+   * UNSPECIFIED means the template's default, DELETE unless it says otherwise.
+   */
+  'expiryPolicy'?: (_godel_v1_ExpiryPolicy);
 }
 
 export interface CreateSandboxRequest__Output {
@@ -40,4 +50,13 @@ export interface CreateSandboxRequest__Output {
    * What /workspace starts with; unset means empty.
    */
   'workspace': (_godel_v1_WorkspaceSource__Output | null);
+  /**
+   * 0 means the template's default (which may be "never").
+   */
+  'idleTimeoutSeconds': (number);
+  'maxLifetimeSeconds': (number);
+  /**
+   * UNSPECIFIED means the template's default, DELETE unless it says otherwise.
+   */
+  'expiryPolicy': (_godel_v1_ExpiryPolicy__Output);
 }

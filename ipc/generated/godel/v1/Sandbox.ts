@@ -2,6 +2,7 @@
 
 import type { SandboxState as _godel_v1_SandboxState, SandboxState__Output as _godel_v1_SandboxState__Output } from '../../godel/v1/SandboxState.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
+import type { ExpiryPolicy as _godel_v1_ExpiryPolicy, ExpiryPolicy__Output as _godel_v1_ExpiryPolicy__Output } from '../../godel/v1/ExpiryPolicy.js';
 
 export interface Sandbox {
   'id'?: (string);
@@ -34,6 +35,15 @@ export interface Sandbox {
    * Why the sandbox is FAILED or STOPPED, when the daemon knows.
    */
   'statusMessage'?: (string);
+  /**
+   * Expire after this long with no command running and no client attached to a session; 0: never.
+   */
+  'idleTimeoutSeconds'?: (number);
+  /**
+   * The hard deadline set by the maximum lifetime; unset when there is none.
+   */
+  'maxLifetimeAt'?: (_google_protobuf_Timestamp | null);
+  'expiryPolicy'?: (_godel_v1_ExpiryPolicy);
 }
 
 export interface Sandbox__Output {
@@ -67,4 +77,13 @@ export interface Sandbox__Output {
    * Why the sandbox is FAILED or STOPPED, when the daemon knows.
    */
   'statusMessage': (string);
+  /**
+   * Expire after this long with no command running and no client attached to a session; 0: never.
+   */
+  'idleTimeoutSeconds': (number);
+  /**
+   * The hard deadline set by the maximum lifetime; unset when there is none.
+   */
+  'maxLifetimeAt': (_google_protobuf_Timestamp__Output | null);
+  'expiryPolicy': (_godel_v1_ExpiryPolicy__Output);
 }

@@ -10,6 +10,7 @@ import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandbo
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from '../../godel/v1/ListSandboxesResponse.js';
 import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from '../../godel/v1/Sandbox.js';
 import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from '../../godel/v1/SandboxEvent.js';
+import type { SetTtlRequest as _godel_v1_SetTtlRequest, SetTtlRequest__Output as _godel_v1_SetTtlRequest__Output } from '../../godel/v1/SetTtlRequest.js';
 import type { WatchSandboxesRequest as _godel_v1_WatchSandboxesRequest, WatchSandboxesRequest__Output as _godel_v1_WatchSandboxesRequest__Output } from '../../godel/v1/WatchSandboxesRequest.js';
 
 /**
@@ -65,6 +66,21 @@ export interface SandboxesClient extends grpc.Client {
   list(argument: _godel_v1_ListSandboxesRequest, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * SetTtl moves a sandbox's TTL deadline to ttl_seconds from now (0 removes it).
+   */
+  SetTtl(argument: _godel_v1_SetTtlRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  SetTtl(argument: _godel_v1_SetTtlRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  SetTtl(argument: _godel_v1_SetTtlRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  SetTtl(argument: _godel_v1_SetTtlRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  /**
+   * SetTtl moves a sandbox's TTL deadline to ttl_seconds from now (0 removes it).
+   */
+  setTtl(argument: _godel_v1_SetTtlRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  setTtl(argument: _godel_v1_SetTtlRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  setTtl(argument: _godel_v1_SetTtlRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  setTtl(argument: _godel_v1_SetTtlRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Watch streams lifecycle events of claimed sandboxes as they happen.
    */
   Watch(argument: _godel_v1_WatchSandboxesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
@@ -96,6 +112,11 @@ export interface SandboxesHandlers extends grpc.UntypedServiceImplementation {
   List: grpc.handleUnaryCall<_godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse>;
   
   /**
+   * SetTtl moves a sandbox's TTL deadline to ttl_seconds from now (0 removes it).
+   */
+  SetTtl: grpc.handleUnaryCall<_godel_v1_SetTtlRequest__Output, _godel_v1_Sandbox>;
+  
+  /**
    * Watch streams lifecycle events of claimed sandboxes as they happen.
    */
   Watch: grpc.handleServerStreamingCall<_godel_v1_WatchSandboxesRequest__Output, _godel_v1_SandboxEvent>;
@@ -107,5 +128,6 @@ export interface SandboxesDefinition extends grpc.ServiceDefinition {
   Delete: MethodDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxRequest__Output, _godel_v1_DeleteSandboxResponse__Output>
   Get: MethodDefinition<_godel_v1_GetSandboxRequest, _godel_v1_Sandbox, _godel_v1_GetSandboxRequest__Output, _godel_v1_Sandbox__Output>
   List: MethodDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse__Output>
+  SetTtl: MethodDefinition<_godel_v1_SetTtlRequest, _godel_v1_Sandbox, _godel_v1_SetTtlRequest__Output, _godel_v1_Sandbox__Output>
   Watch: MethodDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_SandboxEvent, _godel_v1_WatchSandboxesRequest__Output, _godel_v1_SandboxEvent__Output>
 }
