@@ -98,21 +98,15 @@ export class TestDaemon {
     await this.start();
   }
 
-  /** Pids of the bwrap processes of this daemon's sandboxes: those whose hostname is a sandbox dir of ours. */
+  /** Pids of the bwrap processes of this daemon's sandboxes: those that bind a workspace under our state dir. */
   sandboxPids(): number[] {
-    let ids: Set<string>;
-    try {
-      ids = new Set(readdirSync(join(this.stateDir, 'sandboxes')));
-    } catch {
-      return []; // No sandboxes dir yet.
-    }
+    const marker = `${this.stateDir}/sandboxes/`;
     const pids: number[] = [];
     for (const e of readdirSync('/proc')) {
       if (!/^\d+$/.test(e)) continue;
       try {
         const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-        const host = argv[argv.indexOf('--hostname') + 1];
-        if (argv[0]?.endsWith('bwrap') && host && ids.has(host)) pids.push(Number(e));
+        if (argv[0]?.endsWith('bwrap') && argv.some((a) => a.startsWith(marker) && a.endsWith('/workspace'))) pids.push(Number(e));
       } catch {
         continue; // Exited while we looked.
       }

@@ -166,7 +166,8 @@ export class ProcessProvider implements Provider {
       for (let i = 0; i < 1000 && this.isAlive(handle); i++) await sleep(5);
       if (this.isAlive(handle)) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} did not exit after SIGKILL`);
     }
-    this.killBwrapOf(id);
+    // Without a handle (a boot a crash cut short), the pid file and a scan are all there is to go by.
+    this.killBwrapOf(id, !handle);
     await this.freezer.remove(id);
   }
 
@@ -247,12 +248,30 @@ export class ProcessProvider implements Provider {
 
   async reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]> {
     const reaped: string[] = [];
+    // Sandboxes whose directory is gone but whose processes run (a crash mid-cleanup).
+    const marker = `${this.opts.sandboxesDir}/`;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let argv: string[];
+      try {
+        argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      } catch {
+        continue; // Exited while we looked.
+      }
+      if (!argv[0]?.endsWith('bwrap')) continue;
+      const ws = argv.find((a) => a.startsWith(marker) && a.endsWith('/workspace'));
+      const id = ws?.slice(marker.length, -'/workspace'.length);
+      if (id && !knownIds.has(id)) {
+        killQuietly(Number(entry), 'SIGKILL');
+        if (!reaped.includes(id)) reaped.push(id);
+      }
+    }
     for (const id of readdirSync(this.opts.sandboxesDir)) {
       if (knownIds.has(id)) continue;
-      this.killBwrapOf(id);
+      this.killBwrapOf(id, false);
       await this.freezer.remove(id);
       rmSync(this.sandboxDir(id), { recursive: true, force: true });
-      reaped.push(id);
+      if (!reaped.includes(id)) reaped.push(id);
     }
     return reaped;
   }
@@ -298,17 +317,38 @@ export class ProcessProvider implements Provider {
   }
 
   /** Kills the bwrap recorded in the sandbox's pid file and its namespace init, if they still run. */
-  private killBwrapOf(id: string): void {
+  /** `scan`: also look for the sandbox's bwrap by command line (costs a walk of /proc). */
+  private killBwrapOf(id: string, scan: boolean): void {
     let text: string;
     try {
       text = readFileSync(join(this.sandboxDir(id), PID_FILE), 'utf8');
     } catch {
-      return; // No pid file: bwrap was never started for this sandbox.
+      text = ''; // No pid file: bwrap was never started, or a crash came first; the scan below decides.
     }
     const [pid, start] = text.trim().split(' ').map(Number);
-    if (!pid || readStartTime(pid) !== start) return;
-    for (const child of readChildren(pid)) killQuietly(child, 'SIGKILL');
-    killQuietly(pid, 'SIGKILL');
+    if (pid && readStartTime(pid) === start) {
+      for (const child of readChildren(pid)) killQuietly(child, 'SIGKILL');
+      killQuietly(pid, 'SIGKILL');
+    }
+    // The crash-loop test showed that the pid file alone can miss a sandbox whose boot a crash cut
+    // short; its command line names its workspace, which is unique to this state dir and sandbox.
+    if (scan) for (const p of this.bwrapPidsByWorkspace(id)) killQuietly(p, 'SIGKILL');
+  }
+
+  private bwrapPidsByWorkspace(id: string): number[] {
+    const workspace = join(this.sandboxDir(id), 'workspace');
+    const pids: number[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let argv: string[];
+      try {
+        argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      } catch {
+        continue; // Exited while we looked.
+      }
+      if (argv[0]?.endsWith('bwrap') && argv.includes(workspace)) pids.push(Number(entry));
+    }
+    return pids;
   }
 }
 
