@@ -1,5 +1,6 @@
 // Files service handlers: validate paths, call the file manager, stream bytes with backpressure.
-import type { ServerReadableStream, ServerWritableStream, handleClientStreamingCall } from '@grpc/grpc-js';
+import { status as grpcStatus, type ServerReadableStream, type ServerWritableStream, type handleClientStreamingCall } from '@grpc/grpc-js';
+import { ERROR_CODE_METADATA_KEY } from '../../../ipc/errors.js';
 import type { Readable, Writable } from 'node:stream';
 import type { FilesHandlers } from '../../../ipc/generated/godel/v1/Files.js';
 import type { FileChunk } from '../../../ipc/generated/godel/v1/FileChunk.js';
@@ -177,10 +178,10 @@ function clientStream<Req, Res>(
       done = true;
       if (err) {
         const e = toServiceError(err, obs.log, method);
-        obs.log.info({ method, ms: Date.now() - started, status: e.code, code: e.metadata?.get('godel-error-code')[0] }, 'request');
+        obs.request({ method, ms: Date.now() - started, status: grpcStatus[e.code!] ?? String(e.code), code: e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined });
         callback(e, null);
       } else {
-        obs.log.info({ method, ms: Date.now() - started, status: 'OK' }, 'request');
+        obs.request({ method, ms: Date.now() - started, status: 'OK' });
         callback(null, res);
       }
     };
