@@ -123,7 +123,10 @@ export class ProcessProvider implements Provider {
       if (startTime === undefined) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} exited during boot: ${bwrapError(logPath)}`);
       return { initPid, startTime };
     } catch (err) {
+      // bwrap's namespace init runs in a session of its own (--new-session), so the process group of
+      // the outer bwrap does not hold it: kill both by the pid file, and by command line.
       if (child.pid) killQuietly(-child.pid, 'SIGKILL');
+      this.killBwrapOf(id, true);
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
