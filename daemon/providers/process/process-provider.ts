@@ -189,15 +189,10 @@ export class ProcessProvider implements Provider {
       argv: ['/bin/sh', '-c', 'exec 3< "$1" || exit 1; echo open; exec cat > /dev/null', 'godel-open', path],
       env: { PATH: BASE_PATH, LANG: 'C', LC_ALL: 'C' }, cwd: WORKSPACE,
     }) as ProcessCommand;
-    let stderr = '';
-    holder.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     try {
-      const opened = await new Promise<boolean>((resolve) => {
-        holder.stdout.once('data', () => resolve(true));
-        void holder.exited.then(() => resolve(false));
-      });
+      const { opened, stderr } = await holderOpened(holder);
       // The shell's own message ("Permission denied", "No such file") says why; callers map it to a code.
-      if (!opened) throw new Error(stderr.trim() || `cannot open ${path}`);
+      if (!opened) throw new Error(stderr() || `cannot open ${path}`);
       await holder.pid;
       return openSync(`/proc/${holder.hostProcess}/fd/3`, fsConstants.O_RDONLY);
     } finally {
@@ -212,14 +207,9 @@ export class ProcessProvider implements Provider {
       argv: ['/bin/sh', '-c', WRITE_HOLDER, 'godel-write', spec.path, (spec.permissions || 0o644).toString(8), spec.mode.toLowerCase(), spec.atomic ? '1' : '0'],
       env: { PATH: BASE_PATH, LANG: 'C', LC_ALL: 'C' }, cwd: WORKSPACE,
     }) as ProcessCommand;
-    let stderr = '';
-    holder.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
     holder.stdin.on('error', () => undefined); // The holder failed: its exit status and stderr say why.
-    const failed = (): Error => new Error(stderr.trim() || `cannot write ${spec.path}`);
-    const opened = await new Promise<boolean>((resolve) => {
-      holder.stdout.once('data', () => resolve(true));
-      void holder.exited.then(() => resolve(false));
-    });
+    const { opened, stderr } = await holderOpened(holder);
+    const failed = (): Error => new Error(stderr() || `cannot write ${spec.path}`);
     holder.stdout.resume();
     if (!opened) throw failed();
     let fd: number;
@@ -252,22 +242,10 @@ export class ProcessProvider implements Provider {
   async reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]> {
     const reaped: string[] = [];
     // Sandboxes whose directory is gone but whose processes run (a crash mid-cleanup).
-    const marker = `${this.opts.sandboxesDir}/`;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let argv: string[];
-      try {
-        argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      } catch {
-        continue; // Exited while we looked.
-      }
-      if (!argv[0]?.endsWith('bwrap')) continue;
-      const ws = argv.find((a) => a.startsWith(marker) && a.endsWith('/workspace'));
-      const id = ws?.slice(marker.length, -'/workspace'.length);
-      if (id && !knownIds.has(id)) {
-        killQuietly(Number(entry), 'SIGKILL');
-        if (!reaped.includes(id)) reaped.push(id);
-      }
+    for (const { pid, id } of this.bwrapProcesses()) {
+      if (knownIds.has(id)) continue;
+      killQuietly(pid, 'SIGKILL');
+      if (!reaped.includes(id)) reaped.push(id);
     }
     for (const id of readdirSync(this.opts.sandboxesDir)) {
       if (knownIds.has(id)) continue;
@@ -335,12 +313,13 @@ export class ProcessProvider implements Provider {
     }
     // The crash-loop test showed that the pid file alone can miss a sandbox whose boot a crash cut
     // short; its command line names its workspace, which is unique to this state dir and sandbox.
-    if (scan) for (const p of this.bwrapPidsByWorkspace(id)) killQuietly(p, 'SIGKILL');
+    if (scan) for (const p of this.bwrapProcesses()) if (p.id === id) killQuietly(p.pid, 'SIGKILL');
   }
 
-  private bwrapPidsByWorkspace(id: string): number[] {
-    const workspace = join(this.sandboxDir(id), 'workspace');
-    const pids: number[] = [];
+  /** This state dir's bwrap processes, with the sandbox each belongs to (named by its workspace path). */
+  private bwrapProcesses(): Array<{ pid: number; id: string }> {
+    const marker = `${this.opts.sandboxesDir}/`;
+    const out: Array<{ pid: number; id: string }> = [];
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       let argv: string[];
@@ -349,9 +328,11 @@ export class ProcessProvider implements Provider {
       } catch {
         continue; // Exited while we looked.
       }
-      if (argv[0]?.endsWith('bwrap') && argv.includes(workspace)) pids.push(Number(entry));
+      if (!argv[0]?.endsWith('bwrap')) continue;
+      const ws = argv.find((a) => a.startsWith(marker) && a.endsWith('/workspace'));
+      if (ws) out.push({ pid: Number(entry), id: ws.slice(marker.length, -'/workspace'.length) });
     }
-    return pids;
+    return out;
   }
 }
 
@@ -452,6 +433,17 @@ class ProcessCommand implements RunningCommand {
       report.on('error', () => resolve(nsPid));
     });
   }
+}
+
+/** Waits for a file holder to say "open" (true) or to exit first (false); `stderr` says why it failed. */
+async function holderOpened(holder: RunningCommand): Promise<{ opened: boolean; stderr: () => string }> {
+  let text = '';
+  holder.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+  const opened = await new Promise<boolean>((resolve) => {
+    holder.stdout.once('data', () => resolve(true));
+    void holder.exited.then(() => resolve(false));
+  });
+  return { opened, stderr: () => text.trim() };
 }
 
 /** `cp -a` (owners, modes, times and links kept; links never followed), with reflinks where possible. */
