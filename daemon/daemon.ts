@@ -1,6 +1,6 @@
 // The daemon: wires the store, providers, managers and the gRPC server together and owns their order of
 // start and stop. Sandboxes are not the daemon's children in any sense that matters: they outlive it.
-import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type * as http2 from 'node:http2';
@@ -21,7 +21,8 @@ import { snapshotsHandlers } from './server/handlers/snapshots.js';
 import { poolsHandlers } from './server/handlers/pools.js';
 import { sandboxesHandlers } from './server/handlers/sandboxes.js';
 import { systemHandlers } from './server/handlers/system.js';
-import { prepareSocketPath, restrictSocket } from './server/socket.js';
+import { groupId, prepareSocketPath, restrictSocket } from './server/socket.js';
+import { PeerGate } from './server/peers.js';
 import { Store } from './store/store.js';
 import { Metrics, listenMetrics } from './metrics/metrics.js';
 import { SystemdNotifier } from './systemd/notify.js';
@@ -79,6 +80,7 @@ export class Daemon {
   private stopped: Promise<void> | undefined;
   private metricsServer: HttpServer | undefined;
   private notifier: SystemdNotifier | undefined;
+  private gate: PeerGate | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -109,9 +111,11 @@ export class Daemon {
       const metrics = new Metrics(this.sandboxes, this.exec);
       const obs = observer(log, (r) => metrics.request(r));
       const api = loadApi().godel.v1;
+      this.gate = new PeerGate(groupId(config.socketGroup), log, () => metrics.refusedConnection());
       this.server = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
         'grpc.keepalive_permit_without_calls': 1,
+        interceptors: [this.gate.interceptor()],
       });
       this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, obs, this.shutdown.signal));
       this.server.addService(api.Exec.service, execHandlers(this.exec, obs));
@@ -122,7 +126,7 @@ export class Daemon {
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs));
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
-      await this.bind(socket);
+      await this.gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
       restrictSocket(socket, config.socketGroup);
       if (metricsListener) {
         metrics.serveOn(metricsListener.server);
@@ -149,30 +153,18 @@ export class Daemon {
     this.notifier?.stopping();
     this.health.setStatus('', 'NOT_SERVING');
     this.shutdown.abort();
+    this.gate?.close(socket);
     if (this.server) {
       const server = this.server;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, SHUTDOWN_GRACE_MS);
         server.tryShutdown(() => { clearTimeout(timer); resolve(); });
       });
-      if (existsSync(socket)) rmSync(socket, { force: true });
     }
     this.metricsServer?.close();
     this.exec?.stop();
     await this.sandboxes?.stop();
     await this.store?.close();
     log.info('godeld stopped; sandboxes keep running');
-  }
-
-  private bind(socket: string): Promise<void> {
-    // Created with no access for others from the first instant; restrictSocket then sets 0660 and the group.
-    const old = process.umask(0o117);
-    return new Promise<void>((resolve, reject) => {
-      this.server!.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) => {
-        process.umask(old);
-        if (err) reject(err);
-        else resolve();
-      });
-    });
   }
 }

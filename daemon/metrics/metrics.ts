@@ -15,6 +15,7 @@ export class Metrics {
   private readonly requestSeconds: Histogram<'method'>;
   private readonly errors: Counter<'code'>;
   private readonly createSeconds: Histogram<'source' | 'template'>;
+  private readonly refused: Counter;
 
   constructor(sandboxes: SandboxManager, exec: ExecManager) {
     const registers = [this.registry];
@@ -61,6 +62,7 @@ export class Metrics {
       },
     });
     new Gauge({ name: 'godel_exec_commands_running', help: 'Commands running (Exec.Run and sessions)', registers, collect() { this.set(exec.runningCount()); } });
+    this.refused = new Counter({ name: 'godel_connections_refused_total', help: 'Client connections refused: neither root nor in the socket group', registers });
     sandboxes.onCreated((source, template, seconds) => this.createSeconds.observe({ source, template }, seconds));
   }
 
@@ -68,6 +70,10 @@ export class Metrics {
     this.requests.inc({ method: r.method, code: r.status });
     this.requestSeconds.observe({ method: r.method }, r.ms / 1000);
     if (r.code) this.errors.inc({ code: r.code });
+  }
+
+  refusedConnection(): void {
+    this.refused.inc();
   }
 
   /** Answers /metrics on a listener opened with `listenMetrics`. */

@@ -38,7 +38,7 @@ export function restrictSocket(path: string, group: string): { gid?: number } {
   return { gid };
 }
 
-function groupId(name: string): number | undefined {
+export function groupId(name: string): number | undefined {
   try {
     const line = readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[0] === name);
     return line ? Number(line.split(':')[2]) : undefined;
