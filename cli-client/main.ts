@@ -5,7 +5,7 @@ import { constants } from 'node:os';
 import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
-import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SessionInfo, Snapshot } from '../ipc/client.js';
+import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SandboxEvent, SessionInfo, Snapshot } from '../ipc/client.js';
 import { copy, parseGitSource, parseLocation, seedWorkspace, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
 
@@ -324,6 +324,34 @@ fs.command('watch')
       process.once('SIGINT', () => { s.cancel(); resolve(); });
     });
   }));
+
+program.command('events')
+  .description('show stored lifecycle events and the audit log (who did what), oldest first; -f follows new ones')
+  .option('-f, --follow', 'keep printing events as they happen (Ctrl-C stops)')
+  .option('--sandbox <id>', 'only events of this sandbox')
+  .option('-n, --tail <count>', 'how many stored events to show first', '100')
+  .action(action(async (c, opts: { follow?: boolean; sandbox?: string; tail: string }) => {
+    const limit = Number(opts.tail);
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`--tail takes a positive number, not "${opts.tail}"`);
+    await new Promise<void>((resolve, reject) => {
+      const s = c.events({ sandboxId: opts.sandbox ?? '', follow: !!opts.follow, limit });
+      s.on('data', (e: SandboxEvent) => {
+        if (globals().output === 'json') json(e);
+        else process.stdout.write(`${formatEvent(e)}\n`);
+      });
+      s.on('end', resolve);
+      s.on('error', (err) => reject(toClientError(err, c.socket)));
+      process.once('SIGINT', () => { s.cancel(); resolve(); });
+    });
+  }));
+
+/** One line per event: time, sandbox, type, then what happened (or, for an audit record, who did what). */
+function formatEvent(e: SandboxEvent): string {
+  const detail = e.type === 'request'
+    ? `${e.method} ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''} by uid=${e.actor?.uid} gid=${e.actor?.gid} pid=${e.actor?.pid}`
+    : `${e.state}${e.message ? `: ${e.message}` : ''}`;
+  return `${formatTime(e.time)}  ${(e.sandboxId || '-').padEnd(12)}  ${e.type.padEnd(9)}  ${detail}`;
+}
 
 const snapshot = program.command('snapshot').description('keep a sandbox\'s filesystem at one point in time');
 

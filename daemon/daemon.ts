@@ -23,6 +23,7 @@ import { sandboxesHandlers } from './server/handlers/sandboxes.js';
 import { systemHandlers } from './server/handlers/system.js';
 import { groupId, prepareSocketPath, restrictSocket } from './server/socket.js';
 import { PeerGate } from './server/peers.js';
+import { AuditLog } from './audit/audit-log.js';
 import { Store } from './store/store.js';
 import { Metrics, listenMetrics } from './metrics/metrics.js';
 import { SystemdNotifier } from './systemd/notify.js';
@@ -109,15 +110,17 @@ export class Daemon {
       this.sandboxes.onRemoved((rec) => workspaces.released(rec));
 
       const metrics = new Metrics(this.sandboxes, this.exec);
-      const obs = observer(log, (r) => metrics.request(r));
+      const audit = new AuditLog(this.store, log);
+      const gate = new PeerGate(groupId(config.socketGroup), log, (peer) => { metrics.refusedConnection(); audit.refused(peer); });
+      this.gate = gate;
+      const obs = observer(log, (r) => { metrics.request(r); audit.request(r); }, (call) => gate.of(call));
       const api = loadApi().godel.v1;
-      this.gate = new PeerGate(groupId(config.socketGroup), log, () => metrics.refusedConnection());
       this.server = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
         'grpc.keepalive_permit_without_calls': 1,
-        interceptors: [this.gate.interceptor()],
+        interceptors: [gate.interceptor()],
       });
-      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, obs, this.shutdown.signal));
+      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, audit, this.store, obs, this.shutdown.signal));
       this.server.addService(api.Exec.service, execHandlers(this.exec, obs));
       this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, obs));
       this.server.addService(api.Snapshots.service, snapshotsHandlers(snapshots, obs));
@@ -126,7 +129,7 @@ export class Daemon {
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs));
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
-      await this.gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
+      await gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
       restrictSocket(socket, config.socketGroup);
       if (metricsListener) {
         metrics.serveOn(metricsListener.server);

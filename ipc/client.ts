@@ -27,6 +27,7 @@ import type { ListFilesResponse__Output } from './generated/godel/v1/ListFilesRe
 import type { CreateSandboxRequest } from './generated/godel/v1/CreateSandboxRequest.js';
 import type { ListSandboxesRequest } from './generated/godel/v1/ListSandboxesRequest.js';
 import type { WatchSandboxesRequest } from './generated/godel/v1/WatchSandboxesRequest.js';
+import type { EventsRequest } from './generated/godel/v1/EventsRequest.js';
 import type { Sandbox__Output } from './generated/godel/v1/Sandbox.js';
 import type { SandboxEvent__Output } from './generated/godel/v1/SandboxEvent.js';
 import type { RunRequest } from './generated/godel/v1/RunRequest.js';
@@ -55,7 +56,7 @@ export type { FileEvent__Output as FileEvent } from './generated/godel/v1/FileEv
 export type { FileChunk__Output as FileChunk } from './generated/godel/v1/FileChunk.js';
 export type { WriteFileHeader };
 export type { Snapshot__Output as Snapshot } from './generated/godel/v1/Snapshot.js';
-export type { CreateSandboxRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
+export type { CreateSandboxRequest, EventsRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
 /** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
 export class GodelClientError extends Error {
@@ -178,6 +179,22 @@ export class GodelClient {
 
   watch(req: WatchSandboxesRequest = {}): grpc.ClientReadableStream<SandboxEvent__Output> {
     return this.sandboxes.watch(req);
+  }
+
+  /** Stored history (lifecycle events and audit records), then, with `follow`, new ones as they happen. */
+  events(req: EventsRequest = {}): grpc.ClientReadableStream<SandboxEvent__Output> {
+    return this.sandboxes.events(req);
+  }
+
+  /** The stored history, collected: the newest `limit` (default 100) events, oldest first. */
+  listEvents(req: Omit<EventsRequest, 'follow'> = {}): Promise<SandboxEvent__Output[]> {
+    return new Promise((resolve, reject) => {
+      const out: SandboxEvent__Output[] = [];
+      const s = this.events({ ...req, follow: false });
+      s.on('data', (e: SandboxEvent__Output) => out.push(e));
+      s.on('end', () => resolve(out));
+      s.on('error', (err) => reject(toClientError(err, this.socket)));
+    });
   }
 
   /** Starts a command and returns its event stream (started, stdout, stderr, exited). */

@@ -1,13 +1,14 @@
 // Access control: the daemon reads each client's uid and groups from the kernel (SO_PEERCRED) and
 // refuses anyone who is neither root nor in the socket's group, even when the socket's mode is loosened.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { status } from '@grpc/grpc-js';
-import { startDaemon } from './helpers/daemon.js';
+import { GODELCTL, startDaemon, waitFor } from './helpers/daemon.js';
+import type { SandboxEvent } from '../ipc/client.js';
 
 const FOREIGN_CLIENT = join(dirname(fileURLToPath(import.meta.url)), 'helpers', 'foreign-client.js');
 const NOBODY = 65534;
@@ -43,5 +44,36 @@ t.test('SO_PEERCRED access control', async (t) => {
     t.match(refusal, { peer: { uid: NOBODY, gid: NOBODY, allowed: false } });
     const res = await fetch(`http://${d.metricsAddress()}/metrics`);
     t.match(await res.text(), /^godel_connections_refused_total 1$/m);
+  });
+
+  t.test('the audit log records who did what to which sandbox, and events -f follows it', async (t) => {
+    const c = d.client;
+    const followed: SandboxEvent[] = [];
+    const follow = c.events({ follow: true, limit: 1 });
+    follow.on('data', (e: SandboxEvent) => followed.push(e));
+    follow.on('error', () => undefined); // Cancelled below.
+    const sb = await c.createSandbox({});
+    await c.runCollect({ sandboxId: sb.id, argv: ['true'] });
+    await c.deleteSandbox(sb.id);
+
+    const history = await c.listEvents({ sandboxId: sb.id });
+    const requests = history.filter((e) => e.type === 'request');
+    t.same(requests.map((e) => e.method), ['Sandboxes.Create', 'Exec.Run', 'Sandboxes.Delete']);
+    for (const e of requests) t.match(e, { status: 'OK', actor: { uid: 0, pid: process.pid } });
+    t.ok(history.some((e) => e.type === 'deleted'), 'lifecycle events are in the same history');
+    const seqs = history.map((e) => Number(e.seq));
+    t.same(seqs, [...seqs].sort((a, b) => a - b), 'oldest first, one sequence for both');
+
+    const refused = (await c.listEvents({ limit: 1000 })).find((e) => e.method === 'connect');
+    t.match(refused, { type: 'request', status: 'PERMISSION_DENIED', errorCode: 'PEER_NOT_ALLOWED', actor: { uid: NOBODY } });
+
+    await waitFor('the follower to see the delete', () => followed.find((e) => e.method === 'Sandboxes.Delete' && e.sandboxId === sb.id));
+    t.ok(followed.some((e) => e.type === 'claimed' && e.sandboxId === sb.id), 'live lifecycle events are followed too');
+    follow.cancel();
+
+    const out = spawnSync(process.execPath, [GODELCTL, '--socket', d.socket, 'events', '--sandbox', sb.id], { encoding: 'utf8' });
+    t.equal(out.status, 0, out.stderr);
+    t.match(out.stdout, new RegExp(`${sb.id}\\s+request\\s+Exec.Run OK by uid=0 gid=0 pid=${process.pid}`));
+    t.match(out.stdout, /deleted/);
   });
 });

@@ -400,7 +400,7 @@ export class SandboxManager {
   }
 
   private announce(event: EventRecord, sandbox: SandboxRecord): void {
-    if (event.claimed) this.events.emit('event', { event, sandbox } satisfies SandboxEventNotice);
+    this.events.emit('event', { event, sandbox } satisfies SandboxEventNotice);
   }
 
   /** Expires TTLs, notices sandboxes that died behind the daemon's back, recycles and refills pools. */

@@ -1,5 +1,7 @@
-// What every handler reports about the requests it serves: one log line each, and the metrics.
+// What every handler reports about the requests it serves: one log line each, the metrics, and the
+// audit log (who called, from the peer credentials read when the client connected).
 import type { Logger } from '../log.js';
+import type { Peer } from './peers.js';
 
 export interface RequestRecord {
   method: string;
@@ -9,18 +11,32 @@ export interface RequestRecord {
   /** The godel-error-code of a failure. */
   code?: string;
   sandbox?: string;
+  /** The client, when the daemon knows it (always, on its own socket). */
+  peer?: Peer;
+}
+
+/** What a handler can ask of any gRPC call: the peer that made it (see PeerGate). */
+export interface CallWithConnection {
+  getPeer(): string;
 }
 
 export interface Observer {
   readonly log: Logger;
   request(r: RequestRecord): void;
+  peerOf(call: CallWithConnection): Peer | undefined;
 }
 
-export function observer(log: Logger, onRequest: (r: RequestRecord) => void = () => undefined): Observer {
+export function observer(
+  log: Logger,
+  onRequest: (r: RequestRecord) => void = () => undefined,
+  peerOf: (call: CallWithConnection) => Peer | undefined = () => undefined,
+): Observer {
   return {
     log,
+    peerOf,
     request(r) {
-      log.info({ method: r.method, sandbox: r.sandbox, ms: r.ms, status: r.status, ...(r.code ? { code: r.code } : {}) }, 'request');
+      const who = r.peer ? { uid: r.peer.uid, pid: r.peer.pid } : {};
+      log.info({ method: r.method, sandbox: r.sandbox, ms: r.ms, status: r.status, ...(r.code ? { code: r.code } : {}), ...who }, 'request');
       onRequest(r);
     },
   };

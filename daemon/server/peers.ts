@@ -3,9 +3,9 @@
 // connection to grpc-js. A client that is neither root, nor the daemon's own user, nor in the socket's
 // group gets PERMISSION_DENIED on every call, whatever the socket's mode: a loosened chmod opens nothing.
 //
-// grpc-js tells a handler nothing about its connection except `getConnectionInfo()`, copied from the
-// socket's address fields; a Unix socket has no remote address, so each accepted socket is given one: a
-// token naming its entry in this gate's table of peers.
+// grpc-js tells a handler nothing about its connection except `call.getPeer()`, read from the socket's
+// address fields; a Unix socket has no remote address, so each accepted socket is given one: a token
+// naming its entry in this gate's table of peers.
 import { createRequire } from 'node:module';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
@@ -83,9 +83,9 @@ export class PeerGate {
   }
 
   /** The peer of a call, as read when its connection was accepted. */
-  of(call: { getConnectionInfo(): { remoteAddress?: string } }): Peer | undefined {
-    const token = call.getConnectionInfo().remoteAddress;
-    return token?.startsWith(TOKEN_PREFIX) ? this.peers.get(token) : undefined;
+  of(call: { getPeer(): string }): Peer | undefined {
+    const token = call.getPeer();
+    return token.startsWith(TOKEN_PREFIX) ? this.peers.get(token) : undefined;
   }
 
   get refusedConnections(): number {

@@ -5,6 +5,7 @@ import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
 import { GodelError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Observer } from './observer.js';
+import type { Peer } from './peers.js';
 
 export function toServiceError(err: unknown, log: Logger, method: string): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
@@ -21,10 +22,11 @@ interface RequestLog {
   method: string;
   started: number;
   sandbox?: string;
+  peer?: Peer;
 }
 
 function logRequest(obs: Observer, r: RequestLog, code: grpc.status, godelCode?: string): void {
-  obs.request({ method: r.method, sandbox: r.sandbox, ms: Date.now() - r.started, status: grpc.status[code] ?? String(code), code: godelCode });
+  obs.request({ method: r.method, sandbox: r.sandbox, peer: r.peer, ms: Date.now() - r.started, status: grpc.status[code] ?? String(code), code: godelCode });
 }
 
 function godelCodeOf(err: Partial<grpc.StatusObject>): string | undefined {
@@ -39,7 +41,7 @@ export function unary<Req, Res>(
   sandboxOf?: (req: Req, res?: Res) => string | undefined,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const r: RequestLog = { method, started: Date.now() };
+    const r: RequestLog = { method, started: Date.now(), peer: obs.peerOf(call) };
     fn(call.request, call).then(
       (res) => {
         r.sandbox = sandboxOf?.(call.request, res);
@@ -64,7 +66,7 @@ export function serverStream<Req, Res>(
   sandboxOf?: (req: Req) => string | undefined,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
-    const r: RequestLog = { method, started: Date.now(), sandbox: sandboxOf?.(call.request) };
+    const r: RequestLog = { method, started: Date.now(), sandbox: sandboxOf?.(call.request), peer: obs.peerOf(call) };
     fn(call).then(
       () => {
         logRequest(obs, r, call.cancelled ? grpc.status.CANCELLED : grpc.status.OK);

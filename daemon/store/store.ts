@@ -54,6 +54,23 @@ export interface EventRecord {
   claimed: boolean;
 }
 
+/** Who did what to which sandbox: one per request that addresses a sandbox or changes state. */
+export interface AuditRecord {
+  v: number;
+  seq: number;
+  time: number;
+  method: string;
+  sandboxId?: string;
+  /** gRPC status name, and the godel-error-code of a failure. */
+  status: string;
+  code?: string;
+  uid: number;
+  gid: number;
+  pid: number;
+}
+
+export type NewAuditRecord = Omit<AuditRecord, 'v' | 'seq' | 'time'>;
+
 export interface PoolSettingsRecord {
   v: number;
   template: string;
@@ -81,7 +98,7 @@ export class StateDirLockedError extends Error {}
 type Sub = AbstractSublevel<ClassicLevel<string, string>, string | Buffer | Uint8Array, string, string>;
 
 const SEQ_WIDTH = 16;
-/** Events kept in the store; older ones are pruned at start. */
+/** Events, and audit records, kept in the store; older ones are pruned at start. */
 const EVENT_RETENTION = 100_000;
 
 type Op = AbstractBatchOperation<ClassicLevel<string, string>, string, string>;
@@ -104,6 +121,7 @@ export class Store {
     private readonly events: Sub,
     private readonly meta: Sub,
     private readonly snapshots: Sub,
+    private readonly audit: Sub,
     private readonly log: Logger,
   ) {}
 
@@ -120,7 +138,7 @@ export class Store {
       throw err;
     }
     const sub = (name: string): Sub => db.sublevel<string, string>(name, { valueEncoding: 'utf8' });
-    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), sub('snapshots'), log);
+    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), sub('snapshots'), sub('audit'), log);
     await store.init();
     return store;
   }
@@ -133,11 +151,14 @@ export class Store {
     else if (Number(version) > SCHEMA_VERSION) {
       throw new Error(`the store was written by a newer godeld (schema ${version}, this one reads ${SCHEMA_VERSION})`);
     }
-    let count = 0;
-    for await (const key of this.events.keys({ reverse: true })) {
-      if (count === 0) this.nextSeq = Number(key) + 1;
-      count++;
-      if (count > EVENT_RETENTION) await this.events.del(key);
+    // Events and audit records share one sequence, so that together they are one ordered history.
+    for (const log of [this.events, this.audit]) {
+      let count = 0;
+      for await (const key of log.keys({ reverse: true })) {
+        if (count === 0) this.nextSeq = Math.max(this.nextSeq, Number(key) + 1);
+        count++;
+        if (count > EVENT_RETENTION) await log.del(key);
+      }
     }
   }
 
@@ -232,13 +253,30 @@ export class Store {
     this.writing = false;
   }
 
-  async listEvents(sinceSeq = 0, limit = 1000): Promise<EventRecord[]> {
-    const out: EventRecord[] = [];
-    for await (const value of this.events.values({ gt: seqKey(sinceSeq), limit })) {
-      const ev = parseRecord<EventRecord>(value);
-      if (ev) out.push(ev);
-    }
-    return out;
+  /**
+   * Appends an audit record. Not synced on its own (an fsync per exec would double its latency): it
+   * reaches the disk with the next synced batch, or with the OS's writeback; a daemon crash loses none.
+   */
+  async appendAudit(r: NewAuditRecord): Promise<AuditRecord> {
+    const rec: AuditRecord = { v: SCHEMA_VERSION, seq: this.nextSeq++, time: Date.now(), ...r };
+    await this.audit.put(seqKey(rec.seq), JSON.stringify(rec));
+    return rec;
+  }
+
+  /** The newest `limit` events and audit records (of one sandbox, when given), oldest first. */
+  async history(sandboxId: string | undefined, limit: number): Promise<Array<EventRecord | AuditRecord>> {
+    const newest = async <T extends { v: number; seq: number; sandboxId?: string }>(log: Sub): Promise<T[]> => {
+      const out: T[] = [];
+      for await (const value of log.values({ reverse: true })) {
+        const r = parseRecord<T>(value);
+        if (!r || (sandboxId && r.sandboxId !== sandboxId)) continue;
+        out.push(r);
+        if (out.length >= limit) break;
+      }
+      return out;
+    };
+    const all = [...await newest<EventRecord>(this.events), ...await newest<AuditRecord>(this.audit)];
+    return all.sort((a, b) => a.seq - b.seq).slice(-limit);
   }
 
   private makeEvent(rec: SandboxRecord, e: NewEvent): EventRecord {

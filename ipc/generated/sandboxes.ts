@@ -1,9 +1,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Actor as _godel_v1_Actor, Actor__Output as _godel_v1_Actor__Output } from './godel/v1/Actor.js';
 import type { CreateSandboxRequest as _godel_v1_CreateSandboxRequest, CreateSandboxRequest__Output as _godel_v1_CreateSandboxRequest__Output } from './godel/v1/CreateSandboxRequest.js';
 import type { DeleteSandboxRequest as _godel_v1_DeleteSandboxRequest, DeleteSandboxRequest__Output as _godel_v1_DeleteSandboxRequest__Output } from './godel/v1/DeleteSandboxRequest.js';
 import type { DeleteSandboxResponse as _godel_v1_DeleteSandboxResponse, DeleteSandboxResponse__Output as _godel_v1_DeleteSandboxResponse__Output } from './godel/v1/DeleteSandboxResponse.js';
+import type { EventsRequest as _godel_v1_EventsRequest, EventsRequest__Output as _godel_v1_EventsRequest__Output } from './godel/v1/EventsRequest.js';
 import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from './godel/v1/GetSandboxRequest.js';
 import type { GitWorkspace as _godel_v1_GitWorkspace, GitWorkspace__Output as _godel_v1_GitWorkspace__Output } from './godel/v1/GitWorkspace.js';
 import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from './godel/v1/ListSandboxesRequest.js';
@@ -23,9 +25,11 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   godel: {
     v1: {
+      Actor: MessageTypeDefinition<_godel_v1_Actor, _godel_v1_Actor__Output>
       CreateSandboxRequest: MessageTypeDefinition<_godel_v1_CreateSandboxRequest, _godel_v1_CreateSandboxRequest__Output>
       DeleteSandboxRequest: MessageTypeDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxRequest__Output>
       DeleteSandboxResponse: MessageTypeDefinition<_godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxResponse__Output>
+      EventsRequest: MessageTypeDefinition<_godel_v1_EventsRequest, _godel_v1_EventsRequest__Output>
       ExpiryPolicy: EnumTypeDefinition
       GetSandboxRequest: MessageTypeDefinition<_godel_v1_GetSandboxRequest, _godel_v1_GetSandboxRequest__Output>
       GitWorkspace: MessageTypeDefinition<_godel_v1_GitWorkspace, _godel_v1_GitWorkspace__Output>

@@ -1,12 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { Actor as _godel_v1_Actor, Actor__Output as _godel_v1_Actor__Output } from './godel/v1/Actor.js';
 import type { CreateSandboxRequest as _godel_v1_CreateSandboxRequest, CreateSandboxRequest__Output as _godel_v1_CreateSandboxRequest__Output } from './godel/v1/CreateSandboxRequest.js';
 import type { CreateSnapshotRequest as _godel_v1_CreateSnapshotRequest, CreateSnapshotRequest__Output as _godel_v1_CreateSnapshotRequest__Output } from './godel/v1/CreateSnapshotRequest.js';
 import type { DeleteSandboxRequest as _godel_v1_DeleteSandboxRequest, DeleteSandboxRequest__Output as _godel_v1_DeleteSandboxRequest__Output } from './godel/v1/DeleteSandboxRequest.js';
 import type { DeleteSandboxResponse as _godel_v1_DeleteSandboxResponse, DeleteSandboxResponse__Output as _godel_v1_DeleteSandboxResponse__Output } from './godel/v1/DeleteSandboxResponse.js';
 import type { DeleteSnapshotRequest as _godel_v1_DeleteSnapshotRequest, DeleteSnapshotRequest__Output as _godel_v1_DeleteSnapshotRequest__Output } from './godel/v1/DeleteSnapshotRequest.js';
 import type { DeleteSnapshotResponse as _godel_v1_DeleteSnapshotResponse, DeleteSnapshotResponse__Output as _godel_v1_DeleteSnapshotResponse__Output } from './godel/v1/DeleteSnapshotResponse.js';
+import type { EventsRequest as _godel_v1_EventsRequest, EventsRequest__Output as _godel_v1_EventsRequest__Output } from './godel/v1/EventsRequest.js';
 import type { ForkRequest as _godel_v1_ForkRequest, ForkRequest__Output as _godel_v1_ForkRequest__Output } from './godel/v1/ForkRequest.js';
 import type { ForkResponse as _godel_v1_ForkResponse, ForkResponse__Output as _godel_v1_ForkResponse__Output } from './godel/v1/ForkResponse.js';
 import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from './godel/v1/GetSandboxRequest.js';
@@ -34,12 +36,14 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   godel: {
     v1: {
+      Actor: MessageTypeDefinition<_godel_v1_Actor, _godel_v1_Actor__Output>
       CreateSandboxRequest: MessageTypeDefinition<_godel_v1_CreateSandboxRequest, _godel_v1_CreateSandboxRequest__Output>
       CreateSnapshotRequest: MessageTypeDefinition<_godel_v1_CreateSnapshotRequest, _godel_v1_CreateSnapshotRequest__Output>
       DeleteSandboxRequest: MessageTypeDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxRequest__Output>
       DeleteSandboxResponse: MessageTypeDefinition<_godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxResponse__Output>
       DeleteSnapshotRequest: MessageTypeDefinition<_godel_v1_DeleteSnapshotRequest, _godel_v1_DeleteSnapshotRequest__Output>
       DeleteSnapshotResponse: MessageTypeDefinition<_godel_v1_DeleteSnapshotResponse, _godel_v1_DeleteSnapshotResponse__Output>
+      EventsRequest: MessageTypeDefinition<_godel_v1_EventsRequest, _godel_v1_EventsRequest__Output>
       ExpiryPolicy: EnumTypeDefinition
       ForkRequest: MessageTypeDefinition<_godel_v1_ForkRequest, _godel_v1_ForkRequest__Output>
       ForkResponse: MessageTypeDefinition<_godel_v1_ForkResponse, _godel_v1_ForkResponse__Output>

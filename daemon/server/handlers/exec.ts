@@ -110,7 +110,7 @@ function interactive(
     const finish = (status: string, code?: string): void => {
       over = true;
       if (session && attachment) session.detach(attachment);
-      obs.request({ method, sandbox: session?.spec.sandboxId, ms: Date.now() - startedAt, status, code });
+      obs.request({ method, sandbox: session?.spec.sandboxId, peer: obs.peerOf(call), ms: Date.now() - startedAt, status, code });
     };
     const fail = (err: unknown): void => {
       if (over) return;

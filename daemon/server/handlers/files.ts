@@ -27,7 +27,7 @@ export function filesHandlers(files: FileManager, obs: Observer, shutdown: Abort
       await streamOut(call, await files.getArchive(validateId(r.sandboxId), validateFilePath(r.path)));
     }, (r) => r.sandboxId),
 
-    Write: clientStream(obs, 'Files.Write', async (first, rest) => {
+    Write: clientStream(obs, 'Files.Write', (first) => first.header?.sandboxId, async (first, rest) => {
       const h = first.header;
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of Write must be the header');
       if (h.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
@@ -37,7 +37,7 @@ export function filesHandlers(files: FileManager, obs: Observer, shutdown: Abort
       return { bytesWritten: bytes };
     }),
 
-    PutArchive: clientStream(obs, 'Files.PutArchive', async (first, rest) => {
+    PutArchive: clientStream(obs, 'Files.PutArchive', (first) => first.header?.sandboxId, async (first, rest) => {
       const h = first.header;
       if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of PutArchive must be the header');
       const p = await files.putArchive(validateId(h.sandboxId), validateFilePath(h.path));
@@ -168,26 +168,30 @@ function streamIn<T extends { data?: Buffer }>(call: Readable, into: Writable, c
 function clientStream<Req, Res>(
   obs: Observer,
   method: string,
+  sandboxOf: (first: Req) => string | undefined,
   fn: (first: Req, rest: Readable) => Promise<Res>,
 ): handleClientStreamingCall<Req, Res> {
   return (call: ServerReadableStream<Req, Res>, callback) => {
     const started = Date.now();
+    const peer = obs.peerOf(call);
+    let sandbox: string | undefined;
     let done = false;
     const reply = (err: unknown, res?: Res): void => {
       if (done) return;
       done = true;
       if (err) {
         const e = toServiceError(err, obs.log, method);
-        obs.request({ method, ms: Date.now() - started, status: grpcStatus[e.code!] ?? String(e.code), code: e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined });
+        obs.request({ method, sandbox, peer, ms: Date.now() - started, status: grpcStatus[e.code!] ?? String(e.code), code: e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined });
         callback(e, null);
       } else {
-        obs.request({ method, ms: Date.now() - started, status: 'OK' });
+        obs.request({ method, sandbox, peer, ms: Date.now() - started, status: 'OK' });
         callback(null, res);
       }
     };
     let gotFirst = false;
     call.once('data', (first: Req) => {
       gotFirst = true;
+      sandbox = sandboxOf(first) || undefined;
       // Paused until `fn` attaches its own reader (see streamIn), so no chunk is lost in between.
       call.pause();
       fn(first, call).then((res) => reply(null, res), (err: unknown) => reply(err));

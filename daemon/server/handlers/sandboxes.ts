@@ -7,13 +7,20 @@ import type { SandboxManager } from '../../sandboxes/manager.js';
 import type { Workspaces } from '../../sandboxes/workspaces.js';
 import { validateEnv, validateId, validateLabels, validateTtl } from '../../validation.js';
 import { timestamp, toSandbox } from '../convert.js';
-import { serverStream, unary } from '../respond.js';
+import { serverStream, unary, writeWithBackpressure } from '../respond.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { AuditRecord, EventRecord, SandboxRecord, Store } from '../../store/store.js';
 
 /** Events a Watch client may fall behind by before its stream is ended. */
 const WATCH_BACKLOG = 10_000;
+/** Stored events Events replays by default, and at most. */
+const DEFAULT_HISTORY = 100;
+const MAX_HISTORY = 100_000;
 
 /** `shutdown` ends every Watch stream cleanly when the daemon stops. */
-export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspaces, obs: Observer, shutdown: AbortSignal): SandboxesHandlers {
+export function sandboxesHandlers(
+  sandboxes: SandboxManager, workspaces: Workspaces, audit: AuditLog, history: Pick<Store, 'history'>, obs: Observer, shutdown: AbortSignal,
+): SandboxesHandlers {
   return {
     Create: unary(obs, 'Sandboxes.Create', async (req) => {
       const labels = validateLabels(req.labels);
@@ -45,21 +52,72 @@ export function sandboxesHandlers(sandboxes: SandboxManager, workspaces: Workspa
     Watch: serverStream(obs, 'Sandboxes.Watch', (call) => new Promise<void>((resolve, reject) => {
       const only = call.request.sandboxId ? validateId(call.request.sandboxId) : '';
       const unsubscribe = sandboxes.onEvent(({ event, sandbox }) => {
-        if (only && event.sandboxId !== only) return;
+        if (!event.claimed || (only && event.sandboxId !== only)) return;
         if (call.writableLength > WATCH_BACKLOG) {
           unsubscribe();
           reject(new GodelError('REQUEST_TOO_LARGE', `watcher fell more than ${WATCH_BACKLOG} events behind; reconnect`));
           return;
         }
-        const msg: SandboxEvent = {
-          seq: event.seq, sandboxId: event.sandboxId, type: event.type, state: event.state,
-          time: timestamp(event.time), message: event.message ?? '', sandbox: toSandbox(sandbox),
-        };
-        call.write(msg);
+        call.write(toEventMessage(event, sandbox));
       });
       const end = (): void => { unsubscribe(); shutdown.removeEventListener('abort', end); resolve(); };
       call.on('cancelled', end);
       shutdown.addEventListener('abort', end);
     }), (req) => req.sandboxId || undefined),
+
+    Events: serverStream(obs, 'Sandboxes.Events', async (call) => {
+      const only = call.request.sandboxId ? validateId(call.request.sandboxId) : undefined;
+      const limit = call.request.limit || DEFAULT_HISTORY;
+      if (limit > MAX_HISTORY) throw new GodelError('INVALID_ARGUMENT', `limit must be at most ${MAX_HISTORY}`);
+      // Live events are collected from before the history is read, so none falls between the two.
+      const live: SandboxEvent[] = [];
+      let send: ((e: SandboxEvent) => void) | undefined;
+      const deliver = (e: SandboxEvent): void => {
+        if (only && e.sandboxId !== only) return;
+        if (send) send(e);
+        else live.push(e);
+      };
+      const unsubscribe = call.request.follow
+        ? [sandboxes.onEvent(({ event, sandbox }) => deliver(toEventMessage(event, sandbox))), audit.onRecord((r) => deliver(toEventMessage(r)))]
+        : [];
+      try {
+        let last = 0;
+        for (const r of await history.history(only, limit)) {
+          if (!await writeWithBackpressure(call, toEventMessage(r))) return;
+          last = Number(r.seq);
+        }
+        if (!call.request.follow) return;
+        await new Promise<void>((resolve, reject) => {
+          const end = (): void => { shutdown.removeEventListener('abort', end); resolve(); };
+          send = (e) => {
+            if (Number(e.seq) <= last) return;
+            if (call.writableLength > WATCH_BACKLOG) {
+              reject(new GodelError('REQUEST_TOO_LARGE', `follower fell more than ${WATCH_BACKLOG} events behind; reconnect`));
+              return;
+            }
+            call.write(e);
+          };
+          for (const e of live.splice(0)) send(e);
+          call.on('cancelled', end);
+          shutdown.addEventListener('abort', end);
+        });
+      } finally {
+        for (const u of unsubscribe) u();
+      }
+    }, (req) => req.sandboxId || undefined),
+  };
+}
+
+/** A lifecycle event (with the sandbox as it is now, when live) or an audit record, as the API sends it. */
+function toEventMessage(r: EventRecord | AuditRecord, sandbox?: SandboxRecord): SandboxEvent {
+  if ('method' in r) {
+    return {
+      seq: r.seq, sandboxId: r.sandboxId ?? '', type: 'request', time: timestamp(r.time), method: r.method,
+      status: r.status, errorCode: r.code ?? '', actor: { uid: r.uid, gid: r.gid, pid: r.pid },
+    };
+  }
+  return {
+    seq: r.seq, sandboxId: r.sandboxId, type: r.type, state: r.state, time: timestamp(r.time), message: r.message ?? '',
+    ...(sandbox ? { sandbox: toSandbox(sandbox) } : {}),
   };
 }

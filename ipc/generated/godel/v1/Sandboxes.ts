@@ -5,6 +5,7 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CreateSandboxRequest as _godel_v1_CreateSandboxRequest, CreateSandboxRequest__Output as _godel_v1_CreateSandboxRequest__Output } from '../../godel/v1/CreateSandboxRequest.js';
 import type { DeleteSandboxRequest as _godel_v1_DeleteSandboxRequest, DeleteSandboxRequest__Output as _godel_v1_DeleteSandboxRequest__Output } from '../../godel/v1/DeleteSandboxRequest.js';
 import type { DeleteSandboxResponse as _godel_v1_DeleteSandboxResponse, DeleteSandboxResponse__Output as _godel_v1_DeleteSandboxResponse__Output } from '../../godel/v1/DeleteSandboxResponse.js';
+import type { EventsRequest as _godel_v1_EventsRequest, EventsRequest__Output as _godel_v1_EventsRequest__Output } from '../../godel/v1/EventsRequest.js';
 import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from '../../godel/v1/GetSandboxRequest.js';
 import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from '../../godel/v1/ListSandboxesRequest.js';
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from '../../godel/v1/ListSandboxesResponse.js';
@@ -46,6 +47,21 @@ export interface SandboxesClient extends grpc.Client {
   delete(argument: _godel_v1_DeleteSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
   delete(argument: _godel_v1_DeleteSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
   delete(argument: _godel_v1_DeleteSandboxRequest, callback: grpc.requestCallback<_godel_v1_DeleteSandboxResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Events replays the stored history, newest last: lifecycle events of every sandbox (pool ones too),
+   * the audit records of requests (type "request": who called which method on which sandbox, and how it
+   * ended), and events such as "oom-kill". With follow it then streams new ones as they happen.
+   */
+  Events(argument: _godel_v1_EventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  Events(argument: _godel_v1_EventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  /**
+   * Events replays the stored history, newest last: lifecycle events of every sandbox (pool ones too),
+   * the audit records of requests (type "request": who called which method on which sandbox, and how it
+   * ended), and events such as "oom-kill". With follow it then streams new ones as they happen.
+   */
+  events(argument: _godel_v1_EventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
+  events(argument: _godel_v1_EventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_godel_v1_SandboxEvent__Output>;
   
   Get(argument: _godel_v1_GetSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
   Get(argument: _godel_v1_GetSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
@@ -107,6 +123,13 @@ export interface SandboxesHandlers extends grpc.UntypedServiceImplementation {
    */
   Delete: grpc.handleUnaryCall<_godel_v1_DeleteSandboxRequest__Output, _godel_v1_DeleteSandboxResponse>;
   
+  /**
+   * Events replays the stored history, newest last: lifecycle events of every sandbox (pool ones too),
+   * the audit records of requests (type "request": who called which method on which sandbox, and how it
+   * ended), and events such as "oom-kill". With follow it then streams new ones as they happen.
+   */
+  Events: grpc.handleServerStreamingCall<_godel_v1_EventsRequest__Output, _godel_v1_SandboxEvent>;
+  
   Get: grpc.handleUnaryCall<_godel_v1_GetSandboxRequest__Output, _godel_v1_Sandbox>;
   
   List: grpc.handleUnaryCall<_godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse>;
@@ -126,6 +149,7 @@ export interface SandboxesHandlers extends grpc.UntypedServiceImplementation {
 export interface SandboxesDefinition extends grpc.ServiceDefinition {
   Create: MethodDefinition<_godel_v1_CreateSandboxRequest, _godel_v1_Sandbox, _godel_v1_CreateSandboxRequest__Output, _godel_v1_Sandbox__Output>
   Delete: MethodDefinition<_godel_v1_DeleteSandboxRequest, _godel_v1_DeleteSandboxResponse, _godel_v1_DeleteSandboxRequest__Output, _godel_v1_DeleteSandboxResponse__Output>
+  Events: MethodDefinition<_godel_v1_EventsRequest, _godel_v1_SandboxEvent, _godel_v1_EventsRequest__Output, _godel_v1_SandboxEvent__Output>
   Get: MethodDefinition<_godel_v1_GetSandboxRequest, _godel_v1_Sandbox, _godel_v1_GetSandboxRequest__Output, _godel_v1_Sandbox__Output>
   List: MethodDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse__Output>
   SetTtl: MethodDefinition<_godel_v1_SetTtlRequest, _godel_v1_Sandbox, _godel_v1_SetTtlRequest__Output, _godel_v1_Sandbox__Output>

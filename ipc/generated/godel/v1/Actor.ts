@@ -1,0 +1,20 @@
+// Original file: ipc/proto/godel/v1/sandboxes.proto
+
+
+/**
+ * The client behind a request, as the kernel reported it when it connected (SO_PEERCRED).
+ */
+export interface Actor {
+  'uid'?: (number);
+  'gid'?: (number);
+  'pid'?: (number);
+}
+
+/**
+ * The client behind a request, as the kernel reported it when it connected (SO_PEERCRED).
+ */
+export interface Actor__Output {
+  'uid': (number);
+  'gid': (number);
+  'pid': (number);
+}
