@@ -58,6 +58,7 @@ export const ErrorCodes = {
   PROVIDER_UNAVAILABLE: status.UNAVAILABLE,
   PROVIDER_FAILED: status.UNAVAILABLE,
   SHUTTING_DOWN: status.UNAVAILABLE,
+  LIMITS_UNAVAILABLE: status.UNAVAILABLE,
   // A failure the daemon did not expect; details are in its log, never in the response.
   INTERNAL: status.INTERNAL,
 } as const;

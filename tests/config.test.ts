@@ -29,3 +29,18 @@ t.test('config errors name the field', async (t) => {
   t.throws(() => parseConfig({ templates: { x: { pool: { refill_concurrency: 0 } } } }), /refill_concurrency/);
   t.throws(() => parseConfig({ process: { sandbox_uid: 0 } }), /sandbox_uid/);
 });
+
+t.test('resource limits parse sizes and refuse what no sandbox could run under', async (t) => {
+  const x = parseConfig({ templates: { x: { limits: { memory: '512M', cpus: 0.5, pids: 128, disk: '1G' } } } }).templates.get('x')!;
+  t.same(x.spec.limits, { memoryBytes: 512 * 2 ** 20, cpus: 0.5, pids: 128, diskBytes: 2 ** 30 });
+  const plain = parseConfig({ templates: { x: {} } }).templates.get('x')!;
+  t.equal(plain.spec.limits, undefined, 'no limits leave the spec (and its hash) as before');
+  t.throws(() => parseConfig({ templates: { x: { limits: { memory: '1K' } } } }), /limits.memory must be from 16M/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { memory: '100T' } } } }), /limits.memory must be from 16M to this host's memory/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { memory: 'lots' } } } }), /limits.memory must be a size/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { cpus: 0 } } } }), /limits.cpus must be a number from 0.01/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { cpus: 10_000 } } } }), /limits.cpus/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { pids: 2 } } } }), /limits.pids must be an integer from 8/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { disk: '1M' } } } }), /limits.disk must be at least 16M/);
+  t.throws(() => parseConfig({ templates: { x: { limits: { swap: '1G' } } } }), /unknown field "swap"/);
+});

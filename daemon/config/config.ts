@@ -3,7 +3,7 @@
 // start with a message naming the field; a template that is well-formed but cannot boot (a missing root
 // filesystem, say) is reported by its pool instead, so the other templates keep working.
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname, totalmem } from 'node:os';
 import { createHash } from 'node:crypto';
 
 export type NetworkMode = 'none' | 'host';
@@ -24,7 +24,26 @@ export interface TemplateSpec {
   network: NetworkMode;
   /** Environment for every command, below the sandbox's and the command's own. */
   env: Record<string, string>;
+  /** Absent when the template sets none (so that older templates keep their hash). */
+  limits?: ResourceLimits;
 }
+
+/** Per-sandbox resource limits; an absent field is not limited. */
+export interface ResourceLimits {
+  /** Memory, swap included (none is allowed). */
+  memoryBytes?: number;
+  /** CPU time as a number of CPUs: 0.5 is half of one. */
+  cpus?: number;
+  /** Processes and threads. */
+  pids?: number;
+  /** Size of the /workspace filesystem. */
+  diskBytes?: number;
+}
+
+/** Below these no sandbox can even start its shell: a template asking for less is refused at start. */
+const MIN_MEMORY_BYTES = 16 * 1024 * 1024;
+const MIN_PIDS = 8;
+const MIN_DISK_BYTES = 16 * 1024 * 1024;
 
 export type ExpiryPolicyName = 'DELETE' | 'STOP';
 
@@ -160,7 +179,7 @@ function parseTemplate(name: string, raw: unknown): Template {
     throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
   }
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle'], where);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits'], where);
   const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
   const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
   if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
@@ -205,8 +224,49 @@ function parseTemplate(name: string, raw: unknown): Template {
     maxLifetimeSeconds: optInt(lcRaw.max_lifetime_seconds, `${where}.lifecycle.max_lifetime_seconds`, 0, year) ?? 0,
     policy: policy === 'stop' ? 'STOP' : 'DELETE',
   };
-  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env };
+  const limits = parseLimits(raw.limits, `${where}.limits`);
+  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}) };
   return { name, spec, specHash: specHash(spec), pool, refillConcurrency, lifecycle };
+}
+
+/** "512M", "2G", "1048576" or a number of bytes. */
+function parseSize(v: unknown, where: string): number | undefined {
+  if (v === undefined) return undefined;
+  const m = typeof v === 'number' ? [String(v), String(v), ''] : typeof v === 'string' ? /^(\d+(?:\.\d+)?)([KMGT]i?)?$/i.exec(v.trim()) : null;
+  if (!m) throw new ConfigError(`${where} must be a size: bytes, or a number with K, M, G or T (powers of 1024)`);
+  const unit = (m[2] ?? '').toUpperCase().replace('I', '');
+  const bytes = Math.floor(Number(m[1]) * 1024 ** (['', 'K', 'M', 'G', 'T'].indexOf(unit)));
+  if (!Number.isSafeInteger(bytes)) throw new ConfigError(`${where} is too large`);
+  return bytes;
+}
+
+function parseLimits(raw: unknown, where: string): ResourceLimits | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
+  checkKeys(raw, ['memory', 'cpus', 'pids', 'disk'], where);
+  const limits: ResourceLimits = {};
+  const memory = parseSize(raw.memory, `${where}.memory`);
+  if (memory !== undefined) {
+    if (memory < MIN_MEMORY_BYTES || memory > totalmem()) {
+      throw new ConfigError(`${where}.memory must be from 16M to this host's memory (${Math.floor(totalmem() / 2 ** 20)}M), not ${memory} bytes`);
+    }
+    limits.memoryBytes = memory;
+  }
+  if (raw.cpus !== undefined) {
+    const cores = availableParallelism();
+    if (typeof raw.cpus !== 'number' || !(raw.cpus >= 0.01) || raw.cpus > cores) {
+      throw new ConfigError(`${where}.cpus must be a number from 0.01 to this host's ${cores} CPUs`);
+    }
+    limits.cpus = raw.cpus;
+  }
+  const pids = optInt(raw.pids, `${where}.pids`, MIN_PIDS, 4_194_304);
+  if (pids !== undefined) limits.pids = pids;
+  const disk = parseSize(raw.disk, `${where}.disk`);
+  if (disk !== undefined) {
+    if (disk < MIN_DISK_BYTES) throw new ConfigError(`${where}.disk must be at least 16M`);
+    limits.diskBytes = disk;
+  }
+  return Object.keys(limits).length ? limits : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -56,6 +56,13 @@ export interface FileWriteSpec {
   atomic: boolean;
 }
 
+/** Something a sandbox's limits did to it: an OOM kill, a fork refused at its process limit. */
+export interface ResourceEvent {
+  sandboxId: string;
+  type: 'oom-kill' | 'pids-limit';
+  message: string;
+}
+
 export interface ProviderStatus {
   available: boolean;
   message: string;
@@ -95,6 +102,8 @@ export interface Provider {
   workspacePath?(id: string): string;
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
+  /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */
+  watchResources?(listener: (e: ResourceEvent) => void): () => void;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */
   reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]>;
 }

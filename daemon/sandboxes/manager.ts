@@ -7,7 +7,7 @@ import type { PoolTargets, Template } from '../config/config.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { WarmPool, type PoolStatus } from '../pool/warm-pool.js';
-import type { BootOverrides, Provider } from '../providers/provider.js';
+import type { BootOverrides, Provider, ResourceEvent } from '../providers/provider.js';
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
 
@@ -58,6 +58,7 @@ export class SandboxManager {
   private readonly expiring = new Set<string>();
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopping = false;
+  private readonly unwatch: Array<() => void> = [];
 
   constructor(
     private readonly node: string,
@@ -88,6 +89,9 @@ export class SandboxManager {
       }));
     }
     await this.reconcile();
+    for (const p of this.providers.values()) {
+      if (p.watchResources) this.unwatch.push(p.watchResources((e) => void this.resourceEvent(e)));
+    }
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
     for (const pool of this.pools.values()) pool.refill();
@@ -97,6 +101,7 @@ export class SandboxManager {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweepTimer);
+    for (const u of this.unwatch.splice(0)) u();
     await Promise.allSettled([...this.pools.values()].map((p) => p.stop()));
     await Promise.allSettled([...this.bootsInFlight, ...this.deleting.values()]);
     this.events.removeAllListeners();
@@ -391,6 +396,16 @@ export class SandboxManager {
     this.log.warn({ sandbox: rec.id, template: rec.template, reason: message }, 'sandbox failed');
     await this.persist(rec, { type: 'failed', message }).catch((err: unknown) => {
       this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot store a sandbox failure');
+    });
+  }
+
+  /** An OOM kill or a refused fork: the sandbox carries on, and the event says what its limits did. */
+  private async resourceEvent(e: ResourceEvent): Promise<void> {
+    const rec = this.records.get(e.sandboxId);
+    if (!rec || this.stopping) return;
+    this.log.warn({ sandbox: rec.id, template: rec.template, event: e.type }, e.message);
+    await this.persist(rec, { type: e.type, message: e.message }).catch((err: unknown) => {
+      this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot store a resource event');
     });
   }
 

@@ -1,6 +1,6 @@
 // Starts a real godeld on a temporary socket and state dir for a test, and cleans up after it: the
 // daemon, every sandbox it started (they outlive the daemon by design), and the temporary files.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmdirSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -131,20 +131,37 @@ export class TestDaemon {
       }
     }
     for (let i = 0; i < 100 && this.sandboxPids().length; i++) await sleep(20);
-    // Sandboxes killed here, not deleted through the daemon, leave their (empty) freezer cgroups.
+    // Sandboxes killed here, not deleted through the daemon, leave their (empty) cgroups: the freezer's,
+    // and their limits' (under a godel-<scope> directory per controller), and disk-limited workspaces
+    // stay mounted.
     let ids: string[] = [];
     try {
       ids = readdirSync(join(this.stateDir, 'sandboxes'));
     } catch {
       ids = []; // The daemon never made its sandboxes dir.
     }
+    const cgroupParents = ['/sys/fs/cgroup', ...readdirSync('/sys/fs/cgroup').map((c) => join('/sys/fs/cgroup', c))].flatMap((root) => {
+      try {
+        return readdirSync(root).filter((e) => e.startsWith('godel-')).map((e) => join(root, e));
+      } catch {
+        return []; // Not a directory (a cgroup v2 interface file).
+      }
+    });
     for (const id of ids) {
-      for (const dir of [`/sys/fs/cgroup/freezer/godel-freeze/${id}`, `/sys/fs/cgroup/godel-freeze/${id}`]) {
+      spawnSync('umount', [join(this.stateDir, 'sandboxes', id, 'workspace')], { stdio: 'ignore' }); // Fails harmlessly when not mounted.
+      for (const parent of cgroupParents) {
         try {
-          rmdirSync(dir);
+          rmdirSync(join(parent, id));
         } catch {
-          continue; // No snapshot was taken of it, so it has no freezer cgroup.
+          continue; // It has no cgroup there.
         }
+      }
+    }
+    for (const parent of cgroupParents) {
+      try {
+        rmdirSync(parent); // Only when empty: another daemon's sandboxes keep theirs.
+      } catch {
+        continue;
       }
     }
     rmSync(this.dir, { recursive: true, force: true });

@@ -43,6 +43,18 @@ function processesOf(initPid: number): number[] {
 export class Freezer {
   private readonly flavor = flavor();
 
+  /**
+   * `limitsDir`: the sandbox's own cgroup v2 directory when it has one. On a v2 host there is one
+   * hierarchy, so a limited sandbox is frozen where it is: moving it to a freezer cgroup would take it
+   * out of its limits.
+   */
+  constructor(private readonly limitsDir: (id: string) => string | undefined = () => undefined) {}
+
+  private dirOf(f: Flavor, id: string): { dir: string; own: boolean } {
+    const own = f.kind === 'v2' ? this.limitsDir(id) : undefined;
+    return own && existsSync(own) ? { dir: own, own: true } : { dir: join(f.dir, id), own: false };
+  }
+
   available(): boolean {
     return this.flavor !== undefined;
   }
@@ -51,14 +63,14 @@ export class Freezer {
   async frozen<T>(id: string, initPid: number, fn: () => Promise<T>): Promise<{ value: T; frozenMs: number }> {
     const f = this.flavor;
     if (!f) throw new GodelError('NOT_SUPPORTED', 'no cgroup freezer on this host (neither cgroup v1 freezer nor cgroup v2)');
-    const dir = join(f.dir, id);
+    const { dir, own } = this.dirOf(f, id);
     mkdirSync(dir, { recursive: true });
     const started = process.hrtime.bigint();
     try {
-      this.join(dir, initPid);
+      if (!own) this.join(dir, initPid);
       writeFileSync(join(dir, f.kind === 'v1' ? 'freezer.state' : 'cgroup.freeze'), f.kind === 'v1' ? 'FROZEN' : '1');
       // A process started in the sandbox while we moved the others lands here now, and is frozen on arrival.
-      this.join(dir, initPid);
+      if (!own) this.join(dir, initPid);
       await this.waitFrozen(f, dir);
       const value = await fn();
       return { value, frozenMs: Number(process.hrtime.bigint() - started) / 1e6 };
@@ -80,7 +92,7 @@ export class Freezer {
     const f = this.flavor;
     if (!f) return;
     try {
-      writeFileSync(join(f.dir, id, f.kind === 'v1' ? 'freezer.state' : 'cgroup.freeze'), f.kind === 'v1' ? 'THAWED' : '0');
+      writeFileSync(join(this.dirOf(f, id).dir, f.kind === 'v1' ? 'freezer.state' : 'cgroup.freeze'), f.kind === 'v1' ? 'THAWED' : '0');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }

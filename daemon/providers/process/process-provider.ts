@@ -9,6 +9,8 @@ import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Pty } from '../../exec/pty.js';
 import { Freezer } from './freezer.js';
+import { Cgroups, type CgroupCounters } from './cgroups.js';
+import { mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
 import { chownSync, closeSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
@@ -17,7 +19,7 @@ import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js
 import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
-import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, RunningCommand } from '../provider.js';
+import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
 import { findExecutable, readChildren, readStartTime } from './procfs.js';
 
 /** uid and gid of the sandbox user as seen inside the sandbox. */
@@ -49,6 +51,8 @@ const WRITE_HOLDER = [
   'fi',
 ].join('\n');
 const BACKGROUND_NICE = 10;
+/** How often the sandboxes' cgroups are read for OOM kills and refused forks. */
+const LIMIT_WATCH_MS = 1000;
 /** Holds "<pid> <start time>" of the sandbox's outer bwrap process. */
 const PID_FILE = 'bwrap.pid';
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -64,14 +68,49 @@ export interface ProcessProviderOptions {
 export class ProcessProvider implements Provider {
   readonly name = 'process';
   readonly capabilities: readonly Capability[] = ['exec', 'filesystem-snapshot'];
-  private readonly freezer = new Freezer();
+  private readonly cgroups: Cgroups;
+  private readonly freezer: Freezer;
   private readonly bwrap = findExecutable('bwrap');
   private readonly helper = GODEL_EXEC;
   private readonly isRoot = process.getuid?.() === 0;
+  /** Last counters seen per sandbox cgroup, so each OOM kill or refused fork is reported once. */
+  private readonly counters = new Map<string, CgroupCounters>();
+  private limitWatch: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: ProcessProviderOptions) {
     mkdirSync(opts.sandboxesDir, { recursive: true, mode: 0o711 });
+    this.cgroups = new Cgroups(opts.sandboxesDir);
+    this.freezer = new Freezer((id) => this.cgroups.v2Dir(id));
     this.freezer.thawAll();
+  }
+
+  /** How limits are enforced here: "cgroup v1", "cgroup v2", or why they cannot be. */
+  get limitsSupport(): string {
+    return this.cgroups.unavailable ?? `cgroup ${this.cgroups.version}`;
+  }
+
+  /**
+   * Reports OOM kills and forks refused at the pids limit in limited sandboxes, read from their cgroups
+   * every second. Counts are taken as they stand when watching starts: what happened while no daemon
+   * ran is not reported. Returns a function that stops watching.
+   */
+  watchResources(listener: (e: ResourceEvent) => void): () => void {
+    for (const id of this.cgroups.list()) this.counters.set(id, this.cgroups.counters(id));
+    this.limitWatch = setInterval(() => {
+      for (const id of this.cgroups.list()) {
+        const now = this.cgroups.counters(id);
+        const before = this.counters.get(id) ?? { oomKills: 0, pidsLimitHits: 0 };
+        this.counters.set(id, now);
+        if (now.oomKills > before.oomKills) {
+          listener({ sandboxId: id, type: 'oom-kill', message: `the kernel killed ${now.oomKills - before.oomKills} process(es) that ran out of the sandbox's memory limit` });
+        }
+        if (now.pidsLimitHits > before.pidsLimitHits) {
+          listener({ sandboxId: id, type: 'pids-limit', message: `${now.pidsLimitHits - before.pidsLimitHits} fork(s) refused at the sandbox's process limit` });
+        }
+      }
+    }, LIMIT_WATCH_MS);
+    this.limitWatch.unref();
+    return () => clearInterval(this.limitWatch);
   }
 
   status(): ProviderStatus {
@@ -97,19 +136,34 @@ export class ProcessProvider implements Provider {
     const uid = overrides?.hostUid ?? this.opts.config.sandboxUid;
     const gid = overrides?.hostGid ?? this.opts.config.sandboxGid;
     if (this.isRoot) chownSync(workspace, uid, gid);
-    const logPath = join(dir, 'bwrap.log');
-    const logFd = openSync(logPath, 'w', 0o600);
+    const { diskBytes, ...cgroupLimits } = spec.limits ?? {};
+    let procs: string[] = [];
     let child: ChildProcess;
     try {
-      child = spawn(this.bwrap!, bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []), {
-        detached: true,
-        stdio: ['ignore', 'ignore', logFd, 'pipe'],
-        env: { PATH: BASE_PATH },
-        ...(this.isRoot ? { uid, gid } : {}),
-      });
-    } finally {
-      closeSync(logFd);
+      if (diskBytes) await mountWorkspaceFs(dir, workspace, diskBytes, uid, gid);
+      if (Object.keys(cgroupLimits).length) procs = this.cgroups.create(id, cgroupLimits);
+      const logPath = join(dir, 'bwrap.log');
+      const logFd = openSync(logPath, 'w', 0o600);
+      try {
+        const args = bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []);
+        // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
+        // that no process of the sandbox is ever outside them.
+        child = procs.length
+          ? spawn(this.helper, ['--uid', String(uid), '--gid', String(gid), ...procs.flatMap((p) => ['--cgroup', p]), '--', this.bwrap!, ...args], {
+            detached: true, stdio: ['ignore', 'ignore', logFd, 'pipe'], env: { PATH: BASE_PATH },
+          })
+          : spawn(this.bwrap!, args, {
+            detached: true, stdio: ['ignore', 'ignore', logFd, 'pipe'], env: { PATH: BASE_PATH }, ...(this.isRoot ? { uid, gid } : {}),
+          });
+      } finally {
+        closeSync(logFd);
+      }
+    } catch (err) {
+      await this.release(id);
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
     }
+    const logPath = join(dir, 'bwrap.log');
     // A background boot sets up its namespaces at low priority so that handoffs served meanwhile keep the
     // CPU; the sandbox's own commands come from exec at normal priority.
     if (background && child.pid) setPriorityQuietly(child.pid, BACKGROUND_NICE);
@@ -121,12 +175,13 @@ export class ProcessProvider implements Provider {
       await this.waitForCommand(initPid, child, logPath);
       const startTime = readStartTime(initPid);
       if (startTime === undefined) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} exited during boot: ${bwrapError(logPath)}`);
-      return { initPid, startTime };
+      return { initPid, startTime, ...(procs.length ? { cgroup: id } : {}) };
     } catch (err) {
       // bwrap's namespace init runs in a session of its own (--new-session), so the process group of
       // the outer bwrap does not hold it: kill both by the pid file, and by command line.
       if (child.pid) killQuietly(-child.pid, 'SIGKILL');
       this.killBwrapOf(id, true);
+      await this.release(id);
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
@@ -138,7 +193,9 @@ export class ProcessProvider implements Provider {
   }
 
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand {
-    const args = ['--target', String(handle.initPid), '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID),
+    // A command of a limited sandbox joins its cgroups before it enters the namespaces.
+    const cgroups = typeof handle.cgroup === 'string' ? this.cgroups.procsFiles(handle.cgroup).flatMap((p) => ['--cgroup', p]) : [];
+    const args = ['--target', String(handle.initPid), '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), ...cgroups,
       '--cwd', req.cwd, '--report-fd', '3', ...(req.tty ? ['--tty'] : []), '--', ...req.argv];
     const pty = req.tty ? new Pty(req.tty.cols, req.tty.rows) : undefined;
     let child: ChildProcess;
@@ -172,11 +229,19 @@ export class ProcessProvider implements Provider {
     // Without a handle (a boot a crash cut short), the pid file and a scan are all there is to go by.
     this.killBwrapOf(id, !handle);
     await this.freezer.remove(id);
+    await this.release(id);
+  }
+
+  /** Lets go of what a sandbox holds outside its directory: its cgroups and its workspace filesystem. */
+  private async release(id: string): Promise<void> {
+    this.counters.delete(id);
+    await this.cgroups.remove(id);
+    await unmountWorkspaceFs(this.sandboxDir(id), join(this.sandboxDir(id), 'workspace'));
   }
 
   async captureFilesystem(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }> {
     if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
-    const workspace = join(this.sandboxDir(id), 'workspace');
+    const workspace = sandboxWorkspace(handle);
     // Reflinks make the copy an instant where the filesystem has them; elsewhere the freeze lasts the copy.
     const { frozenMs } = await this.freezer.frozen(id, Number(handle.initPid), () => copyTree(workspace, dest));
     return { frozenMs };
@@ -235,8 +300,8 @@ export class ProcessProvider implements Provider {
     return join(this.sandboxDir(id), 'workspace');
   }
 
-  async restoreFilesystem(id: string, _handle: ProviderHandle, src: string): Promise<void> {
-    await copyTree(`${src}/.`, join(this.sandboxDir(id), 'workspace'));
+  async restoreFilesystem(_id: string, handle: ProviderHandle, src: string): Promise<void> {
+    await copyTree(`${src}/.`, sandboxWorkspace(handle));
   }
 
   async reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]> {
@@ -251,8 +316,12 @@ export class ProcessProvider implements Provider {
       if (knownIds.has(id)) continue;
       this.killBwrapOf(id, false);
       await this.freezer.remove(id);
+      await this.release(id);
       rmSync(this.sandboxDir(id), { recursive: true, force: true });
       if (!reaped.includes(id)) reaped.push(id);
+    }
+    for (const id of this.cgroups.list()) {
+      if (!knownIds.has(id)) await this.cgroups.remove(id);
     }
     return reaped;
   }
@@ -455,6 +524,15 @@ function copyTree(src: string, dest: string): Promise<void> {
     cp.on('error', reject);
     cp.on('close', (code) => (code === 0 ? resolve() : reject(new GodelError('PROVIDER_FAILED', `copying the sandbox's files failed: ${stderr.trim()}`))));
   });
+}
+
+/**
+ * The sandbox's /workspace as the sandbox sees it, through its init's root. The host path under the state
+ * dir shows the same files, except for a disk-limited workspace when the daemon runs in another mount
+ * namespace than the one that mounted it (systemd gives each start of the service a new one).
+ */
+function sandboxWorkspace(handle: ProviderHandle): string {
+  return `/proc/${Number(handle.initPid)}/root${WORKSPACE}`;
 }
 
 /** bwrap runs as the sandbox user and opens the workspace by path: every directory above it must let that user through. */

@@ -10,8 +10,11 @@
  * set is full again and only a process inside may drop it, and nsenter's waiting parent shares the
  * terminal's process group, so a Ctrl-C meant for a REPL would kill the session.
  *
- * Usage: godel-exec --target PID --uid UID --gid GID [--cwd DIR] [--tty] [--report-fd FD] -- ARGV...
+ * Usage: godel-exec --target PID --uid UID --gid GID [--cgroup PROCS]... [--cwd DIR] [--tty] [--report-fd FD] -- ARGV...
  * --report-fd receives "host <pid>\n" and "ns <pid>\n" for the command before it runs.
+ * --cgroup joins the sandbox's cgroups (a cgroup.procs file each) first, so the command is born inside
+ * its limits. Without --target (boot mode) it joins the cgroups, becomes UID:GID and runs ARGV (bwrap)
+ * on the host: every process of a new sandbox starts inside its cgroups, with none left behind.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +68,17 @@ static const struct { const char *name; int type; } NAMESPACES[] = {
   {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}, {"user", CLONE_NEWUSER},
 };
 #define NS_COUNT (sizeof NAMESPACES / sizeof NAMESPACES[0])
+#define MAX_CGROUPS 8
+
+static void join_cgroups(const char **procs, int count) {
+  char pid[32];
+  int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+  for (int i = 0; i < count; i++) {
+    int fd = open(procs[i], O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, pid, (size_t)n) != n) die("joining the sandbox's cgroup");
+    close(fd);
+  }
+}
 
 static void drop_privileges(uid_t uid, gid_t gid) {
   for (int cap = 0;; cap++) {
@@ -83,6 +97,8 @@ int main(int argc, char **argv) {
   long target = -1, uid = -1, gid = -1;
   int tty = 0, report_fd = -1;
   const char *cwd = NULL;
+  const char *cgroups[MAX_CGROUPS];
+  int cgroup_count = 0;
   int i = 1;
   for (; i < argc; i++) {
     if (!strcmp(argv[i], "--")) { i++; break; }
@@ -92,14 +108,27 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--uid")) uid = parse_num(argv[++i], "--uid");
     else if (!strcmp(argv[i], "--gid")) gid = parse_num(argv[++i], "--gid");
     else if (!strcmp(argv[i], "--cwd")) cwd = argv[++i];
+    else if (!strcmp(argv[i], "--cgroup")) {
+      if (cgroup_count >= MAX_CGROUPS) { fprintf(stderr, "godel-exec: too many --cgroup\n"); return 125; }
+      cgroups[cgroup_count++] = argv[++i];
+    }
     else if (!strcmp(argv[i], "--report-fd")) report_fd = (int)parse_num(argv[++i], "--report-fd");
     else { fprintf(stderr, "godel-exec: unknown option %s\n", argv[i]); return 125; }
   }
-  if (target <= 0 || uid < 0 || gid < 0 || i >= argc) {
-    fprintf(stderr, "usage: godel-exec --target PID --uid UID --gid GID [--cwd DIR] [--tty] [--report-fd FD] -- ARGV...\n");
+  if (target == 0 || uid < 0 || gid < 0 || i >= argc) {
+    fprintf(stderr, "usage: godel-exec [--target PID] --uid UID --gid GID [--cgroup PROCS]... [--cwd DIR] [--tty] [--report-fd FD] -- ARGV...\n");
     return 125;
   }
   char **command = &argv[i];
+  join_cgroups(cgroups, cgroup_count);
+  if (target < 0) {
+    /* Boot mode: an unprivileged bwrap on the host, already inside the sandbox's cgroups. */
+    if (setgroups(0, NULL) != 0) die("setgroups");
+    if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) != 0) die("setresgid");
+    if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) != 0) die("setresuid");
+    execvp(command[0], command);
+    die("running the sandbox");
+  }
   if (report_fd >= 0 && fcntl(report_fd, F_SETFD, FD_CLOEXEC) != 0) die("report fd");
 
   int fds[NS_COUNT];
