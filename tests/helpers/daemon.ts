@@ -31,6 +31,8 @@ export class TestDaemon {
   client: GodelClient;
   /** Extra environment for the daemon process. */
   env: Record<string, string> = {};
+  /** The godeld to run: another install of it in upgrade tests. */
+  godeld = GODELD;
 
   constructor(readonly dir: string, config: Record<string, unknown> | undefined) {
     this.socket = join(dir, 'godeld.sock');
@@ -59,7 +61,7 @@ export class TestDaemon {
   }
 
   args(): string[] {
-    return [GODELD, '--socket', this.socket, '--state-dir', this.stateDir, '--metrics-addr', '127.0.0.1:0', ...(this.configPath ? ['--config', this.configPath] : [])];
+    return [this.godeld, '--socket', this.socket, '--state-dir', this.stateDir, '--metrics-addr', '127.0.0.1:0', ...(this.configPath ? ['--config', this.configPath] : [])];
   }
 
   async start(): Promise<void> {

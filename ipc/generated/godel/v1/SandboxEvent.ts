@@ -13,7 +13,7 @@ export interface SandboxEvent {
   'seq'?: (number | string | Long);
   'sandboxId'?: (string);
   /**
-   * What happened: "created", "ready", "claimed", "deleting", "deleted", "failed", "expired", "adopted",
+   * What happened: "created", "ready", "claimed", "deleting", "deleted", "failed", "expired",
    * "oom-kill", "pids-limit"; and, from Events only, "request" for an audit record.
    */
   'type'?: (string);
@@ -40,7 +40,7 @@ export interface SandboxEvent__Output {
   'seq': (number);
   'sandboxId': (string);
   /**
-   * What happened: "created", "ready", "claimed", "deleting", "deleted", "failed", "expired", "adopted",
+   * What happened: "created", "ready", "claimed", "deleting", "deleted", "failed", "expired",
    * "oom-kill", "pids-limit"; and, from Events only, "request" for an audit record.
    */
   'type': (string);
