@@ -41,6 +41,8 @@ export interface PoolChange {
 }
 
 const SWEEP_INTERVAL_MS = 1000;
+/** The provider a sandbox with a corrupt record is taken to be of: the record no longer says. */
+const DEFAULT_PROVIDER = 'process';
 
 export class SandboxManager {
   /** Every sandbox this daemon owns, idle in a pool or claimed. */
@@ -459,7 +461,9 @@ export class SandboxManager {
   private async reconcile(): Promise<void> {
     const started = Date.now();
     const tally = { adopted: 0, pooled: 0, failed: 0, removed: 0, orphans: 0 };
-    for (const rec of await this.store.loadSandboxes()) {
+    const { records, corrupt } = await this.store.loadSandboxes();
+    for (const id of corrupt) await this.quarantine(id);
+    for (const rec of records) {
       try {
         await this.reconcileOne(rec, tally);
       } catch (err) {
@@ -481,6 +485,24 @@ export class SandboxManager {
       if (reaped.length) this.log.warn({ provider: provider.name, sandboxes: reaped }, 'reaped orphan sandboxes unknown to the store');
     }
     this.log.info({ ...tally, ms: Date.now() - started }, 'reconciled the store with running sandboxes');
+  }
+
+  /**
+   * A sandbox whose record cannot be read: its processes are not killed as orphans (it may hold
+   * someone's work), and it is listed FAILED with a record written anew, so that its owner sees it
+   * and can delete it. What the record said (template, labels, deadlines) is lost.
+   */
+  private async quarantine(id: string): Promise<void> {
+    this.log.error({ sandbox: id }, 'the store record of a sandbox is corrupt: listing it as FAILED for its owner to delete');
+    const rec: SandboxRecord = {
+      v: SCHEMA_VERSION, id, template: '', specHash: '', provider: DEFAULT_PROVIDER, node: this.node, state: 'FAILED', claimed: true,
+      fromWarmPool: false, labels: {}, env: {}, ttlSeconds: 0, createdAt: Date.now(),
+      statusMessage: 'its record in the daemon\'s store was corrupt; its files may remain, but delete it when done',
+    };
+    this.records.set(id, rec);
+    await this.persist(rec, { type: 'failed', message: rec.statusMessage }).catch((err: unknown) => {
+      this.log.error({ sandbox: id, err: errorMessage(err) }, 'cannot rewrite a corrupt sandbox record');
+    });
   }
 
   private async reconcileOne(rec: SandboxRecord, tally: Record<'adopted' | 'pooled' | 'failed' | 'removed' | 'orphans', number>): Promise<void> {

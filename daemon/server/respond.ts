@@ -13,6 +13,13 @@ export function toServiceError(err: unknown, log: Logger, method: string): Parti
     metadata.set(ERROR_CODE_METADATA_KEY, err.code);
     return { code: err.grpcStatus, details: err.message, metadata };
   }
+  // A disk that fills up under the state dir can hit any write the daemon makes (a pid file, a
+  // workspace directory): that is the operator's to fix, not a bug, and the answer says so.
+  const sys = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (sys === 'ENOSPC' || sys === 'EDQUOT') {
+    log.warn({ method, err: (err as Error).message }, 'the disk under the state dir is full');
+    return toServiceError(new GodelError('DISK_FULL', `the disk under godeld's state dir is full (${(err as Error).message}); free space there and retry`), log, method);
+  }
   log.error({ method, err }, 'unexpected failure');
   metadata.set(ERROR_CODE_METADATA_KEY, 'INTERNAL');
   return { code: grpc.status.INTERNAL, details: 'internal error in godeld; see its log', metadata };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
 import type { Logger } from '../log.js';
+import { GodelError } from '../errors.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -166,15 +167,19 @@ export class Store {
     await this.db.close();
   }
 
-  /** All sandbox records; a record that cannot be parsed is logged and skipped, never fatal. */
-  async loadSandboxes(): Promise<SandboxRecord[]> {
-    const out: SandboxRecord[] = [];
+  /**
+   * All sandbox records, and the keys (sandbox ids) of those that cannot be parsed: never fatal, and
+   * the caller decides what a sandbox with a corrupt record becomes.
+   */
+  async loadSandboxes(): Promise<{ records: SandboxRecord[]; corrupt: string[] }> {
+    const records: SandboxRecord[] = [];
+    const corrupt: string[] = [];
     for await (const [key, value] of this.sandboxes.iterator()) {
       const rec = parseRecord<SandboxRecord>(value);
-      if (rec && rec.id === key) out.push(rec);
-      else this.log.error({ key }, 'skipping a corrupt sandbox record in the store');
+      if (rec && rec.id === key && typeof rec.state === 'string') records.push(rec);
+      else corrupt.push(key);
     }
-    return out;
+    return { records, corrupt };
   }
 
   async loadPoolSettings(): Promise<PoolSettingsRecord[]> {
@@ -247,7 +252,8 @@ export class Store {
         await this.db.batch(group.flatMap((g) => g.ops), { sync: true });
         for (const g of group) g.resolve();
       } catch (err) {
-        for (const g of group) g.reject(err);
+        const e = storeError(err);
+        for (const g of group) g.reject(e);
       }
     }
     this.writing = false;
@@ -294,6 +300,19 @@ export interface NewEvent {
 
 function seqKey(seq: number): string {
   return String(seq).padStart(SEQ_WIDTH, '0');
+}
+
+/**
+ * A full disk under the state dir is the operator's to fix, and nothing was written: say so, with a
+ * code. LevelDB's write-ahead log recovers by itself once there is space again (checked by hand:
+ * writes succeed again without reopening the database).
+ */
+function storeError(err: unknown): unknown {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/No space left on device|Disk quota exceeded/.test(message)) {
+    return new GodelError('DISK_FULL', `the state dir's disk is full, so godeld cannot record the change (nothing was changed): ${message}`, { cause: err });
+  }
+  return err;
 }
 
 function parseRecord<T extends { v: number }>(value: string): T | undefined {
