@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-for b in "${@:-handoff exec files}"; do
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(handoff exec files recovery)
+for b in "${benches[@]}"; do
   node "dist/benchmarks/$b.js"
 done
