@@ -14,6 +14,9 @@ command -v cc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
+# A template's workspace disk limit is an ext4 image loop-mounted on /workspace.
+command -v mkfs.ext4 >/dev/null || need+=(e2fsprogs)
+command -v mount >/dev/null || need+=(mount)
 if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v tmux >/dev/null || need+=(tmux)
   command -v git >/dev/null || need+=(git)
