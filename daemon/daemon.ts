@@ -10,6 +10,7 @@ import type { DaemonConfig } from './config/config.js';
 import { ExecManager } from './exec/exec-manager.js';
 import type { Logger } from './log.js';
 import { ProcessProvider } from './providers/process/process-provider.js';
+import { MicrovmProvider } from './providers/microvm/microvm-provider.js';
 import type { Provider } from './providers/provider.js';
 import { SandboxManager } from './sandboxes/manager.js';
 import { execHandlers } from './server/handlers/exec.js';
@@ -97,6 +98,10 @@ export class Daemon {
       this.metricsServer = metricsListener?.server;
       const providers = new Map<string, Provider>();
       providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log }));
+      providers.set('microvm', new MicrovmProvider({
+        vmsDir: join(stateDir, 'vms'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
+        config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log,
+      }));
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
       }

@@ -71,6 +71,13 @@ export interface ProcessProviderConfig {
   sandboxGid: number;
 }
 
+export interface MicrovmProviderConfig {
+  /** Where the guest image is (vmlinuz, initrd.img, rootfs.img); empty: GODEL_IMAGE_DIR, else STATE_DIR/images/microvm. */
+  imageDir: string;
+  /** `auto` uses KVM where a probe says it works, and software emulation (TCG) elsewhere. */
+  accel: 'auto' | 'kvm' | 'tcg';
+}
+
 export interface FilesConfig {
   /** Entries a PutArchive may hold; beyond that the archive is refused. */
   maxArchiveEntries: number;
@@ -87,6 +94,7 @@ export interface DaemonConfig {
   workspaces: WorkspacesConfig;
   templates: Map<string, Template>;
   process: ProcessProviderConfig;
+  microvm: MicrovmProviderConfig;
   /** Group given the socket (mode 0660), when it exists on the host. */
   socketGroup: string;
 }
@@ -104,6 +112,9 @@ const DEFAULT_POOL: PoolTargets = { minIdle: 2, maxTotal: 64, maxAgeSeconds: 0 }
 
 const BUILTIN_TEMPLATES: Record<string, unknown> = {
   default: { provider: 'process', network: 'none' },
+  // A VM per sandbox with no config at all; its pool stays empty until asked for (each VM is seconds of
+  // CPU to boot under software emulation): `godelctl pool set microvm --min-idle N`.
+  microvm: { provider: 'microvm', limits: { cpus: 1, memory: '512M' }, pool: { min_idle: 0 } },
 };
 
 export function specHash(spec: TemplateSpec): string {
@@ -139,7 +150,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'socket_group', 'files', 'workspaces'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces'], 'config');
   const node = optString(raw.node, 'node') ?? hostname();
   const socketGroup = optString(raw.socket_group, 'socket_group') ?? 'godel';
 
@@ -150,6 +161,15 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
     sandboxUid: optInt(proc.sandbox_uid, 'process.sandbox_uid', 1, 2 ** 31 - 1) ?? 61000,
     sandboxGid: optInt(proc.sandbox_gid, 'process.sandbox_gid', 1, 2 ** 31 - 1) ?? 61000,
   };
+
+  const vmRaw = raw.microvm ?? {};
+  if (!isObject(vmRaw)) throw new ConfigError('microvm must be an object');
+  checkKeys(vmRaw, ['image_dir', 'accel'], 'microvm');
+  const imageDir = optString(vmRaw.image_dir, 'microvm.image_dir') ?? '';
+  if (imageDir && !imageDir.startsWith('/')) throw new ConfigError('microvm.image_dir must be an absolute path');
+  const accel = optString(vmRaw.accel, 'microvm.accel') ?? 'auto';
+  if (accel !== 'auto' && accel !== 'kvm' && accel !== 'tcg') throw new ConfigError('microvm.accel must be "auto", "kvm" or "tcg"');
+  const microvm: MicrovmProviderConfig = { imageDir, accel };
 
   const filesRaw = raw.files ?? {};
   if (!isObject(filesRaw)) throw new ConfigError('files must be an object');
@@ -170,7 +190,7 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, templates, process: processConfig, socketGroup, files, workspaces };
+  return { node, templates, process: processConfig, microvm, socketGroup, files, workspaces };
 }
 
 function parseTemplate(name: string, raw: unknown): Template {

@@ -102,6 +102,11 @@ export interface Provider {
   workspacePath?(id: string): string;
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
+  /**
+   * Called as an idle pool sandbox is handed to a client, before the client hears of it: a VM cloned
+   * from one saved state gets its own clock and entropy here. A failure discards the sandbox.
+   */
+  handedOut?(id: string, handle: ProviderHandle): Promise<void>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */
   watchResources?(listener: (e: ResourceEvent) => void): () => void;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */

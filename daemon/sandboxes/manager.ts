@@ -132,9 +132,10 @@ export class SandboxManager {
     const pool = this.pools.get(template.name)!;
     const warm = req.overrides ? undefined : pool.take();
     if (warm) {
-      if (req.prepare) {
+      if (req.prepare || provider.handedOut) {
         try {
-          await req.prepare(warm, provider);
+          await provider.handedOut?.(warm.id, warm.handle!);
+          await req.prepare?.(warm, provider);
         } catch (err) {
           this.discard(warm, 'preparing it failed').catch((e: unknown) => {
             this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox that failed to prepare');

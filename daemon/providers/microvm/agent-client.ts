@@ -1,0 +1,189 @@
+// The host side of a guest agent's virtio-serial port (guest/protocol.ts): one connection to the QEMU
+// chardev socket per VM, multiplexing every command run in it. A command is a RunningCommand like a
+// process sandbox's, so sessions, Files and the API work the same on both providers.
+import { connect, type Socket } from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GuestMessage, HostMessage } from '../../../guest/protocol.js';
+import { GodelError } from '../../errors.js';
+import type { ExecRequest, RunningCommand } from '../provider.js';
+
+interface Pending {
+  onMessage(m: GuestMessage): void;
+  onClose(): void;
+}
+
+export class AgentClient {
+  private socket: Socket | undefined;
+  private connecting: Promise<Socket> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly path: string) {}
+
+  /** Waits until the agent answers a ping (the VM has booted to it); returns the guest's kernel. */
+  async waitReady(timeoutMs: number, alive: () => boolean): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!alive()) throw new GodelError('PROVIDER_FAILED', 'the VM exited before its agent answered');
+      try {
+        const pong = await this.request({ t: 'ping', id: 0 }, 'pong', 500);
+        return pong.kernel;
+      } catch {
+        await sleep(100); // Not up yet: the agent starts seconds into the boot under TCG.
+      }
+    }
+    throw new GodelError('PROVIDER_FAILED', `the guest agent did not answer within ${timeoutMs} ms`);
+  }
+
+  /** At handoff: the guest's clock from the host's, and fresh entropy, so that clones of one VM differ. */
+  async sync(entropy: Buffer, timeoutMs = 5000): Promise<void> {
+    await this.request({ t: 'sync', id: 0, timeMs: Date.now(), entropy: entropy.toString('base64') }, 'synced', timeoutMs);
+  }
+
+  exec(req: ExecRequest): RunningCommand {
+    return new AgentCommand(this, req);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket?.destroy();
+    for (const p of this.pending.values()) p.onClose();
+    this.pending.clear();
+  }
+
+  /** Registers a command's listener and returns its id. */
+  open(p: Pending): number {
+    const id = this.nextId++;
+    this.pending.set(id, p);
+    return id;
+  }
+
+  forget(id: number): void {
+    this.pending.delete(id);
+  }
+
+  send(m: HostMessage): void {
+    void this.connection().then(
+      (s) => { s.write(`${JSON.stringify(m)}\n`); },
+      () => this.pending.get(m.id)?.onClose(),
+    );
+  }
+
+  private async request<T extends GuestMessage['t']>(m: HostMessage, reply: T, timeoutMs: number): Promise<Extract<GuestMessage, { t: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { this.forget(id); reject(new Error(`no ${reply} from the guest agent`)); }, timeoutMs);
+      const id = this.open({
+        onMessage: (g) => {
+          if (g.t !== reply && g.t !== 'error') return;
+          clearTimeout(timer);
+          this.forget(id);
+          if (g.t === 'error') reject(new Error(g.message));
+          else resolve(g as Extract<GuestMessage, { t: T }>);
+        },
+        onClose: () => { clearTimeout(timer); this.forget(id); reject(new Error('the connection to the guest agent closed')); },
+      });
+      this.send({ ...m, id } as HostMessage);
+    });
+  }
+
+  private connection(): Promise<Socket> {
+    if (this.socket && !this.socket.destroyed) return Promise.resolve(this.socket);
+    if (this.closed) return Promise.reject(new Error('closed'));
+    this.connecting ??= new Promise<Socket>((resolve, reject) => {
+      const s = connect(this.path);
+      s.once('connect', () => {
+        this.socket = s;
+        this.connecting = undefined;
+        resolve(s);
+      });
+      s.once('error', (err) => {
+        this.connecting = undefined;
+        reject(err);
+      });
+      let buffered = '';
+      s.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          let m: GuestMessage;
+          try {
+            m = JSON.parse(line) as GuestMessage;
+          } catch {
+            continue; // A partial line from before a reconnect.
+          }
+          this.pending.get(m.id)?.onMessage(m);
+        }
+      });
+      s.on('close', () => {
+        if (this.socket === s) this.socket = undefined;
+        // Commands in flight lose their stream: they are reported as ended with the connection.
+        for (const p of [...this.pending.values()]) p.onClose();
+      });
+    });
+    return this.connecting;
+  }
+}
+
+class AgentCommand implements RunningCommand {
+  readonly stdout = new PassThrough();
+  readonly stderr: PassThrough | null;
+  readonly stdin: Writable;
+  readonly pid: Promise<number>;
+  readonly exited: Promise<{ exitCode: number; signal: string }>;
+  private readonly id: number;
+  private ended = false;
+
+  constructor(private readonly agent: AgentClient, req: ExecRequest) {
+    this.stderr = req.tty ? null : new PassThrough();
+    let setPid: (pid: number) => void = () => undefined;
+    let setExit: (r: { exitCode: number; signal: string }) => void = () => undefined;
+    this.pid = new Promise((resolve) => { setPid = resolve; });
+    this.exited = new Promise((resolve) => { setExit = resolve; });
+    const finish = (r: { exitCode: number; signal: string }): void => {
+      if (this.ended) return;
+      this.ended = true;
+      agent.forget(this.id);
+      setPid(0);
+      this.stdout.end();
+      this.stderr?.end();
+      setExit(r);
+    };
+    this.id = agent.open({
+      onMessage: (m) => {
+        if (m.t === 'started') setPid(m.pid);
+        else if (m.t === 'out') (m.stream === 'stderr' && this.stderr ? this.stderr : this.stdout).write(Buffer.from(m.data, 'base64'));
+        else if (m.t === 'exited') finish({ exitCode: m.exitCode, signal: m.signal });
+        else if (m.t === 'error') this.stderr?.write(`godel-agent: ${m.message}\n`);
+      },
+      onClose: () => finish({ exitCode: -1, signal: 'SIGKILL' }),
+    });
+    const id = this.id;
+    this.stdin = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        agent.send({ t: 'stdin', id, data: chunk.toString('base64') });
+        cb();
+      },
+      final(cb) {
+        agent.send({ t: 'close-stdin', id });
+        cb();
+      },
+    });
+    agent.send({ t: 'exec', id, argv: req.argv, env: req.env, cwd: req.cwd, ...(req.tty ? { tty: req.tty } : {}) });
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    if (!this.ended) this.agent.send({ t: 'signal', id: this.id, signal, group: true });
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (!this.ended) this.agent.send({ t: 'signal', id: this.id, signal, group: false });
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.ended) this.agent.send({ t: 'resize', id: this.id, cols, rows });
+  }
+}

@@ -1,0 +1,189 @@
+// The guest agent of a microvm sandbox: runs inside the VM (as root, started by the guest's init) and
+// does what godel-exec does for a process sandbox: runs commands as the sandbox user (uid 1000) in
+// /workspace, with pipes or a pty (node-pty), and reports their output and exit. It speaks the protocol
+// in guest/protocol.ts over the virtio-serial port /dev/virtio-ports/godel.agent, and survives the
+// host side going away (a daemon restart): it reopens the port and carries on.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, createWriteStream, openSync, readFileSync, readdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { constants, release } from 'node:os';
+import { createRequire } from 'node:module';
+import { AGENT_PORT_NAME, AGENT_VERSION, type GuestMessage, type HostMessage } from './protocol.js';
+
+/** The agent's port, found by name: without udev there is no /dev/virtio-ports/ symlink. */
+function portPath(): string {
+  for (const dev of readdirSync('/sys/class/virtio-ports')) {
+    if (readFileSync(`/sys/class/virtio-ports/${dev}/name`, 'utf8').trim() === AGENT_PORT_NAME) return `/dev/${dev}`;
+  }
+  throw new Error(`no virtio-serial port named ${AGENT_PORT_NAME}`);
+}
+const SANDBOX_UID = 1000;
+const SANDBOX_GID = 1000;
+/** RNDADDENTROPY: adds bytes to the kernel's pool and credits them as entropy. */
+const RANDOM_DEVICE = '/dev/urandom';
+
+interface PtyLike {
+  pid: number;
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string): void;
+  onData(fn: (d: string) => void): void;
+  onExit(fn: (e: { exitCode: number; signal?: number }) => void): void;
+}
+const pty = createRequire(import.meta.url)('node-pty') as { spawn(file: string, args: string[], opts: Record<string, unknown>): PtyLike };
+
+interface Command {
+  child?: ChildProcess;
+  term?: PtyLike;
+}
+
+const commands = new Map<number, Command>();
+let out: WriteStream | undefined;
+
+function send(m: GuestMessage): void {
+  out?.write(`${JSON.stringify(m)}\n`);
+}
+
+function signalName(n: number | undefined): string {
+  if (!n) return '';
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
+}
+
+function exec(m: Extract<HostMessage, { t: 'exec' }>): void {
+  const env = { ...m.env };
+  const cwd = m.cwd || '/workspace';
+  if (m.tty) {
+    let term: PtyLike;
+    try {
+      term = pty.spawn(m.argv[0]!, m.argv.slice(1), { name: env.TERM ?? 'xterm-256color', cols: m.tty.cols, rows: m.tty.rows, cwd, env, uid: SANDBOX_UID, gid: SANDBOX_GID });
+    } catch (err) {
+      send({ t: 'error', id: m.id, message: (err as Error).message });
+      send({ t: 'exited', id: m.id, exitCode: 127, signal: '' });
+      return;
+    }
+    commands.set(m.id, { term });
+    send({ t: 'started', id: m.id, pid: term.pid });
+    term.onData((d) => send({ t: 'out', id: m.id, stream: 'stdout', data: Buffer.from(d, 'utf8').toString('base64') }));
+    term.onExit(({ exitCode, signal }) => {
+      commands.delete(m.id);
+      send({ t: 'exited', id: m.id, exitCode: signal ? -1 : exitCode, signal: signal ? signalName(signal) : '' });
+    });
+    return;
+  }
+  const child = spawn(m.argv[0]!, m.argv.slice(1), { cwd, env, uid: SANDBOX_UID, gid: SANDBOX_GID, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  commands.set(m.id, { child });
+  let reported = false;
+  child.once('spawn', () => { reported = true; send({ t: 'started', id: m.id, pid: child.pid! }); });
+  child.stdout!.on('data', (d: Buffer) => send({ t: 'out', id: m.id, stream: 'stdout', data: d.toString('base64') }));
+  child.stderr!.on('data', (d: Buffer) => send({ t: 'out', id: m.id, stream: 'stderr', data: d.toString('base64') }));
+  child.stdin!.on('error', () => undefined); // A command that exits without reading its input.
+  child.once('error', (err) => {
+    if (reported) return;
+    commands.delete(m.id);
+    send({ t: 'out', id: m.id, stream: 'stderr', data: Buffer.from(`godel-agent: cannot run ${m.argv[0]}: ${err.message}\n`).toString('base64') });
+    send({ t: 'exited', id: m.id, exitCode: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : 126, signal: '' });
+  });
+  child.once('close', (code, signal) => {
+    if (!reported) return;
+    commands.delete(m.id);
+    send({ t: 'exited', id: m.id, exitCode: signal ? -1 : code ?? -1, signal: signal ?? '' });
+  });
+}
+
+function handle(m: HostMessage): void {
+  const c = 'id' in m ? commands.get(m.id) : undefined;
+  switch (m.t) {
+    case 'ping':
+      send({ t: 'pong', id: m.id, kernel: release(), agent: AGENT_VERSION });
+      return;
+    case 'exec':
+      exec(m);
+      return;
+    case 'stdin':
+      if (c?.term) c.term.write(Buffer.from(m.data, 'base64'));
+      else c?.child?.stdin?.write(Buffer.from(m.data, 'base64'));
+      return;
+    case 'close-stdin':
+      if (c?.term) c.term.write('\u0004');
+      else c?.child?.stdin?.end();
+      return;
+    case 'resize':
+      c?.term?.resize(m.cols, m.rows);
+      return;
+    case 'signal': {
+      const pid = c?.term?.pid ?? c?.child?.pid;
+      if (!pid) return;
+      try {
+        process.kill(m.group ? -pid : pid, m.signal as NodeJS.Signals);
+      } catch {
+        // Already gone: its exit is on its way.
+      }
+      return;
+    }
+    case 'sync':
+      sync(m);
+      return;
+  }
+}
+
+/** Sets the clock from the host and stirs the host's entropy into the kernel's pool, so clones differ. */
+function sync(m: Extract<HostMessage, { t: 'sync' }>): void {
+  const seconds = (m.timeMs / 1000).toFixed(3);
+  const date = spawn('date', ['-u', '-s', `@${seconds}`], { stdio: 'ignore' });
+  date.once('close', () => {
+    try {
+      writeFileSync(RANDOM_DEVICE, Buffer.from(m.entropy, 'base64')); // Mixed in (not credited): clones no longer share a pool.
+      send({ t: 'synced', id: m.id });
+    } catch (err) {
+      send({ t: 'error', id: m.id, message: `reseeding: ${(err as Error).message}` });
+    }
+  });
+}
+
+/**
+ * Opens the port once and serves it for good. While no host is connected (before the daemon first
+ * connects, and while it restarts) reads return end-of-file at once and writes fail: the reader simply
+ * starts again a little later, and output meant for a host that went away is dropped with its stream.
+ * (Closing and reopening the port instead fails with EBUSY while a read is still pending on it.)
+ */
+function serve(): void {
+  let fd: number;
+  try {
+    fd = openSync(portPath(), 'r+');
+  } catch (err) {
+    process.stderr.write(`godel-agent: ${(err as Error).message}\n`);
+    setTimeout(serve, 200);
+    return;
+  }
+  const read = (): void => {
+    if (!out || out.destroyed) {
+      out = createWriteStream('', { fd, autoClose: false });
+      out.on('error', () => undefined); // No host: what was written is lost, and the next read starts anew.
+    }
+    const input = createReadStream('', { fd, autoClose: false, highWaterMark: 256 * 1024 });
+    let buffered = '';
+    input.on('data', (d: string | Buffer) => {
+      buffered += d.toString();
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (!line) continue;
+        try {
+          handle(JSON.parse(line) as HostMessage);
+        } catch (err) {
+          process.stderr.write(`godel-agent: bad message: ${(err as Error).message}\n`);
+        }
+      }
+    });
+    const again = (): void => {
+      input.destroy();
+      setTimeout(read, 50);
+    };
+    input.once('end', again);
+    input.once('error', again);
+  };
+  read();
+}
+
+process.on('uncaughtException', (err) => process.stderr.write(`godel-agent: ${err.stack ?? err.message}\n`));
+serve();
