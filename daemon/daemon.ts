@@ -99,7 +99,7 @@ export class Daemon {
       const providers = new Map<string, Provider>();
       providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log }));
       providers.set('microvm', new MicrovmProvider({
-        vmsDir: join(stateDir, 'vms'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
+        vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
         config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log,
       }));
       for (const t of config.templates.values()) {

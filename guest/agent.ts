@@ -4,7 +4,7 @@
 // in guest/protocol.ts over the virtio-serial port /dev/virtio-ports/godel.agent, and survives the
 // host side going away (a daemon restart): it reopens the port and carries on.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, createWriteStream, openSync, readFileSync, readdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { AGENT_PORT_NAME, AGENT_VERSION, type GuestMessage, type HostMessage } from './protocol.js';
@@ -18,8 +18,6 @@ function portPath(): string {
 }
 const SANDBOX_UID = 1000;
 const SANDBOX_GID = 1000;
-/** RNDADDENTROPY: adds bytes to the kernel's pool and credits them as entropy. */
-const RANDOM_DEVICE = '/dev/urandom';
 
 interface PtyLike {
   pid: number;
@@ -37,10 +35,10 @@ interface Command {
 }
 
 const commands = new Map<number, Command>();
-let out: WriteStream | undefined;
+let out: ((line: string) => void) | undefined;
 
 function send(m: GuestMessage): void {
-  out?.write(`${JSON.stringify(m)}\n`);
+  out?.(`${JSON.stringify(m)}\n`);
 }
 
 function signalName(n: number | undefined): string {
@@ -125,25 +123,39 @@ function handle(m: HostMessage): void {
   }
 }
 
-/** Sets the clock from the host and stirs the host's entropy into the kernel's pool, so clones differ. */
+/**
+ * The helper (guest/native/godel-guest-helper.c) that sets the clock and reseeds the kernel's generator;
+ * started once, so that a sync on the handoff's path costs a line each way, not a process start.
+ */
+const helper = spawn('/opt/godel-agent/godel-guest-helper', [], { stdio: ['pipe', 'pipe', 'inherit'] });
+helper.on('error', (err) => process.stderr.write(`godel-agent: helper: ${err.message}\n`));
+const helperWaiters: Array<(answer: string) => void> = [];
+let helperOut = '';
+helper.stdout!.on('data', (d: Buffer) => {
+  helperOut += d.toString();
+  let nl: number;
+  while ((nl = helperOut.indexOf('\n')) >= 0) {
+    const answer = helperOut.slice(0, nl);
+    helperOut = helperOut.slice(nl + 1);
+    helperWaiters.shift()?.(answer);
+  }
+});
+
+/** Sets the clock from the host and reseeds the generator with the host's entropy, so clones differ. */
 function sync(m: Extract<HostMessage, { t: 'sync' }>): void {
-  const seconds = (m.timeMs / 1000).toFixed(3);
-  const date = spawn('date', ['-u', '-s', `@${seconds}`], { stdio: 'ignore' });
-  date.once('close', () => {
-    try {
-      writeFileSync(RANDOM_DEVICE, Buffer.from(m.entropy, 'base64')); // Mixed in (not credited): clones no longer share a pool.
-      send({ t: 'synced', id: m.id });
-    } catch (err) {
-      send({ t: 'error', id: m.id, message: `reseeding: ${(err as Error).message}` });
-    }
+  helperWaiters.push((answer) => {
+    if (answer === 'ok') send({ t: 'synced', id: m.id });
+    else send({ t: 'error', id: m.id, message: `sync: ${answer}` });
   });
+  helper.stdin!.write(`sync ${Math.round(m.timeMs)} ${Buffer.from(m.entropy, 'base64').toString('hex')}\n`);
 }
 
 /**
- * Opens the port once and serves it for good. While no host is connected (before the daemon first
- * connects, and while it restarts) reads return end-of-file at once and writes fail: the reader simply
- * starts again a little later, and output meant for a host that went away is dropped with its stream.
- * (Closing and reopening the port instead fails with EBUSY while a read is still pending on it.)
+ * Opens the port once and serves it for good, with plain reads and writes on its descriptor (Node's
+ * file streams close a descriptor they are done with, and the port may only be opened once at a time).
+ * While no host is connected (before the daemon first connects, and while it restarts) a read returns
+ * end-of-file at once: the reader tries again a little later. Output meant for a host that went away
+ * is dropped.
  */
 function serve(): void {
   let fd: number;
@@ -154,15 +166,35 @@ function serve(): void {
     setTimeout(serve, 200);
     return;
   }
-  const read = (): void => {
-    if (!out || out.destroyed) {
-      out = createWriteStream('', { fd, autoClose: false });
-      out.on('error', () => undefined); // No host: what was written is lost, and the next read starts anew.
+  const queue: Buffer[] = [];
+  let writing = false;
+  const flush = (): void => {
+    const next = queue.shift();
+    if (!next) {
+      writing = false;
+      return;
     }
-    const input = createReadStream('', { fd, autoClose: false, highWaterMark: 256 * 1024 });
-    let buffered = '';
-    input.on('data', (d: string | Buffer) => {
-      buffered += d.toString();
+    writing = true;
+    write(fd, next, (err, n) => {
+      if (err) queue.length = 0; // No host: what it would have read is lost with its connection.
+      else if (n < next.length) queue.unshift(next.subarray(n));
+      flush();
+    });
+  };
+  out = (line: string) => {
+    queue.push(Buffer.from(line));
+    if (!writing) flush();
+  };
+  const buf = Buffer.alloc(256 * 1024);
+  let buffered = '';
+  const readMore = (): void => {
+    read(fd, buf, 0, buf.length, null, (err, n) => {
+      if (err || n === 0) {
+        buffered = ''; // A host that reconnects starts with a fresh line.
+        setTimeout(readMore, 50);
+        return;
+      }
+      buffered += buf.toString('utf8', 0, n);
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl);
@@ -170,19 +202,14 @@ function serve(): void {
         if (!line) continue;
         try {
           handle(JSON.parse(line) as HostMessage);
-        } catch (err) {
-          process.stderr.write(`godel-agent: bad message: ${(err as Error).message}\n`);
+        } catch (e) {
+          process.stderr.write(`godel-agent: bad message: ${(e as Error).message}\n`);
         }
       }
+      readMore();
     });
-    const again = (): void => {
-      input.destroy();
-      setTimeout(read, 50);
-    };
-    input.once('end', again);
-    input.once('error', again);
   };
-  read();
+  readMore();
 }
 
 process.on('uncaughtException', (err) => process.stderr.write(`godel-agent: ${err.stack ?? err.message}\n`));

@@ -19,7 +19,7 @@ out="${1:-${GODEL_IMAGE_DIR:-${GODEL_STATE_DIR:-$default_state}/images/microvm}}
 [ "$(id -u)" = 0 ] || { echo "build-image: needs root (debootstrap)" >&2; exit 1; }
 [ -f dist/guest/agent.js ] || { echo "build-image: build first (npm run build)" >&2; exit 1; }
 
-agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js | sha256sum | cut -c1-16)
+agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js guest/native/godel-guest-helper.c | sha256sum | cut -c1-16)
 node_version=$(node --version)
 if [ -f "$out/manifest.json" ] && grep -q "\"agent\": \"$agent_hash\"" "$out/manifest.json" && grep -q "\"node\": \"$node_version\"" "$out/manifest.json"; then
   echo "build-image: $out is current"
@@ -68,6 +68,7 @@ debootstrap --variant=minbase --include=inotify-tools,procps bookworm rootfs "${
 cp "$(command -v node)" rootfs/usr/local/bin/node
 mkdir -p rootfs/opt/godel-agent/dist/guest rootfs/opt/godel-agent/node_modules rootfs/workspace
 cp dist/guest/agent.js dist/guest/protocol.js rootfs/opt/godel-agent/dist/guest/ 2>/dev/null || cp "$root"/dist/guest/agent.js "$root"/dist/guest/protocol.js rootfs/opt/godel-agent/dist/guest/
+cc -O2 -Wall -Wextra -Werror -static -o rootfs/opt/godel-agent/godel-guest-helper "$root/guest/native/godel-guest-helper.c"
 cp -r "$root/node_modules/node-pty" rootfs/opt/godel-agent/node_modules/
 rm -rf rootfs/opt/godel-agent/node_modules/node-pty/{src,deps,scripts,typings} rootfs/opt/godel-agent/node_modules/node-pty/build/Release/obj.target
 echo '{"type":"module","private":true}' > rootfs/opt/godel-agent/package.json

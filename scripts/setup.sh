@@ -22,6 +22,14 @@ if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v git >/dev/null || need+=(git)
   command -v systemd-analyze >/dev/null || need+=(systemd)
 fi
+# The microvm provider (for the tests, or GODEL_SETUP_MICROVM=1): QEMU, and what npm run image builds the
+# guest image with.
+if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ] || [ "${GODEL_SETUP_MICROVM:-0}" = 1 ]; then
+  command -v qemu-system-x86_64 >/dev/null || need+=(qemu-system-x86)
+  command -v qemu-img >/dev/null || need+=(qemu-utils)
+  command -v debootstrap >/dev/null || need+=(debootstrap)
+  command -v cpio >/dev/null || need+=(cpio)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}" >&2
   sudo=""
@@ -36,3 +44,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run --silent build
 chmod +x dist/daemon/main.js dist/cli-client/main.js
+# The tests' guest image, built once into .cache and rebuilt only when the agent changes (about 40 s).
+if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
+  bash scripts/build-image.sh "$PWD/.cache/microvm-image"
+fi

@@ -100,6 +100,22 @@ export class TestDaemon {
     await this.start();
   }
 
+  /** Pids of the QEMU processes of this daemon's microvm sandboxes (their command lines name their directory). */
+  vmPids(): number[] {
+    const marker = `${this.stateDir}/vms/`;
+    const pids: number[] = [];
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+        if (argv[0]?.includes('qemu-system') && argv.some((a) => a.includes(marker))) pids.push(Number(e));
+      } catch {
+        continue; // Exited while we looked.
+      }
+    }
+    return pids;
+  }
+
   /** Pids of the bwrap processes of this daemon's sandboxes: those that bind a workspace under our state dir. */
   sandboxPids(): number[] {
     const marker = `${this.stateDir}/sandboxes/`;
@@ -125,14 +141,14 @@ export class TestDaemon {
     await this.stop('SIGTERM');
     clearTimeout(killer);
     this.client.close();
-    for (const pid of this.sandboxPids()) {
+    for (const pid of [...this.sandboxPids(), ...this.vmPids()]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
         continue; // Already gone.
       }
     }
-    for (let i = 0; i < 100 && this.sandboxPids().length; i++) await sleep(20);
+    for (let i = 0; i < 100 && (this.sandboxPids().length || this.vmPids().length); i++) await sleep(20);
     // Sandboxes killed here, not deleted through the daemon, leave their (empty) cgroups: the freezer's,
     // and their limits' (under a godel-<scope> directory per controller), and disk-limited workspaces
     // stay mounted.

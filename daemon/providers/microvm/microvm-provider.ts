@@ -4,9 +4,10 @@
 // through the guest agent on a virtio-serial port. QEMU runs daemonized, as the unprivileged sandbox
 // user, so VMs outlive the daemon and are adopted again (the agent's socket is reconnected) after a restart.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, accessSync, constants as fsConstants } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MicrovmProviderConfig, TemplateSpec } from '../../config/config.js';
@@ -16,15 +17,20 @@ import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
 import { findExecutable, readStartTime } from '../process/procfs.js';
 import { AgentClient } from './agent-client.js';
+import { qmp } from './qmp.js';
+import { AGENT_VERSION } from '../../../guest/protocol.js';
 
 /** Under TCG a cold boot takes seconds; a guest that is not up by then never will be. */
 const BOOT_TIMEOUT_MS = 90_000;
+const RESTORE_TIMEOUT_MS = 30_000;
 const DEFAULT_MEMORY_MIB = 512;
 const BACKGROUND_NICE = 10;
 const IMAGE_FILES = ['vmlinuz', 'initrd.img', 'rootfs.img'];
 
 export interface MicrovmProviderOptions {
   vmsDir: string;
+  /** Saved states of booted VMs, one per template shape, that new VMs are restored from. */
+  templatesDir: string;
   imageDir: string;
   config: MicrovmProviderConfig;
   /** Host uid/gid QEMU runs as when the daemon is root. */
@@ -59,11 +65,15 @@ export class MicrovmProvider implements Provider {
   private readonly qemu = findExecutable('qemu-system-x86_64');
   private readonly qemuImg = findExecutable('qemu-img');
   private readonly agents = new Map<string, AgentClient>();
+  /** Template states being saved, by key, so that concurrent boots save one. */
+  private readonly saving = new Set<string>();
+  private qemuVersion: string | undefined;
   private readonly isRoot = process.getuid?.() === 0;
   readonly accel: 'kvm' | 'tcg';
 
   constructor(private readonly opts: MicrovmProviderOptions) {
     mkdirSync(opts.vmsDir, { recursive: true, mode: 0o711 });
+    mkdirSync(opts.templatesDir, { recursive: true, mode: 0o711 });
     this.accel = opts.config.accel === 'auto' ? (kvmUsable() ? 'kvm' : 'tcg') : opts.config.accel;
   }
 
@@ -73,33 +83,79 @@ export class MicrovmProvider implements Provider {
     if (missing.length) {
       return { available: false, message: `the guest image is missing in ${this.opts.imageDir} (${missing.join(', ')}): build it with npm run image -- ${this.opts.imageDir}` };
     }
+    // QEMU runs as the sandbox user: it must reach and read the image.
+    const unreadable = this.isRoot ? IMAGE_FILES.map((f) => join(this.opts.imageDir, f)).find((f) => !readableByOthers(f)) : undefined;
+    if (unreadable) {
+      return { available: false, message: `QEMU runs as uid ${this.opts.uid} and cannot read ${unreadable}: make it and its directories readable by others (chmod o+r / o+x)` };
+    }
     return { available: true, message: `${this.accel}, image ${this.opts.imageDir}` };
   }
 
+  /**
+   * Restores the VM from its template's saved state when there is one that fits this QEMU and image
+   * (seconds faster than a boot under TCG), else boots it cold and, the first time, saves its state as
+   * the template. A VM booted for the pool is left paused: it costs no CPU until it is handed out.
+   */
   async boot({ id, spec, background }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the microvm provider cannot run: ${st.message}`);
+    const key = this.templateKey(spec);
+    if (this.hasTemplate(key)) {
+      try {
+        return await this.start(id, spec, background, key);
+      } catch (err) {
+        // A saved state that no longer restores (another QEMU, a changed image): boot cold and save anew.
+        this.opts.log.warn({ sandbox: id, template: key, err: (err as Error).message }, 'restoring from the VM template failed; booting cold');
+        rmSync(join(this.opts.templatesDir, key), { recursive: true, force: true });
+      }
+    }
+    const handle = await this.start(id, spec, background, undefined);
+    if (!this.hasTemplate(key) && !this.saving.has(key)) {
+      this.saving.add(key);
+      try {
+        await this.saveTemplate(id, key);
+      } catch (err) {
+        this.opts.log.warn({ sandbox: id, err: (err as Error).message }, 'cannot save a VM template; VMs keep booting cold');
+      } finally {
+        this.saving.delete(key);
+      }
+      if (!background) await qmp(this.qmpPath(id), 'cont');
+    }
+    return handle;
+  }
+
+  /** Starts a VM, cold or from the template `from`, up to a ready agent; paused again for the pool. */
+  private async start(id: string, spec: TemplateSpec, background: boolean, from: string | undefined): Promise<ProviderHandle> {
     const dir = this.vmDir(id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let pid = 0;
     try {
       const overlay = join(dir, 'overlay.qcow2');
-      await run(this.qemuImg!, ['create', '-q', '-f', 'qcow2', '-b', join(this.opts.imageDir, 'rootfs.img'), '-F', 'raw', overlay]);
+      if (from) await run('cp', ['--reflink=auto', join(this.opts.templatesDir, from, 'disk.qcow2'), overlay]);
+      else await run(this.qemuImg!, ['create', '-q', '-f', 'qcow2', '-b', join(this.opts.imageDir, 'rootfs.img'), '-F', 'raw', overlay]);
       if (this.isRoot) {
         chownSync(dir, this.opts.uid, this.opts.gid);
         chownSync(overlay, this.opts.uid, this.opts.gid);
       }
+      const incoming = from ? ['-incoming', `exec:cat ${join(this.opts.templatesDir, from, 'state')}`] : [];
       // -daemonize: QEMU detaches (its own session, reparented) once the VM is set up; the launcher's exit
       // status says whether it started.
-      await run(this.qemu!, this.qemuArgs(id, spec), this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {});
+      await run(this.qemu!, [...this.qemuArgs(id, spec), ...incoming], this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {});
       pid = Number(readFileSync(join(dir, 'vm.pid'), 'utf8').trim());
       const startTime = readStartTime(pid);
       if (!startTime) throw new GodelError('PROVIDER_FAILED', `QEMU exited right after starting: ${this.console(id)}`);
       if (background) setPriorityQuietly(pid, BACKGROUND_NICE);
       const handle: ProviderHandle = { pid, startTime, id };
-      await this.agent(id).waitReady(BOOT_TIMEOUT_MS, () => this.isAlive(handle)).catch((err: unknown) => {
+      if (from) {
+        await this.waitIncoming(id, () => this.isAlive(handle));
+        await qmp(this.qmpPath(id), 'cont');
+      }
+      await this.agent(id).waitReady(from ? RESTORE_TIMEOUT_MS : BOOT_TIMEOUT_MS, () => this.isAlive(handle)).catch((err: unknown) => {
         throw new GodelError('PROVIDER_FAILED', `${(err as Error).message}; the guest's console: ${this.console(id)}`);
       });
+      // A clone wakes with the template's clock and entropy: it gets its own before anyone uses it.
+      if (from) await this.agent(id).sync(randomBytes(64));
+      if (background && (from || this.hasTemplate(this.templateKey(spec)))) await qmp(this.qmpPath(id), 'stop');
       return handle;
     } catch (err) {
       this.forget(id);
@@ -109,9 +165,70 @@ export class MicrovmProvider implements Provider {
     }
   }
 
-  /** At handoff from the pool: full priority again, the host's clock, and fresh entropy. */
+  /** Pauses the VM, writes its state and a copy of its disk as the template `key`, and leaves it paused. */
+  private async saveTemplate(id: string, key: string): Promise<void> {
+    const final = join(this.opts.templatesDir, key);
+    const partial = `${final}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    mkdirSync(partial, { mode: 0o700 });
+    if (this.isRoot) chownSync(partial, this.opts.uid, this.opts.gid);
+    const started = Date.now();
+    await qmp(this.qmpPath(id), 'stop');
+    // The state streams out of QEMU (running as the sandbox user) through a shell it starts; the path is ours.
+    await qmp(this.qmpPath(id), 'migrate', { uri: `exec:cat > ${join(partial, 'state')}` });
+    for (;;) {
+      const m = await qmp(this.qmpPath(id), 'query-migrate') as { status?: string; 'error-desc'?: string };
+      if (m.status === 'completed') break;
+      if (m.status === 'failed' || m.status === 'cancelled') throw new GodelError('PROVIDER_FAILED', `saving the VM state failed: ${m['error-desc'] ?? m.status}`);
+      await sleep(10);
+    }
+    // Stopped, the VM's disk is flushed to the host: its copy matches the saved memory.
+    await run('cp', ['--reflink=auto', join(this.vmDir(id), 'overlay.qcow2'), join(partial, 'disk.qcow2')]);
+    writeFileSync(join(partial, 'key'), key);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(partial, final);
+    this.opts.log.info({ template: key, ms: Date.now() - started }, 'saved a VM template: new VMs of this shape are restored from it');
+  }
+
+  private async waitIncoming(id: string, alive: () => boolean): Promise<void> {
+    const deadline = Date.now() + RESTORE_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (!alive()) throw new GodelError('PROVIDER_FAILED', `QEMU exited while restoring the VM template: ${this.console(id)}`);
+      const st = await qmp(this.qmpPath(id), 'query-status').catch(() => undefined) as { status?: string } | undefined;
+      if (st?.status === 'paused' || st?.status === 'running') return;
+      await sleep(5);
+    }
+    throw new GodelError('PROVIDER_FAILED', 'restoring the VM template timed out');
+  }
+
+  /**
+   * A saved state restores only into the same machine: the same QEMU, guest image, memory and vCPUs
+   * (and accelerator). All of it goes into the template's name, so a change starts a new template.
+   */
+  private templateKey(spec: TemplateSpec): string {
+    this.qemuVersion ??= execFileSync(this.qemu!, ['--version'], { encoding: 'utf8' }).split('\n')[0];
+    let manifest = '';
+    try {
+      manifest = readFileSync(join(this.opts.imageDir, 'manifest.json'), 'utf8');
+    } catch {
+      manifest = statSync(join(this.opts.imageDir, 'rootfs.img')).mtimeMs.toString(); // An image built by other means.
+    }
+    const shape = JSON.stringify([this.qemuVersion, manifest, this.accel, spec.limits?.memoryBytes ?? 0, spec.limits?.cpus ?? 1, AGENT_VERSION]);
+    return createHash('sha256').update(shape).digest('hex').slice(0, 16);
+  }
+
+  private hasTemplate(key: string): boolean {
+    return existsSync(join(this.opts.templatesDir, key, 'state'));
+  }
+
+  private qmpPath(id: string): string {
+    return join(this.vmDir(id), 'qmp.sock');
+  }
+
+  /** At handoff from the pool: running again at full priority, with the host's clock and fresh entropy. */
   async handedOut(id: string, handle: ProviderHandle): Promise<void> {
     setPriorityQuietly(Number(handle.pid), 0);
+    await qmp(this.qmpPath(id), 'cont');
     await this.agent(id).sync(randomBytes(64));
   }
 
@@ -209,6 +326,15 @@ export class MicrovmProvider implements Provider {
     } catch {
       return 'none';
     }
+  }
+}
+
+/** Whether a file is readable, and every directory above it searchable, by a user who owns none of them. */
+function readableByOthers(file: string): boolean {
+  if (!(statSync(file).mode & 0o004)) return false;
+  for (let d = dirname(file); ; d = dirname(d)) {
+    if (!(statSync(d).mode & 0o001)) return false;
+    if (d === '/') return true;
   }
 }
 

@@ -1,0 +1,132 @@
+// The microvm provider with real QEMU guests (TCG here): the guest image's own kernel, the same exec,
+// PTY and Files behaviour as a process sandbox, isolation from the host, the warm pool handing out paused
+// VMs, refills restored from a saved VM template, adoption after a daemon restart, and clear errors for
+// a missing image or a guest that never comes up. Needs the image: npm run image -- .cache/microvm-image
+// (the test setup builds it).
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { release, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { expectError, sh, startDaemon, waitFor } from './helpers/daemon.js';
+import { TestSession } from './helpers/session.js';
+
+const IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
+const manifest = JSON.parse(readFileSync(join(IMAGE, 'manifest.json'), 'utf8')) as { kernel: string };
+
+function config(minIdle: number, imageDir = IMAGE): Record<string, unknown> {
+  return {
+    microvm: { image_dir: imageDir },
+    templates: { default: { provider: 'process', pool: { min_idle: 0 } }, microvm: { provider: 'microvm', limits: { cpus: 1, memory: '384M' }, pool: { min_idle: minIdle, max_total: 4 } } },
+  };
+}
+
+t.test('microvm sandboxes', async (t) => {
+  const d = await startDaemon(t, { config: config(1) });
+  const c = d.client;
+  await waitFor('a VM in the pool', async () => (await c.listPools()).find((p) => p.template === 'microvm' && p.idle >= 1), 120_000);
+  const vm = await c.createSandbox({ template: 'microvm' });
+
+  t.test('a warm VM is handed out running the guest image\'s kernel, as uid 1000', async (t) => {
+    t.ok(vm.fromWarmPool);
+    t.equal(vm.provider, 'microvm');
+    const kernel = (await sh(c, vm.id, 'uname -r')).trim();
+    t.equal(kernel, manifest.kernel);
+    t.not(kernel, release(), 'not the host\'s kernel');
+    t.equal(await sh(c, vm.id, 'id -u; id -g; pwd'), '1000\n1000\n/workspace\n');
+  });
+
+  t.test('the guest sees none of the host\'s files or processes', async (t) => {
+    const marker = join(tmpdir(), `godel-host-marker-${process.pid}`);
+    writeFileSync(marker, 'host secret');
+    t.teardown(() => rmSync(marker, { force: true }));
+    t.equal(await sh(c, vm.id, `test -e ${marker} && echo visible || echo absent`), 'absent\n');
+    t.equal(await sh(c, vm.id, `test -e /proc/${process.pid} && grep -q node /proc/${process.pid}/cmdline && echo visible || echo absent`), 'absent\n');
+    t.equal(await sh(c, vm.id, 'grep -c processor /proc/cpuinfo; awk \'/MemTotal/ {print ($2 < 400000)}\' /proc/meminfo'), '1\n1\n', 'the template\'s vCPUs and memory');
+  });
+
+  t.test('exec: exit codes, stdin, stderr, and a PTY session with resize and Ctrl-C', async (t) => {
+    const r = await c.runCollect({ sandboxId: vm.id, argv: ['sh', '-c', 'cat; echo err >&2; exit 3'], stdin: Buffer.from('in\n') });
+    t.equal(r.exitCode, 3);
+    t.equal(r.stdout.toString(), 'in\n');
+    t.equal(r.stderr.toString(), 'err\n');
+    const missing = await c.runCollect({ sandboxId: vm.id, argv: ['no-such-command'] });
+    t.equal(missing.exitCode, 127, 'a command that does not exist exits 127, as in a shell');
+    const s = new TestSession(c, { start: { sandboxId: vm.id, argv: ['sh'], tty: true, cols: 100, rows: 30 } });
+    await s.started;
+    t.ok(s.tty);
+    s.type('stty size; tty\n');
+    await s.waitFor(/30 100/);
+    await s.waitFor(/\/dev\/pts\/\d+/);
+    s.send({ resize: { cols: 120, rows: 40 } });
+    s.type('stty size\n');
+    await s.waitFor(/40 120/);
+    s.type('sleep 100\n');
+    await new Promise((r) => setTimeout(r, 500));
+    s.type('\u0003');
+    s.type('echo after-interrupt\n');
+    await s.waitFor(/after-interrupt/);
+    s.type('exit 7\n');
+    const end = await s.ended;
+    t.match(end, { exitCode: 7 });
+  });
+
+  t.test('files: write, read, list and archives go through the guest', async (t) => {
+    await c.writeFile({ sandboxId: vm.id, path: '/workspace/hello.txt', mode: 'TRUNCATE', permissions: 0o644 }, Buffer.from('hello vm\n'));
+    t.equal((await c.readFile(vm.id, '/workspace/hello.txt')).toString(), 'hello vm\n');
+    t.same((await c.listFiles(vm.id, '/workspace')).map((f) => f.path), ['/workspace/hello.txt']);
+    t.equal(await sh(c, vm.id, 'stat -c %u /workspace/hello.txt'), '1000\n', 'written as the sandbox user');
+    await expectError(c.readFile(vm.id, '/workspace/../etc/shadow'), 'PATH_OUTSIDE_SANDBOX');
+  });
+
+  t.test('refills are restored from a saved VM template, and clones are not alike', async (t) => {
+    await waitFor('the refill', async () => (await c.listPools()).find((p) => p.template === 'microvm' && p.idle >= 1), 120_000);
+    t.ok(d.logs().some((l) => l.msg === 'saved a VM template: new VMs of this shape are restored from it'));
+    const clone = await c.createSandbox({ template: 'microvm' });
+    t.ok(clone.fromWarmPool);
+    const boots = d.logs().filter((l) => l.msg === 'sandbox booted' && l.template === 'microvm').map((l) => Number(l.bootMs));
+    t.ok(Math.min(...boots.slice(1)) < boots[0]!, `a restore (${boots.slice(1).join(', ')} ms) beats the cold boot (${boots[0]} ms)`);
+    const [a, b] = await Promise.all([vm.id, clone.id].map((id) => sh(c, id, 'head -c 16 /dev/urandom | od -An -tx1')));
+    t.not(a, b, 'their random generators were reseeded apart');
+    const skew = Math.abs(Number(await sh(c, clone.id, 'date +%s')) - Date.now() / 1000);
+    t.ok(skew < 5, `the clone's clock was set at the handoff (off by ${skew.toFixed(1)} s)`);
+    await c.deleteSandbox(clone.id);
+  });
+
+  t.test('VMs keep running across a daemon restart and are adopted', async (t) => {
+    const worker = (await sh(c, vm.id, 'sleep 1000 >/dev/null 2>&1 & echo $!')).trim();
+    await d.restart();
+    const got = await d.client.getSandbox(vm.id);
+    t.equal(got.state, 'READY');
+    t.equal(await sh(d.client, vm.id, `cat /workspace/hello.txt; kill -0 ${worker} && echo running`), 'hello vm\nrunning\n');
+  });
+
+  t.test('a VM killed behind the daemon\'s back is marked FAILED', async (t) => {
+    const pidFile = join(d.stateDir, 'vms', vm.id, 'vm.pid');
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    await waitFor('the sandbox to fail', async () => ((await d.client.getSandbox(vm.id)).state === 'FAILED') || undefined, 10_000);
+    await expectError(d.client.runCollect({ sandboxId: vm.id, argv: ['true'] }), 'SANDBOX_DEAD');
+    await d.client.deleteSandbox(vm.id);
+  });
+});
+
+t.test('microvm faults: a missing image, and a guest that never comes up', async (t) => {
+  const empty = mkdtempSync(join(tmpdir(), 'godel-noimage-'));
+  chmodSync(empty, 0o755); // QEMU runs as the sandbox user.
+  t.teardown(() => rmSync(empty, { recursive: true, force: true }));
+  const d = await startDaemon(t, { config: config(0, empty) });
+  const err = await expectError(d.client.createSandbox({ template: 'microvm' }), 'PROVIDER_UNAVAILABLE');
+  t.match(err.message, /guest image is missing .* npm run image/);
+
+  // A kernel and initramfs with a root disk that is not a filesystem: the guest powers off at once.
+  copyFileSync(join(IMAGE, 'vmlinuz'), join(empty, 'vmlinuz'));
+  copyFileSync(join(IMAGE, 'initrd.img'), join(empty, 'initrd.img'));
+  writeFileSync(join(empty, 'rootfs.img'), Buffer.alloc(1024 * 1024));
+  chmodSync(join(empty, 'rootfs.img'), 0o600);
+  t.match((await expectError(d.client.createSandbox({ template: 'microvm' }), 'PROVIDER_UNAVAILABLE')).message, /cannot read .*rootfs.img/);
+  chmodSync(join(empty, 'rootfs.img'), 0o644);
+  const broken = await expectError(d.client.createSandbox({ template: 'microvm' }), 'PROVIDER_FAILED');
+  t.match(broken.message, /VM exited before its agent answered|guest agent did not answer/);
+  t.same(await d.client.listSandboxes(), [], 'nothing half-made is listed');
+  t.equal(d.logs().filter((l) => l.msg === 'sandbox booted' && l.template === 'microvm').length, 0);
+});
