@@ -88,6 +88,10 @@ function exec(m: Extract<HostMessage, { t: 'exec' }>): void {
 }
 
 function handle(m: HostMessage): void {
+  if (held && m.t !== 'sync') {
+    held.push(m);
+    return;
+  }
   const c = 'id' in m ? commands.get(m.id) : undefined;
   switch (m.t) {
     case 'ping':
@@ -141,11 +145,23 @@ helper.stdout!.on('data', (d: Buffer) => {
   }
 });
 
-/** Sets the clock from the host and reseeds the generator with the host's entropy, so clones differ. */
+/**
+ * Sets the clock from the host and reseeds the generator with the host's entropy, so clones differ.
+ * Messages that arrive meanwhile wait: the host need not wait for the answer (a handoff does not), and
+ * still no command of the new owner runs on the old clock or the shared generator.
+ */
+let held: HostMessage[] | undefined;
+
 function sync(m: Extract<HostMessage, { t: 'sync' }>): void {
+  held ??= [];
   helperWaiters.push((answer) => {
     if (answer === 'ok') send({ t: 'synced', id: m.id });
     else send({ t: 'error', id: m.id, message: `sync: ${answer}` });
+    if (helperWaiters.length === 0) {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const next of waiting) handle(next);
+    }
   });
   helper.stdin!.write(`sync ${Math.round(m.timeMs)} ${Buffer.from(m.entropy, 'base64').toString('hex')}\n`);
 }

@@ -76,6 +76,8 @@ export interface MicrovmProviderConfig {
   imageDir: string;
   /** `auto` uses KVM where a probe says it works, and software emulation (TCG) elsewhere. */
   accel: 'auto' | 'kvm' | 'tcg';
+  /** Restore new VMs from a saved state of the first one booted (true), or boot every VM cold. */
+  templates: boolean;
 }
 
 export interface FilesConfig {
@@ -164,12 +166,13 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
 
   const vmRaw = raw.microvm ?? {};
   if (!isObject(vmRaw)) throw new ConfigError('microvm must be an object');
-  checkKeys(vmRaw, ['image_dir', 'accel'], 'microvm');
+  checkKeys(vmRaw, ['image_dir', 'accel', 'templates'], 'microvm');
+  if (vmRaw.templates !== undefined && typeof vmRaw.templates !== 'boolean') throw new ConfigError('microvm.templates must be true or false');
   const imageDir = optString(vmRaw.image_dir, 'microvm.image_dir') ?? '';
   if (imageDir && !imageDir.startsWith('/')) throw new ConfigError('microvm.image_dir must be an absolute path');
   const accel = optString(vmRaw.accel, 'microvm.accel') ?? 'auto';
   if (accel !== 'auto' && accel !== 'kvm' && accel !== 'tcg') throw new ConfigError('microvm.accel must be "auto", "kvm" or "tcg"');
-  const microvm: MicrovmProviderConfig = { imageDir, accel };
+  const microvm: MicrovmProviderConfig = { imageDir, accel, templates: vmRaw.templates !== false };
 
   const filesRaw = raw.files ?? {};
   if (!isObject(filesRaw)) throw new ConfigError('files must be an object');

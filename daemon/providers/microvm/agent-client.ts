@@ -22,11 +22,15 @@ export class AgentClient {
 
   constructor(private readonly path: string) {}
 
-  /** Waits until the agent answers a ping (the VM has booted to it); returns the guest's kernel. */
-  async waitReady(timeoutMs: number, alive: () => boolean): Promise<string> {
+  /**
+   * Waits until the agent answers a ping (the VM has booted to it); returns the guest's kernel. `problem`
+   * names a reason to give up early (the VM exited, its boot hung), or undefined.
+   */
+  async waitReady(timeoutMs: number, problem: () => string | undefined): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!alive()) throw new GodelError('PROVIDER_FAILED', 'the VM exited before its agent answered');
+      const why = problem();
+      if (why) throw new GodelError('PROVIDER_FAILED', why);
       try {
         const pong = await this.request({ t: 'ping', id: 0 }, 'pong', 500);
         return pong.kernel;
@@ -37,9 +41,17 @@ export class AgentClient {
     throw new GodelError('PROVIDER_FAILED', `the guest agent did not answer within ${timeoutMs} ms`);
   }
 
-  /** At handoff: the guest's clock from the host's, and fresh entropy, so that clones of one VM differ. */
+  /** The guest's clock from the host's, and fresh entropy, so that clones of one VM differ; waits for the guest. */
   async sync(entropy: Buffer, timeoutMs = 5000): Promise<void> {
     await this.request({ t: 'sync', id: 0, timeMs: Date.now(), entropy: entropy.toString('base64') }, 'synced', timeoutMs);
+  }
+
+  /**
+   * The same, without waiting: the agent holds every later message until the sync is done, so nothing
+   * the new owner runs sees the old clock or generator. `onFailure` hears if the guest reports a failure.
+   */
+  syncInOrder(entropy: Buffer, onFailure: (err: Error) => void): void {
+    this.sync(entropy, 30_000).catch(onFailure);
   }
 
   exec(req: ExecRequest): RunningCommand {

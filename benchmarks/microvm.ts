@@ -1,0 +1,131 @@
+// Benchmark: the microvm provider, in one run. Cold boot to a ready agent (TCG here, KVM where it
+// works) against a restore from the saved VM template; warm handoff latency from a pool of paused VMs
+// with 1 and 10 concurrent clients; and the exec round trip of `true` inside a VM, next to the same in
+// a process sandbox. Needs the guest image (npm run image -- .cache/microvm-image).
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { parseConfig } from '../daemon/config/config.js';
+import { MicrovmProvider } from '../daemon/providers/microvm/microvm-provider.js';
+import { TestDaemon, waitFor } from '../tests/helpers/daemon.js';
+import type { GodelClient } from '../ipc/client.js';
+import { machine, summarize, type Summary } from './stats.js';
+
+const IMAGE = process.env.GODEL_IMAGE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
+const BOOTS = Number(process.env.BENCH_VM_BOOTS ?? 3);
+const RESTORES = Number(process.env.BENCH_VM_RESTORES ?? 5);
+const HANDOFF_ONE = Number(process.env.BENCH_VM_HANDOFF_ONE ?? 20);
+const HANDOFF_TEN_ROUNDS = Number(process.env.BENCH_VM_HANDOFF_TEN ?? 3);
+const EXECS = Number(process.env.BENCH_VM_EXECS ?? 100);
+const POOL = 10;
+
+function report(name: string, s: Summary, extra: Record<string, unknown> = {}): Summary {
+  process.stdout.write(`${JSON.stringify({ bench: name, unit: 'ms', ...s, ...extra })}\n`);
+  return s;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = process.hrtime.bigint();
+  const v = await fn();
+  return [Number(process.hrtime.bigint() - t0) / 1e6, v];
+}
+
+/** Boots through the provider itself: cold boots with templates off, restores with them on. */
+async function provider(dir: string): Promise<{ cold: number[]; restore: number[]; accel: string }> {
+  const base = parseConfig({ microvm: { image_dir: IMAGE } });
+  const spec = base.templates.get('microvm')!.spec;
+  const log = pino({ level: 'warn' });
+  const make = (templates: boolean, name: string): MicrovmProvider => new MicrovmProvider({
+    vmsDir: join(dir, name, 'vms'), templatesDir: join(dir, name, 'tpl'), imageDir: IMAGE,
+    config: { ...base.microvm, templates }, uid: 61000, gid: 61000, log,
+  });
+  const cold: number[] = [];
+  const plain = make(false, 'cold');
+  for (let i = 0; i < BOOTS; i++) {
+    const id = `sb-cold${i}`;
+    const [ms] = await timed(() => plain.boot({ id, spec, background: false }));
+    cold.push(ms);
+    await plain.destroy(id, undefined);
+  }
+  const restore: number[] = [];
+  const tpl = make(true, 'tpl');
+  await tpl.boot({ id: 'sb-first', spec, background: false }); // Saves the template.
+  for (let i = 0; i < RESTORES; i++) {
+    const id = `sb-clone${i}`;
+    const [ms] = await timed(() => tpl.boot({ id, spec, background: false }));
+    restore.push(ms);
+    await tpl.destroy(id, undefined);
+  }
+  await tpl.destroy('sb-first', undefined);
+  return { cold, restore, accel: plain.accel };
+}
+
+async function idle(c: GodelClient): Promise<number> {
+  return (await c.listPools()).find((p) => p.template === 'microvm')!.idle;
+}
+
+async function handoffs(c: GodelClient, clients: number, rounds: number): Promise<{ samples: number[]; misses: number }> {
+  const samples: number[] = [];
+  let misses = 0;
+  for (let r = 0; r < rounds; r++) {
+    await waitFor('the VM pool to refill', async () => ((await idle(c)) >= clients) || undefined, 300_000);
+    const got = await Promise.all(Array.from({ length: clients }, () => timed(() => c.createSandbox({ template: 'microvm' }))));
+    for (const [ms, s] of got) {
+      samples.push(ms);
+      if (!s.fromWarmPool) misses++;
+    }
+    await Promise.all(got.map(([, s]) => c.deleteSandbox(s.id)));
+  }
+  return { samples, misses };
+}
+
+async function execs(c: GodelClient, id: string, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await timed(() => c.runCollect({ sandboxId: id, argv: ['true'] })))[0]);
+  return out;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
+  chmodSync(dir, 0o711);
+  const d = new TestDaemon(dir, {
+    microvm: { image_dir: IMAGE },
+    templates: { default: { pool: { min_idle: 1 } }, microvm: { provider: 'microvm', pool: { min_idle: POOL, max_total: POOL + 2 } } },
+  });
+  try {
+    const p = await provider(join(dir, 'provider'));
+    const cold = report('vm_cold_boot_to_ready', summarize(p.cold), { accel: p.accel });
+    const restore = report('vm_restore_from_template_to_ready', summarize(p.restore), { accel: p.accel });
+    await d.start();
+    const c = d.client;
+    const one = await handoffs(c, 1, HANDOFF_ONE);
+    const h1 = report('vm_warm_handoff_1_client', summarize(one.samples), { misses: one.misses });
+    const ten = await handoffs(c, 10, HANDOFF_TEN_ROUNDS);
+    const h10 = report('vm_warm_handoff_10_clients', summarize(ten.samples), { misses: ten.misses });
+    const vm = await c.createSandbox({ template: 'microvm' });
+    const proc = await c.createSandbox({});
+    const ve = report('vm_exec_true_round_trip', summarize(await execs(c, vm.id, EXECS)));
+    const pe = report('process_sandbox_exec_true_round_trip', summarize(await execs(c, proc.id, EXECS)));
+    process.stdout.write(`${JSON.stringify({
+      summary: {
+        machine: machine(), accel: p.accel,
+        bars: { handoff_p99_under_100ms_1_client: h1.p99 < 100, handoff_p99_under_100ms_10_clients: h10.p99 < 100, restore_3x_faster_than_cold_boot: cold.p50 >= 3 * restore.p50 },
+        ratios: {
+          cold_boot_p50_over_restore_p50: Math.round((cold.p50 / restore.p50) * 100) / 100,
+          cold_boot_p50_over_handoff_1_p50: Math.round(cold.p50 / h1.p50),
+          vm_exec_p50_over_process_exec_p50: Math.round((ve.p50 / pe.p50) * 100) / 100,
+        },
+      },
+    })}\n`);
+  } finally {
+    await d.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
