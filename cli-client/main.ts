@@ -325,6 +325,20 @@ fs.command('watch')
     });
   }));
 
+program.command('pause')
+  .description('stop every vCPU of a sandbox (microvm): nothing runs, its memory is kept')
+  .argument('<id...>')
+  .action(action(async (c, ids: string[]) => {
+    for (const id of ids) await c.pauseSandbox(id);
+  }));
+
+program.command('resume')
+  .description('let a paused sandbox run again')
+  .argument('<id...>')
+  .action(action(async (c, ids: string[]) => {
+    for (const id of ids) await c.resumeSandbox(id);
+  }));
+
 program.command('events')
   .description('show stored lifecycle events and the audit log (who did what), oldest first; -f follows new ones')
   .option('-f, --follow', 'keep printing events as they happen (Ctrl-C stops)')

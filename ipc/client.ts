@@ -173,6 +173,15 @@ export class GodelClient {
     return this.unary(this.sandboxes.setTtl.bind(this.sandboxes), { id, ttlSeconds });
   }
 
+  /** Stops every vCPU of a sandbox whose provider can (microvm); `resumeSandbox` lets it run again. */
+  pauseSandbox(id: string): Promise<Sandbox__Output> {
+    return this.unary(this.sandboxes.pause.bind(this.sandboxes), { id });
+  }
+
+  resumeSandbox(id: string): Promise<Sandbox__Output> {
+    return this.unary(this.sandboxes.resume.bind(this.sandboxes), { id });
+  }
+
   async deleteSandbox(id: string): Promise<void> {
     await this.unary(this.sandboxes.delete.bind(this.sandboxes), { id });
   }

@@ -17,7 +17,7 @@ const manifest = JSON.parse(readFileSync(join(IMAGE, 'manifest.json'), 'utf8')) 
 function config(minIdle: number, imageDir = IMAGE): Record<string, unknown> {
   return {
     microvm: { image_dir: imageDir },
-    templates: { default: { provider: 'process', pool: { min_idle: 0 } }, microvm: { provider: 'microvm', limits: { cpus: 1, memory: '384M' }, pool: { min_idle: minIdle, max_total: 4 } } },
+    templates: { default: { provider: 'process', pool: { min_idle: 0 } }, microvm: { provider: 'microvm', limits: { cpus: 1, memory: '384M' }, pool: { min_idle: minIdle, max_total: 6 } } },
   };
 }
 
@@ -91,6 +91,42 @@ t.test('microvm sandboxes', async (t) => {
     const skew = Math.abs(Number(await sh(c, clone.id, 'date +%s')) - Date.now() / 1000);
     t.ok(skew < 5, `the clone's clock was set at the handoff (off by ${skew.toFixed(1)} s)`);
     await c.deleteSandbox(clone.id);
+  });
+
+  t.test('pause and resume: nothing runs while paused, and the VM carries on after', async (t) => {
+    await sh(c, vm.id, 'nohup sh -c \'while :; do date +%s%N > /workspace/tick; sleep 0.1; done\' >/dev/null 2>&1 &');
+    await new Promise((r) => setTimeout(r, 500));
+    t.equal((await c.pauseSandbox(vm.id)).state, 'PAUSED');
+    await expectError(c.runCollect({ sandboxId: vm.id, argv: ['true'] }), 'SANDBOX_NOT_READY');
+    await new Promise((r) => setTimeout(r, 1500));
+    t.equal((await c.resumeSandbox(vm.id)).state, 'READY');
+    const first = await sh(c, vm.id, 'cat /workspace/tick');
+    await new Promise((r) => setTimeout(r, 500));
+    t.not(await sh(c, vm.id, 'cat /workspace/tick'), first, 'the loop runs again');
+    const events = (await c.listEvents({ sandboxId: vm.id })).map((e) => e.type);
+    t.ok(events.includes('paused') && events.includes('resumed'));
+    const proc = await c.createSandbox({});
+    await expectError(c.pauseSandbox(proc.id), 'NOT_SUPPORTED');
+    await c.deleteSandbox(proc.id);
+  });
+
+  t.test('a memory snapshot restores a running VM with its processes; fork copies the whole machine', async (t) => {
+    await sh(c, vm.id, 'echo 41 > /workspace/n; nohup sh -c \'read x < /workspace/n; while :; do x=$((x+1)); echo $x > /workspace/n; sleep 0.2; done\' >/dev/null 2>&1 & echo $! > /workspace/loop.pid');
+    const snap = await c.createSnapshot({ sandboxId: vm.id, name: 'with-memory', memory: true });
+    t.equal(snap.kind, 'MEMORY');
+    const restored = await c.restoreSnapshot({ snapshotId: snap.id });
+    t.equal(restored.state, 'READY');
+    const pid = (await sh(c, restored.id, 'cat /workspace/loop.pid')).trim();
+    t.equal(await sh(c, restored.id, `kill -0 ${pid} && echo running`), 'running\n', 'the process that ran at the snapshot runs in the restored VM');
+    const n1 = Number(await sh(c, restored.id, 'cat /workspace/n'));
+    await new Promise((r) => setTimeout(r, 700));
+    t.ok(Number(await sh(c, restored.id, 'cat /workspace/n')) > n1, 'and keeps counting');
+    await expectError(c.createSnapshot({ sandboxId: vm.id, name: 'files-only' }), 'NOT_SUPPORTED');
+    const fork = await c.fork({ sandboxId: vm.id, count: 2 });
+    t.equal(fork.sandboxes.length, 2);
+    for (const f of fork.sandboxes) t.equal(await sh(c, f.id, `kill -0 ${pid} && echo running`), 'running\n');
+    for (const id of [restored.id, ...fork.sandboxes.map((f) => f.id)]) await c.deleteSandbox(id);
+    await c.deleteSnapshot(snap.id);
   });
 
   t.test('VMs keep running across a daemon restart and are adopted', async (t) => {

@@ -25,7 +25,7 @@ t.test('generated code matches the .proto files', async (t) => {
 t.test('the API package and contract names', async (t) => {
   const { loadApi } = await import('../ipc/proto.js');
   const v1 = loadApi().godel.v1;
-  t.same(Object.keys(v1.Sandboxes.service).sort(), ['Create', 'Delete', 'Events', 'Get', 'List', 'SetTtl', 'Watch']);
+  t.same(Object.keys(v1.Sandboxes.service).sort(), ['Create', 'Delete', 'Events', 'Get', 'List', 'Pause', 'Resume', 'SetTtl', 'Watch']);
   t.same(Object.keys(v1.Exec.service).sort(), ['Attach', 'ListSessions', 'Run', 'Session', 'Signal']);
   t.same(Object.keys(v1.Pools.service).sort(), ['List', 'Set']);
   t.same(Object.keys(v1.System.service).sort(), ['Info', 'Version']);

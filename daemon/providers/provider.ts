@@ -13,6 +13,8 @@ export interface BootRequest {
   background: boolean;
   /** Boot-time changes for one sandbox (a git workspace): never used for pool sandboxes. */
   overrides?: BootOverrides;
+  /** A machine capture (captureMachine) to bring back, running, instead of booting: never for the pool. */
+  restoreFrom?: string;
 }
 
 export interface BootOverrides {
@@ -100,6 +102,14 @@ export interface Provider {
   openFileForWrite?(id: string, handle: ProviderHandle, spec: FileWriteSpec): Promise<{ fd: number; finish(commit: boolean): Promise<void> }>;
   /** The host directory behind /workspace, for providers whose workspace lives on the host. */
   workspacePath?(id: string): string;
+  /**
+   * Saves the whole machine (memory, devices and disk) into `dest` at one point in time, for a restore
+   * with its processes running (the "memory-snapshot" capability). The sandbox runs on afterwards.
+   */
+  captureMachine?(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }>;
+  /** Stops and restarts every vCPU (the "pause" capability). */
+  pause?(id: string, handle: ProviderHandle): Promise<void>;
+  resume?(id: string, handle: ProviderHandle): Promise<void>;
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
   /**

@@ -26,6 +26,8 @@ export interface CreateRequest {
   prepare?: (sandbox: SandboxRecord, provider: Provider) => Promise<void>;
   /** Boot-time changes for this sandbox alone: it is booted for the request, never taken from the pool. */
   overrides?: BootOverrides;
+  /** A machine capture to restore instead of a boot (a memory snapshot): never taken from the pool either. */
+  restoreFrom?: string;
   gitRepo?: string;
 }
 
@@ -130,7 +132,7 @@ export class SandboxManager {
     const template = this.template(req.template);
     const provider = this.provider(template.spec.provider);
     const pool = this.pools.get(template.name)!;
-    const warm = req.overrides ? undefined : pool.take();
+    const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
     if (warm) {
       if (req.prepare || provider.handedOut) {
         try {
@@ -320,6 +322,32 @@ export class SandboxManager {
     return rec;
   }
 
+  /** Stops every vCPU of the sandbox (state PAUSED) where its provider can. */
+  async pause(id: string): Promise<SandboxRecord> {
+    const { sandbox: rec, provider } = this.runnable(id);
+    if (!provider.pause || !provider.capabilities.includes('pause')) {
+      throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider cannot pause sandboxes`);
+    }
+    await provider.pause(rec.id, rec.handle!);
+    rec.state = 'PAUSED';
+    await this.persist(rec, { type: 'paused' });
+    return rec;
+  }
+
+  async resume(id: string): Promise<SandboxRecord> {
+    const rec = this.get(id);
+    if (rec.state !== 'PAUSED') throw new GodelError('SANDBOX_NOT_READY', `sandbox ${id} is ${rec.state}, not PAUSED`);
+    const provider = this.provider(rec.provider);
+    if (!this.isAlive(rec)) {
+      await this.markFailed(rec, 'its processes exited while it was paused');
+      throw new GodelError('SANDBOX_DEAD', `sandbox ${id} died while paused; delete it and create another`);
+    }
+    await provider.resume!(rec.id, rec.handle!);
+    rec.state = 'READY';
+    await this.persist(rec, { type: 'resumed' });
+    return rec;
+  }
+
   /** How the sweep learns that a sandbox is in use (a command running or a client attached to a session). */
   setBusyProbe(probe: (sandboxId: string) => boolean): void {
     this.busy = probe;
@@ -351,7 +379,7 @@ export class SandboxManager {
     this.records.set(rec.id, rec);
     try {
       await this.store.putSandbox(rec);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim, overrides: claim?.overrides });
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
       if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {

@@ -29,7 +29,8 @@ export class SnapshotManager {
     private readonly store: Store,
     private readonly log: Logger,
   ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // 0711: a VM's QEMU (the sandbox user) reads a machine snapshot's state from here; nobody lists it.
+    mkdirSync(dir, { recursive: true, mode: 0o711 });
   }
 
   /** Loads the records and removes files that no record owns (interrupted captures, crashed deletes). */
@@ -52,18 +53,22 @@ export class SnapshotManager {
   async create(sandboxId: string, name: string, labels: Record<string, string>, memory: boolean): Promise<SnapshotRecord> {
     const sandbox = this.sandboxes.get(sandboxId);
     const { provider } = this.sandboxes.runnable(sandboxId);
-    if (memory && !provider.capabilities.includes('memory-snapshot')) {
+    if (memory && (!provider.captureMachine || !provider.capabilities.includes('memory-snapshot'))) {
       throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider takes filesystem snapshots only; leave memory unset`);
     }
-    if (!provider.captureFilesystem) throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider cannot take snapshots`);
+    if (!memory && !provider.captureFilesystem) {
+      throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider takes whole-machine snapshots only: set memory`);
+    }
     const id = `snap-${newId()}`;
     const partial = join(this.dir, `${id}.partial`);
-    mkdirSync(partial, { mode: 0o700 });
+    mkdirSync(partial, { mode: 0o711 });
     try {
-      const { frozenMs } = await provider.captureFilesystem(sandbox.id, sandbox.handle!, join(partial, 'workspace'));
+      const { frozenMs } = memory
+        ? await provider.captureMachine!(sandbox.id, sandbox.handle!, join(partial, 'machine'))
+        : await provider.captureFilesystem!(sandbox.id, sandbox.handle!, join(partial, 'workspace'));
       renameSync(partial, join(this.dir, id));
       const rec: SnapshotRecord = {
-        v: SCHEMA_VERSION, id, name: name || id, sandboxId, template: sandbox.template, provider: provider.name, kind: 'FILESYSTEM',
+        v: SCHEMA_VERSION, id, name: name || id, sandboxId, template: sandbox.template, provider: provider.name, kind: memory ? 'MEMORY' : 'FILESYSTEM',
         labels, createdAt: Date.now(), sizeBytes: await diskUsage(join(this.dir, id)), frozenMs,
       };
       await this.store.putSnapshot(rec);
@@ -99,6 +104,8 @@ export class SnapshotManager {
   /** A new sandbox of the snapshot's template, its filesystem filled from the snapshot before it is handed out. */
   restore(id: string, claim: ClaimOptions): Promise<SandboxRecord> {
     const snap = this.get(id);
+    // A whole machine comes back running, processes and all, instead of being booted.
+    if (snap.kind === 'MEMORY') return this.sandboxes.create({ template: snap.template, ...claim, restoreFrom: join(this.dir, id, 'machine') });
     const src = join(this.dir, id, 'workspace');
     return this.sandboxes.create({
       template: snap.template, ...claim,
@@ -114,7 +121,9 @@ export class SnapshotManager {
     if (!Number.isInteger(count) || count < 1 || count > MAX_FORK) throw new GodelError('INVALID_COUNT', `count must be from 1 to ${MAX_FORK}`);
     const source = this.sandboxes.get(sandboxId);
     this.sandboxes.requireCapacity(source.template, count);
-    const snapshot = await this.create(sandboxId, `fork of ${sandboxId}`, { 'godel.fork-of': sandboxId }, false);
+    // Where the provider can, a fork is of the whole machine: the copies run on with their processes.
+    const memory = this.sandboxes.runnable(sandboxId).provider.capabilities.includes('memory-snapshot');
+    const snapshot = await this.create(sandboxId, `fork of ${sandboxId}`, { 'godel.fork-of': sandboxId }, memory);
     const results = await Promise.allSettled(Array.from({ length: count }, () =>
       this.restore(snapshot.id, { labels: { ...labels, 'godel.fork-of': sandboxId }, env: source.env, ttlSeconds: source.ttlSeconds })));
     const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,7 +63,7 @@ export function kvmUsable(): boolean {
 
 export class MicrovmProvider implements Provider {
   readonly name = 'microvm';
-  readonly capabilities: readonly Capability[] = ['exec'];
+  readonly capabilities: readonly Capability[] = ['exec', 'pause', 'memory-snapshot'];
   private readonly qemu = findExecutable('qemu-system-x86_64');
   private readonly qemuImg = findExecutable('qemu-img');
   private readonly agents = new Map<string, AgentClient>();
@@ -98,13 +98,14 @@ export class MicrovmProvider implements Provider {
    * (seconds faster than a boot under TCG), else boots it cold and, the first time, saves its state as
    * the template. A VM booted for the pool is left paused: it costs no CPU until it is handed out.
    */
-  async boot({ id, spec, background }: BootRequest): Promise<ProviderHandle> {
+  async boot({ id, spec, background, restoreFrom }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the microvm provider cannot run: ${st.message}`);
+    if (restoreFrom) return this.start(id, spec, false, restoreFrom);
     const key = this.opts.config.templates ? this.templateKey(spec) : '';
     if (key && this.hasTemplate(key)) {
       try {
-        return await this.start(id, spec, background, key);
+        return await this.start(id, spec, background, join(this.opts.templatesDir, key));
       } catch (err) {
         // A saved state that no longer restores (another QEMU, a changed image): boot cold and save anew.
         this.opts.log.warn({ sandbox: id, template: key, err: (err as Error).message }, 'restoring from the VM template failed; booting cold');
@@ -130,20 +131,23 @@ export class MicrovmProvider implements Provider {
     return handle;
   }
 
-  /** Starts a VM, cold or from the template `from`, up to a ready agent; paused again for the pool. */
+  /**
+   * Starts a VM, cold or restored from `from` (a directory with a saved `state` and its `disk.qcow2`:
+   * a template or a memory snapshot), up to a ready agent; paused again for the pool.
+   */
   private async start(id: string, spec: TemplateSpec, background: boolean, from: string | undefined): Promise<ProviderHandle> {
     const dir = this.vmDir(id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let pid = 0;
     try {
       const overlay = join(dir, 'overlay.qcow2');
-      if (from) await run('cp', ['--reflink=auto', join(this.opts.templatesDir, from, 'disk.qcow2'), overlay]);
+      if (from) await run('cp', ['--reflink=auto', join(from, 'disk.qcow2'), overlay]);
       else await run(this.qemuImg!, ['create', '-q', '-f', 'qcow2', '-b', join(this.opts.imageDir, 'rootfs.img'), '-F', 'raw', overlay]);
       if (this.isRoot) {
         chownSync(dir, this.opts.uid, this.opts.gid);
         chownSync(overlay, this.opts.uid, this.opts.gid);
       }
-      const incoming = from ? ['-incoming', `exec:cat ${join(this.opts.templatesDir, from, 'state')}`] : [];
+      const incoming = from ? ['-incoming', `exec:cat ${join(from, 'state')}`] : [];
       // -daemonize: QEMU detaches (its own session, reparented) once the VM is set up; the launcher's exit
       // status says whether it started.
       await run(this.qemu!, [...this.qemuArgs(id, spec), ...incoming], this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {});
@@ -184,12 +188,43 @@ export class MicrovmProvider implements Provider {
     const final = join(this.opts.templatesDir, key);
     const partial = `${final}.partial`;
     rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { mode: 0o700 });
-    if (this.isRoot) chownSync(partial, this.opts.uid, this.opts.gid);
     const started = Date.now();
+    await this.saveMachine(id, partial);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(partial, final);
+    this.opts.log.info({ template: key, ms: Date.now() - started }, 'saved a VM template: new VMs of this shape are restored from it');
+  }
+
+  /** A memory snapshot: the whole machine, saved while paused for the moment it takes; it runs on after. */
+  async captureMachine(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }> {
+    if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
+    const started = process.hrtime.bigint();
+    try {
+      await this.saveMachine(id, dest);
+    } finally {
+      await qmp(this.qmpPath(id), 'cont');
+    }
+    return { frozenMs: Number(process.hrtime.bigint() - started) / 1e6 };
+  }
+
+  async pause(id: string, handle: ProviderHandle): Promise<void> {
+    if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
+    await qmp(this.qmpPath(id), 'stop');
+  }
+
+  /** Running again, with the clock of now (it stood still while paused). */
+  async resume(id: string): Promise<void> {
+    await qmp(this.qmpPath(id), 'cont');
+    this.agent(id).syncInOrder(randomBytes(64), (err) => this.opts.log.error({ sandbox: id, err: err.message }, 'the guest could not set its clock after a resume'));
+  }
+
+  /** Stops the VM and writes its state (`state`) and a copy of its disk (`disk.qcow2`) into `dir`. */
+  private async saveMachine(id: string, dir: string): Promise<void> {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (this.isRoot) chownSync(dir, this.opts.uid, this.opts.gid);
     await qmp(this.qmpPath(id), 'stop');
     // The state streams out of QEMU (running as the sandbox user) through a shell it starts; the path is ours.
-    await qmp(this.qmpPath(id), 'migrate', { uri: `exec:cat > ${join(partial, 'state')}` });
+    await qmp(this.qmpPath(id), 'migrate', { uri: `exec:cat > ${join(dir, 'state')}` });
     for (;;) {
       const m = await qmp(this.qmpPath(id), 'query-migrate') as { status?: string; 'error-desc'?: string };
       if (m.status === 'completed') break;
@@ -197,11 +232,7 @@ export class MicrovmProvider implements Provider {
       await sleep(10);
     }
     // Stopped, the VM's disk is flushed to the host: its copy matches the saved memory.
-    await run('cp', ['--reflink=auto', join(this.vmDir(id), 'overlay.qcow2'), join(partial, 'disk.qcow2')]);
-    writeFileSync(join(partial, 'key'), key);
-    rmSync(final, { recursive: true, force: true });
-    renameSync(partial, final);
-    this.opts.log.info({ template: key, ms: Date.now() - started }, 'saved a VM template: new VMs of this shape are restored from it');
+    await run('cp', ['--reflink=auto', join(this.vmDir(id), 'overlay.qcow2'), join(dir, 'disk.qcow2')]);
   }
 
   private async waitIncoming(id: string, alive: () => boolean): Promise<void> {
@@ -212,7 +243,7 @@ export class MicrovmProvider implements Provider {
       if (st?.status === 'paused' || st?.status === 'running') return;
       await sleep(5);
     }
-    throw new GodelError('PROVIDER_FAILED', 'restoring the VM template timed out');
+    throw new GodelError('PROVIDER_FAILED', 'restoring the saved VM state timed out');
   }
 
   /**

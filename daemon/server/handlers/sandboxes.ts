@@ -38,6 +38,10 @@ export function sandboxesHandlers(
 
     SetTtl: unary(obs, 'Sandboxes.SetTtl', async (req) => toSandbox(await sandboxes.setTtl(validateId(req.id), validateTtl(req.ttlSeconds))), (req) => req.id),
 
+    Pause: unary(obs, 'Sandboxes.Pause', async (req) => toSandbox(await sandboxes.pause(validateId(req.id))), (req) => req.id),
+
+    Resume: unary(obs, 'Sandboxes.Resume', async (req) => toSandbox(await sandboxes.resume(validateId(req.id))), (req) => req.id),
+
     Get: unary(obs, 'Sandboxes.Get', async (req) => toSandbox(sandboxes.get(validateId(req.id))), (req) => req.id),
 
     List: unary(obs, 'Sandboxes.List', async (req) => ({

@@ -9,6 +9,8 @@ import type { EventsRequest as _godel_v1_EventsRequest, EventsRequest__Output as
 import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxRequest__Output as _godel_v1_GetSandboxRequest__Output } from '../../godel/v1/GetSandboxRequest.js';
 import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from '../../godel/v1/ListSandboxesRequest.js';
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from '../../godel/v1/ListSandboxesResponse.js';
+import type { PauseSandboxRequest as _godel_v1_PauseSandboxRequest, PauseSandboxRequest__Output as _godel_v1_PauseSandboxRequest__Output } from '../../godel/v1/PauseSandboxRequest.js';
+import type { ResumeSandboxRequest as _godel_v1_ResumeSandboxRequest, ResumeSandboxRequest__Output as _godel_v1_ResumeSandboxRequest__Output } from '../../godel/v1/ResumeSandboxRequest.js';
 import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from '../../godel/v1/Sandbox.js';
 import type { SandboxEvent as _godel_v1_SandboxEvent, SandboxEvent__Output as _godel_v1_SandboxEvent__Output } from '../../godel/v1/SandboxEvent.js';
 import type { SetTtlRequest as _godel_v1_SetTtlRequest, SetTtlRequest__Output as _godel_v1_SetTtlRequest__Output } from '../../godel/v1/SetTtlRequest.js';
@@ -82,6 +84,32 @@ export interface SandboxesClient extends grpc.Client {
   list(argument: _godel_v1_ListSandboxesRequest, callback: grpc.requestCallback<_godel_v1_ListSandboxesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Pause stops every vCPU of a sandbox whose provider can (state PAUSED: nothing runs, memory is kept);
+   * Resume lets it run again. Others answer FAILED_PRECONDITION / NOT_SUPPORTED.
+   */
+  Pause(argument: _godel_v1_PauseSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Pause(argument: _godel_v1_PauseSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Pause(argument: _godel_v1_PauseSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Pause(argument: _godel_v1_PauseSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  /**
+   * Pause stops every vCPU of a sandbox whose provider can (state PAUSED: nothing runs, memory is kept);
+   * Resume lets it run again. Others answer FAILED_PRECONDITION / NOT_SUPPORTED.
+   */
+  pause(argument: _godel_v1_PauseSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  pause(argument: _godel_v1_PauseSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  pause(argument: _godel_v1_PauseSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  pause(argument: _godel_v1_PauseSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  
+  Resume(argument: _godel_v1_ResumeSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Resume(argument: _godel_v1_ResumeSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Resume(argument: _godel_v1_ResumeSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  Resume(argument: _godel_v1_ResumeSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  resume(argument: _godel_v1_ResumeSandboxRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  resume(argument: _godel_v1_ResumeSandboxRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  resume(argument: _godel_v1_ResumeSandboxRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  resume(argument: _godel_v1_ResumeSandboxRequest, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * SetTtl moves a sandbox's TTL deadline to ttl_seconds from now (0 removes it).
    */
   SetTtl(argument: _godel_v1_SetTtlRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_Sandbox__Output>): grpc.ClientUnaryCall;
@@ -135,6 +163,14 @@ export interface SandboxesHandlers extends grpc.UntypedServiceImplementation {
   List: grpc.handleUnaryCall<_godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse>;
   
   /**
+   * Pause stops every vCPU of a sandbox whose provider can (state PAUSED: nothing runs, memory is kept);
+   * Resume lets it run again. Others answer FAILED_PRECONDITION / NOT_SUPPORTED.
+   */
+  Pause: grpc.handleUnaryCall<_godel_v1_PauseSandboxRequest__Output, _godel_v1_Sandbox>;
+  
+  Resume: grpc.handleUnaryCall<_godel_v1_ResumeSandboxRequest__Output, _godel_v1_Sandbox>;
+  
+  /**
    * SetTtl moves a sandbox's TTL deadline to ttl_seconds from now (0 removes it).
    */
   SetTtl: grpc.handleUnaryCall<_godel_v1_SetTtlRequest__Output, _godel_v1_Sandbox>;
@@ -152,6 +188,8 @@ export interface SandboxesDefinition extends grpc.ServiceDefinition {
   Events: MethodDefinition<_godel_v1_EventsRequest, _godel_v1_SandboxEvent, _godel_v1_EventsRequest__Output, _godel_v1_SandboxEvent__Output>
   Get: MethodDefinition<_godel_v1_GetSandboxRequest, _godel_v1_Sandbox, _godel_v1_GetSandboxRequest__Output, _godel_v1_Sandbox__Output>
   List: MethodDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesRequest__Output, _godel_v1_ListSandboxesResponse__Output>
+  Pause: MethodDefinition<_godel_v1_PauseSandboxRequest, _godel_v1_Sandbox, _godel_v1_PauseSandboxRequest__Output, _godel_v1_Sandbox__Output>
+  Resume: MethodDefinition<_godel_v1_ResumeSandboxRequest, _godel_v1_Sandbox, _godel_v1_ResumeSandboxRequest__Output, _godel_v1_Sandbox__Output>
   SetTtl: MethodDefinition<_godel_v1_SetTtlRequest, _godel_v1_Sandbox, _godel_v1_SetTtlRequest__Output, _godel_v1_Sandbox__Output>
   Watch: MethodDefinition<_godel_v1_WatchSandboxesRequest, _godel_v1_SandboxEvent, _godel_v1_WatchSandboxesRequest__Output, _godel_v1_SandboxEvent__Output>
 }
