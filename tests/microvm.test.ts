@@ -3,7 +3,7 @@
 // VMs, refills restored from a saved VM template, adoption after a daemon restart, and clear errors for
 // a missing image or a guest that never comes up. Needs the image: npm run image -- .cache/microvm-image
 // (the test setup builds it).
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,17 @@ t.test('microvm sandboxes', async (t) => {
     const skew = Math.abs(Number(await sh(c, clone.id, 'date +%s')) - Date.now() / 1000);
     t.ok(skew < 5, `the clone's clock was set at the handoff (off by ${skew.toFixed(1)} s)`);
     await c.deleteSandbox(clone.id);
+  });
+
+  t.test('a saved state that no longer restores falls back to a cold boot and is saved anew', async (t) => {
+    const templates = join(d.stateDir, 'vm-templates');
+    const [key] = readdirSync(templates).filter((e) => !e.endsWith('.partial'));
+    writeFileSync(join(templates, key!, 'state'), 'not a QEMU migration stream');
+    const taken = await c.createSandbox({ template: 'microvm' }); // The refill after it meets the corrupt state.
+    await waitFor('the fallback', async () => d.logs().find((l) => l.msg === 'restoring from the VM template failed; booting cold'), 60_000);
+    await waitFor('the pool to refill', async () => (await c.listPools()).find((p) => p.template === 'microvm' && p.idle >= 1), 120_000);
+    t.ok(statSync(join(templates, key!, 'state')).size > 1_000_000, 'a new state was saved');
+    await c.deleteSandbox(taken.id);
   });
 
   t.test('pause and resume: nothing runs while paused, and the VM carries on after', async (t) => {
