@@ -19,7 +19,7 @@ out="${1:-${GODEL_IMAGE_DIR:-${GODEL_STATE_DIR:-$default_state}/images/microvm}}
 [ "$(id -u)" = 0 ] || { echo "build-image: needs root (debootstrap)" >&2; exit 1; }
 [ -f dist/guest/agent.js ] || { echo "build-image: build first (npm run build)" >&2; exit 1; }
 
-agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js guest/native/godel-guest-helper.c | sha256sum | cut -c1-16)
+agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
 node_version=$(node --version)
 if [ -f "$out/manifest.json" ] && grep -q "\"agent\": \"$agent_hash\"" "$out/manifest.json" && grep -q "\"node\": \"$node_version\"" "$out/manifest.json"; then
   echo "build-image: $out is current"
@@ -52,6 +52,8 @@ cat > initrd/init <<'INIT'
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# godeld's KVM probe boots this far and no further.
+if grep -q godel.probe /proc/cmdline; then echo godel-probe-ok; poweroff -f; fi
 for m in virtio_ring virtio virtio_mmio virtio_blk virtio_console virtio-rng; do insmod /modules/$m.ko; done
 for i in $(seq 1 200); do [ -b /dev/vda ] && break; sleep 0.01; done
 mount -o rw,noatime /dev/vda /newroot || { echo "godel-init: no root disk"; poweroff -f; }

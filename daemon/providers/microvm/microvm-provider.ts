@@ -3,12 +3,11 @@
 // writable qcow2 overlay of its own over the read-only root image. Commands, files and sessions go
 // through the guest agent on a virtio-serial port. QEMU runs daemonized, as the unprivileged sandbox
 // user, so VMs outlive the daemon and are adopted again (the agent's socket is reconnected) after a restart.
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setPriority } from 'node:os';
+import { release, setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MicrovmProviderConfig, TemplateSpec } from '../../config/config.js';
 import { GodelError } from '../../errors.js';
@@ -51,14 +50,46 @@ function run(cmd: string, args: string[], opts: { uid?: number; gid?: number } =
   });
 }
 
-/** KVM only where the host's module is a real one: this kind of host loads kvm_pvm, under which guests hang. */
-export function kvmUsable(): boolean {
+/** How long a KVM probe boot may take before KVM is taken not to work (it takes well under a second when it does). */
+const KVM_PROBE_TIMEOUT_MS = 8000;
+
+/**
+ * Whether KVM works here, found by booting the guest's kernel under it to the initramfs (which says
+ * `godel-probe-ok` and powers off when the command line asks for the probe). /dev/kvm alone proves
+ * nothing: some hosts (like this project's test machines, with kvm_pvm) have it, and stock guests
+ * hang or QEMU aborts there. The answer is kept in the image directory, per host kernel and QEMU.
+ */
+export async function probeKvm(qemu: string, imageDir: string, uid: number | undefined, gid: number | undefined, log: Logger): Promise<boolean> {
   try {
     accessSync('/dev/kvm', fsConstants.R_OK | fsConstants.W_OK);
   } catch {
     return false;
   }
-  return existsSync('/sys/module/kvm_intel') || existsSync('/sys/module/kvm_amd');
+  const key = `${release()} ${execFileSync(qemu, ['--version'], { encoding: 'utf8' }).split('\n')[0]}`;
+  const cache = join(imageDir, 'kvm-probe.json');
+  try {
+    const cached = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; works: boolean };
+    if (cached.key === key) return cached.works;
+  } catch {
+    // No answer kept yet: probe.
+  }
+  const works = await new Promise<boolean>((resolve) => {
+    let out = '';
+    const p = spawn(qemu, ['-M', 'microvm', '-accel', 'kvm', '-cpu', 'host', '-m', '128', '-nodefaults', '-no-user-config', '-display', 'none',
+      '-no-reboot', '-kernel', join(imageDir, 'vmlinuz'), '-initrd', join(imageDir, 'initrd.img'), '-append', 'console=ttyS0 panic=-1 godel.probe=1',
+      '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'ignore'], ...(uid !== undefined ? { uid, gid } : {}) });
+    const timer = setTimeout(() => p.kill('SIGKILL'), KVM_PROBE_TIMEOUT_MS);
+    p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    p.on('error', () => resolve(false));
+    p.on('close', () => { clearTimeout(timer); resolve(out.includes('godel-probe-ok')); });
+  });
+  log.info({ kvm: works }, works ? 'KVM works here: microvm sandboxes use it' : 'KVM does not boot a guest here: microvm sandboxes use software emulation (TCG)');
+  try {
+    writeFileSync(cache, JSON.stringify({ key, works }));
+  } catch {
+    // A read-only image directory: probe again next start.
+  }
+  return works;
 }
 
 export class MicrovmProvider implements Provider {
@@ -71,12 +102,23 @@ export class MicrovmProvider implements Provider {
   private readonly saving = new Set<string>();
   private qemuVersion: string | undefined;
   private readonly isRoot = process.getuid?.() === 0;
-  readonly accel: 'kvm' | 'tcg';
+  private accelChoice: 'kvm' | 'tcg' | undefined;
 
   constructor(private readonly opts: MicrovmProviderOptions) {
     mkdirSync(opts.vmsDir, { recursive: true, mode: 0o711 });
     mkdirSync(opts.templatesDir, { recursive: true, mode: 0o711 });
-    this.accel = opts.config.accel === 'auto' ? (kvmUsable() ? 'kvm' : 'tcg') : opts.config.accel;
+    if (opts.config.accel !== 'auto') this.accelChoice = opts.config.accel;
+  }
+
+  /** KVM or TCG; with `auto`, decided by a probe before the first boot. */
+  get accel(): 'kvm' | 'tcg' {
+    return this.accelChoice ?? 'tcg';
+  }
+
+  private async chooseAccel(): Promise<void> {
+    if (this.accelChoice) return;
+    const kvm = await probeKvm(this.qemu!, this.opts.imageDir, this.isRoot ? this.opts.uid : undefined, this.isRoot ? this.opts.gid : undefined, this.opts.log);
+    this.accelChoice = kvm ? 'kvm' : 'tcg';
   }
 
   status(): ProviderStatus {
@@ -102,6 +144,7 @@ export class MicrovmProvider implements Provider {
   async boot({ id, spec, background, restoreFrom }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the microvm provider cannot run: ${st.message}`);
+    await this.chooseAccel();
     if (restoreFrom) return this.start(id, spec, false, restoreFrom);
     const key = this.opts.config.templates ? this.templateKey(spec) : '';
     if (key && this.hasTemplate(key)) {
