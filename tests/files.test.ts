@@ -1,33 +1,15 @@
 // Files through the socket: large round trips, archives, watch, and every path trick we know.
 import t from 'tap';
+import tar from 'tar-stream';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import tar from 'tar-stream';
 import { toClientError, type FileEvent } from '../ipc/client.js';
 import { expectError, poolConfig, sh, startDaemon, waitFor } from './helpers/daemon.js';
+import { chunksOf, makeTar } from './helpers/sandbox-contract.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-/** A tar built in memory from [name, content | {type, linkname}] entries. */
-async function makeTar(entries: Array<[string, string | tar.Header]>): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => { chunks.push(c as Buffer); });
-  const done = new Promise<void>((r) => { pack.on('end', () => r()); });
-  for (const [name, body] of entries) {
-    if (typeof body === 'string') pack.entry({ name }, body);
-    else pack.entry({ ...body, name });
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-async function* once(b: Buffer): AsyncGenerator<Buffer> {
-  for (let i = 0; i < b.length; i += 1024 * 1024) yield b.subarray(i, i + 1024 * 1024);
-}
 
 t.test('files', async (t) => {
   const d = await startDaemon(t, { config: { ...poolConfig(1), files: { max_archive_entries: 20_000 } } });
@@ -118,7 +100,7 @@ t.test('files', async (t) => {
   t.test('10,000 small files through an archive, and back', async (t) => {
     const entries: Array<[string, string]> = Array.from({ length: 10_000 }, (_, i) => [`many/d${i % 50}/f${i}.txt`, `file ${i}\n`]);
     await c.makeDir(id, '/workspace/in');
-    const res = await c.putArchive(id, '/workspace/in', once(await makeTar(entries)));
+    const res = await c.putArchive(id, '/workspace/in', chunksOf(await makeTar(entries)));
     t.equal(res.entries, 10_000);
     t.equal((await sh(c, id, 'find /workspace/in/many -type f | wc -l')).trim(), '10000');
     t.equal((await c.readFile(id, '/workspace/in/many/d7/f1207.txt')).toString(), 'file 1207\n');
@@ -146,15 +128,15 @@ t.test('files', async (t) => {
       ['hard link out of the archive', [['hl', { type: 'link', linkname: '../../etc/passwd' } as tar.Header]]],
     ];
     for (const [name, entries] of cases) {
-      const e = await expectError(c.putArchive(id, '/workspace/h1', once(await makeTar(entries))), 'INVALID_ARCHIVE');
+      const e = await expectError(c.putArchive(id, '/workspace/h1', chunksOf(await makeTar(entries))), 'INVALID_ARCHIVE');
       t.ok(e.message.length > 0, `${name}: ${e.message}`);
     }
-    await expectError(c.putArchive(id, '/workspace/h1', once(Buffer.from('this is not a tar'.repeat(100)))), 'INVALID_ARCHIVE');
+    await expectError(c.putArchive(id, '/workspace/h1', chunksOf(Buffer.from('this is not a tar'.repeat(100)))), 'INVALID_ARCHIVE');
     const many: Array<[string, string]> = Array.from({ length: 20_001 }, (_, i) => [`e${i}`, '']);
-    await expectError(c.putArchive(id, '/workspace/h1', once(await makeTar(many))), 'INVALID_ARCHIVE');
+    await expectError(c.putArchive(id, '/workspace/h1', chunksOf(await makeTar(many))), 'INVALID_ARCHIVE');
     t.equal((await sh(c, id, 'ls -A /tmp | grep -c evil || true')).trim(), '0', 'nothing escaped into /tmp');
     t.notOk(existsSync('/etc/evil'));
-    await expectError(c.putArchive(id, '/workspace/none', once(await makeTar([['a', 'b']]))), 'FILE_NOT_FOUND');
+    await expectError(c.putArchive(id, '/workspace/none', chunksOf(await makeTar([['a', 'b']]))), 'FILE_NOT_FOUND');
   });
 
   t.test('watch reports create, modify, delete and move', async (t) => {
