@@ -103,33 +103,13 @@ export class TestDaemon {
   /** Pids of the QEMU processes of this daemon's microvm sandboxes (their command lines name their directory). */
   vmPids(): number[] {
     const marker = `${this.stateDir}/vms/`;
-    const pids: number[] = [];
-    for (const e of readdirSync('/proc')) {
-      if (!/^\d+$/.test(e)) continue;
-      try {
-        const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-        if (argv[0]?.includes('qemu-system') && argv.some((a) => a.includes(marker))) pids.push(Number(e));
-      } catch {
-        continue; // Exited while we looked.
-      }
-    }
-    return pids;
+    return processesWhere((argv) => !!argv[0]?.includes('qemu-system') && argv.some((a) => a.includes(marker)));
   }
 
   /** Pids of the bwrap processes of this daemon's sandboxes: those that bind a workspace under our state dir. */
   sandboxPids(): number[] {
     const marker = `${this.stateDir}/sandboxes/`;
-    const pids: number[] = [];
-    for (const e of readdirSync('/proc')) {
-      if (!/^\d+$/.test(e)) continue;
-      try {
-        const argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
-        if (argv[0]?.endsWith('bwrap') && argv.some((a) => a.startsWith(marker) && a.endsWith('/workspace'))) pids.push(Number(e));
-      } catch {
-        continue; // Exited while we looked.
-      }
-    }
-    return pids;
+    return processesWhere((argv) => !!argv[0]?.endsWith('bwrap') && argv.some((a) => a.startsWith(marker) && a.endsWith('/workspace')));
   }
 
   async cleanup(): Promise<void> {
@@ -184,6 +164,20 @@ export class TestDaemon {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Pids of the host's processes whose command line satisfies `match`. */
+function processesWhere(match: (argv: string[]) => boolean): number[] {
+  const pids: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (match(readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0'))) pids.push(Number(e));
+    } catch {
+      continue; // Exited while we looked.
+    }
+  }
+  return pids;
 }
 
 export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Promise<TestDaemon> {

@@ -40,6 +40,24 @@ function readCounter(file: string, key: string): number {
   }
 }
 
+/**
+ * Removes a cgroup directory once its processes are gone: a killed process leaves its cgroup only
+ * when it has been reaped, a moment after the kill. Gone already is fine.
+ */
+export async function removeCgroup(dir: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' || attempt >= 200) throw err;
+      await sleep(10);
+    }
+  }
+}
+
 export class Cgroups {
   private readonly layout: Layout | undefined;
   /** Why limits cannot be enforced on this host, when they cannot. */
@@ -156,19 +174,7 @@ export class Cgroups {
     const l = this.layout;
     if (!l) return;
     const dirs = l.kind === 'v2' ? [join(l.base, id)] : V1_CONTROLLERS.map((c) => join(l.bases[c], id));
-    for (const dir of dirs) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          rmdirSync(dir);
-          break;
-        } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          if (code === 'ENOENT') break;
-          if (code !== 'EBUSY' || attempt >= 200) throw err;
-          await sleep(10);
-        }
-      }
-    }
+    for (const dir of dirs) await removeCgroup(dir);
   }
 
   /**

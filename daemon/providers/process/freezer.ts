@@ -2,10 +2,11 @@
 // invisibly to the processes (a shell does not see its job "Stopped", unlike SIGSTOP): cgroup v1's
 // freezer controller where it is mounted (hybrid hosts like this one), else cgroup v2's cgroup.freeze.
 // The sandbox's processes are moved into a freezer cgroup of their own, found by their pid namespace.
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GodelError } from '../../errors.js';
+import { removeCgroup } from './cgroups.js';
 
 const V1_ROOT = '/sys/fs/cgroup/freezer';
 const V2_ROOT = '/sys/fs/cgroup';
@@ -100,18 +101,7 @@ export class Freezer {
 
   /** Removes the sandbox's freezer cgroup once its processes are gone (they may take a moment to exit). */
   async remove(id: string): Promise<void> {
-    if (!this.flavor) return;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        rmdirSync(join(this.flavor.dir, id));
-        return;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return;
-        if (code !== 'EBUSY' || attempt >= 100) throw err;
-        await sleep(10);
-      }
-    }
+    if (this.flavor) await removeCgroup(join(this.flavor.dir, id));
   }
 
   private join(dir: string, initPid: number): void {
