@@ -146,7 +146,12 @@ t.test('files', async (t) => {
     stream.on('data', (e: FileEvent) => events.push(e));
     stream.on('error', () => undefined);
     await sleep(500);
-    await sh(c, id, 'mkdir /workspace/w/sub; echo a > /workspace/w/sub/f; echo b >> /workspace/w/sub/f; mv /workspace/w/sub/f /workspace/w/g; rm /workspace/w/g');
+    // A file created in a brand-new directory is reported by inotify, or by the listing of the new
+    // directory when inotify had no watch on it yet; if it is gone again before either sees it, nothing
+    // can report its creation (a CI run saw exactly that). So it stays until its create is seen.
+    await sh(c, id, 'mkdir /workspace/w/sub; echo a > /workspace/w/sub/f');
+    await waitFor('the create in the new directory', () => events.find((e) => e.type === 'create' && e.path === '/workspace/w/sub/f'));
+    await sh(c, id, 'echo b >> /workspace/w/sub/f; mv /workspace/w/sub/f /workspace/w/g; rm /workspace/w/g');
     await waitFor('the delete event', () => events.find((e) => e.type === 'delete' && e.path === '/workspace/w/g'));
     stream.cancel();
     const seen = events.map((e) => `${e.type} ${e.path}${e.from ? ` <- ${e.from}` : ''}`);
