@@ -281,7 +281,7 @@ export class MicrovmProvider implements Provider {
   private async waitIncoming(id: string, alive: () => boolean): Promise<void> {
     const deadline = Date.now() + RESTORE_TIMEOUT_MS;
     while (Date.now() < deadline) {
-      if (!alive()) throw new GodelError('PROVIDER_FAILED', `QEMU exited while restoring the VM template: ${this.console(id)}`);
+      if (!alive()) throw new GodelError('PROVIDER_FAILED', `QEMU exited while restoring the saved VM state: ${this.console(id)}`);
       const st = await qmp(this.qmpPath(id), 'query-status').catch(() => undefined /* QMP is not up yet early in the load: ask again */) as { status?: string } | undefined;
       if (st?.status === 'paused' || st?.status === 'running') return;
       await sleep(5);
