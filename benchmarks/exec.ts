@@ -1,12 +1,11 @@
 // Benchmark: exec round trip of `true` against raw nsenter into the same sandbox, PTY throughput of a
 // session against `script -qfc` relaying the same file, and keystroke echo latency, in one run.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findExecutable } from '../daemon/providers/process/procfs.js';
-import { TestDaemon } from '../tests/helpers/daemon.js';
 import { TestSession } from '../tests/helpers/session.js';
+import { withDaemon, runBenchmark } from './harness.js';
 import { machine, summarize, type Summary } from './stats.js';
 
 const EXECS = Number(process.env.BENCH_EXECS ?? 200);
@@ -49,10 +48,7 @@ function initPidOf(id: string): number {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
-  chmodSync(dir, 0o711);
-  const d = new TestDaemon(dir, { templates: { default: { pool: { min_idle: 1 } } } });
-  try {
+  await withDaemon({ templates: { default: { pool: { min_idle: 1 } } } }, async (d, dir) => {
     await d.start();
     const c = d.client;
     const { id } = await c.createSandbox({});
@@ -119,13 +115,7 @@ async function main(): Promise<void> {
         echo_p99_under_10ms: echoS.p99 < 10,
       },
     } })}\n`);
-  } finally {
-    await d.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -2,11 +2,10 @@
 // directory on the host; an archive of 10,000 small files; snapshot and restore time against workspace
 // size (10 MB, 100 MB, 1 GB); fork of 10. All in one run on a real daemon.
 import { spawn } from 'node:child_process';
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import tar from 'tar-stream';
-import { TestDaemon } from '../tests/helpers/daemon.js';
+import { withDaemon, runBenchmark } from './harness.js';
 import { machine } from './stats.js';
 
 const FILE_MB = Number(process.env.BENCH_FILE_MB ?? 256);
@@ -30,10 +29,7 @@ function sh(script: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
-  chmodSync(dir, 0o711);
-  const d = new TestDaemon(dir, { templates: { default: { pool: { min_idle: 2, max_total: 40 } } } });
-  try {
+  await withDaemon({ templates: { default: { pool: { min_idle: 2, max_total: 40 } } } }, async (d, dir) => {
     await d.start();
     const c = d.client;
     const { id } = await c.createSandbox({});
@@ -109,13 +105,7 @@ async function main(): Promise<void> {
     for (const f of forked) await c.deleteSandbox(f);
 
     process.stdout.write(`${JSON.stringify({ summary: { machine: machine() } })}\n`);
-  } finally {
-    await d.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

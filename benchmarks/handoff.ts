@@ -2,14 +2,13 @@
 // starting the same sandbox as the baseline, all in one run on a real daemon.
 // Prints one JSON object per measurement, then a summary with the ratios the bars are stated in.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, chmodSync, chownSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, chownSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '../daemon/config/config.js';
 import { bwrapArgs } from '../daemon/providers/process/process-provider.js';
 import { findExecutable } from '../daemon/providers/process/procfs.js';
-import { TestDaemon, waitFor } from '../tests/helpers/daemon.js';
+import { waitFor } from '../tests/helpers/daemon.js';
+import { withDaemon, runBenchmark } from './harness.js';
 import { machine, summarize, type Summary } from './stats.js';
 import type { GodelClient } from '../ipc/client.js';
 
@@ -91,10 +90,7 @@ async function rawBwrap(dir: string, n: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
-  chmodSync(dir, 0o711);
-  const d = new TestDaemon(dir, { templates: { default: { pool: { min_idle: 24, max_total: 64, refill_concurrency: 4 } } } });
-  try {
+  await withDaemon({ templates: { default: { pool: { min_idle: 24, max_total: 64, refill_concurrency: 4 } } } }, async (d, dir) => {
     await d.start();
     const c = d.client;
     await waitFor('24 idle', async () => ((await idle(c)) >= 24) || undefined, 60_000);
@@ -116,14 +112,7 @@ async function main(): Promise<void> {
       ratios: { cold_p50_over_raw_bwrap_p50: Math.round((coldS.p50 / raw.p50) * 100) / 100, raw_bwrap_p50_over_warm_1_p50: Math.round((raw.p50 / w1.p50) * 100) / 100 },
     };
     process.stdout.write(`${JSON.stringify({ summary })}\n`);
-  } finally {
-    await d.cleanup();
-    await sleep(10);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

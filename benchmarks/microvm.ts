@@ -2,15 +2,14 @@
 // works) against a restore from the saved VM template; warm handoff latency from a pool of paused VMs
 // with 1 and 10 concurrent clients; and the exec round trip of `true` inside a VM, next to the same in
 // a process sandbox. Needs the guest image (npm run image -- .cache/microvm-image).
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { parseConfig } from '../daemon/config/config.js';
 import { MicrovmProvider } from '../daemon/providers/microvm/microvm-provider.js';
-import { TestDaemon, waitFor } from '../tests/helpers/daemon.js';
+import { waitFor } from '../tests/helpers/daemon.js';
 import type { GodelClient } from '../ipc/client.js';
+import { withDaemon, runBenchmark } from './harness.js';
 import { machine, summarize, type Summary } from './stats.js';
 
 const IMAGE = process.env.GODEL_IMAGE_DIR ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
@@ -88,13 +87,10 @@ async function execs(c: GodelClient, id: string, n: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
-  chmodSync(dir, 0o711);
-  const d = new TestDaemon(dir, {
+  await withDaemon({
     microvm: { image_dir: IMAGE },
     templates: { default: { pool: { min_idle: 1 } }, microvm: { provider: 'microvm', pool: { min_idle: POOL, max_total: POOL + 2 } } },
-  });
-  try {
+  }, async (d, dir) => {
     const p = await provider(join(dir, 'provider'));
     const cold = report('vm_cold_boot_to_ready', summarize(p.cold), { accel: p.accel });
     const restore = report('vm_restore_from_template_to_ready', summarize(p.restore), { accel: p.accel });
@@ -119,13 +115,7 @@ async function main(): Promise<void> {
         },
       },
     })}\n`);
-  } finally {
-    await d.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -2,12 +2,11 @@
 // serving with every sandbox adopted, against the same daemon starting on an empty store in the same
 // run (the baseline); and the daemon's idle memory per live sandbox. Nothing may be lost: every sandbox
 // is READY after the restart and its processes are the same ones.
-import { readFileSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TestDaemon } from '../tests/helpers/daemon.js';
+import type { TestDaemon } from '../tests/helpers/daemon.js';
+import { withDaemon, runBenchmark } from './harness.js';
 import { machine, summarize } from './stats.js';
 
 const SIZES = (process.env.BENCH_RECOVERY_SIZES ?? '100,1000').split(',').map(Number);
@@ -53,11 +52,8 @@ async function settledRss(d: TestDaemon): Promise<number> {
   return rssBytes(d.proc!.pid!);
 }
 
-async function measure(size: number): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
-  chmodSync(dir, 0o711);
-  const d = new TestDaemon(dir, { templates: { default: { pool: { min_idle: 0, max_total: 100_000 } } } });
-  try {
+function measure(size: number): Promise<Record<string, unknown>> {
+  return withDaemon({ templates: { default: { pool: { min_idle: 0, max_total: 100_000 } } } }, async (d) => {
     const emptyWall: number[] = [];
     const emptyOwn: number[] = [];
     await d.start();
@@ -94,10 +90,7 @@ async function measure(size: number): Promise<Record<string, unknown>> {
     };
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return r;
-  } finally {
-    await d.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function main(): Promise<void> {
@@ -114,7 +107,4 @@ async function main(): Promise<void> {
   })}\n`);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);
