@@ -87,6 +87,7 @@ t.test('microvm sandboxes', async (t) => {
     await expectError(c.runCollect({ sandboxId: vm.id, argv: ['true'] }), 'SANDBOX_NOT_READY');
     await new Promise((r) => setTimeout(r, 1500));
     t.equal((await c.resumeSandbox(vm.id)).state, 'READY');
+    await expectError(c.resumeSandbox(vm.id), 'SANDBOX_NOT_READY');
     const first = await sh(c, vm.id, 'cat /workspace/tick');
     await new Promise((r) => setTimeout(r, 500));
     t.not(await sh(c, vm.id, 'cat /workspace/tick'), first, 'the loop runs again');
