@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the small native parts: godel-exec (runs commands inside process sandboxes), godel-notify
-# (relays systemd notifications, which Node cannot send) and the godel-peer addon (reads a client's
-# SO_PEERCRED, which Node cannot either). The addon compiles against the running Node's own headers.
+# (relays systemd notifications, which Node cannot send) and the godel-unix addon (a client's SO_PEERCRED,
+# and lending open files over the socket with SCM_RIGHTS, which Node cannot do either). The addon
+# compiles against the running Node's own headers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p dist/native
@@ -19,4 +20,4 @@ build daemon/providers/process/native/godel-exec.c godel-exec
 build daemon/systemd/godel-notify.c godel-notify
 node_include="$(dirname "$(dirname "$(command -v node)")")/include/node"
 [ -f "$node_include/node_api.h" ] || { echo "build-native: Node's headers are missing ($node_include/node_api.h)" >&2; exit 1; }
-build daemon/server/native/godel-peer.c godel-peer.node -shared -fPIC -DNODE_GYP_MODULE_NAME=godel_peer -I"$node_include"
+build ipc/native/godel-unix.c godel-unix.node -shared -fPIC -DNODE_GYP_MODULE_NAME=godel_unix -I"$node_include"

@@ -14,7 +14,7 @@ command -v cc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
-# Node's headers for the godel-peer addon (SO_PEERCRED): nodesource's nodejs ships them, Debian's
+# Node's headers for the godel-unix addon (SO_PEERCRED, SCM_RIGHTS): nodesource's nodejs ships them, Debian's
 # nodejs keeps them in libnode-dev.
 [ -f "$(dirname "$(dirname "$(command -v node)")")/include/node/node_api.h" ] || need+=(libnode-dev)
 # A template's workspace disk limit is an ext4 image loop-mounted on /workspace.

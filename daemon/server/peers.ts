@@ -1,18 +1,16 @@
 // Who is calling: the daemon accepts connections on its Unix socket itself, reads each client's
-// credentials from the kernel (SO_PEERCRED and SO_PEERGROUPS, through the godel-peer addon), and hands the
+// credentials from the kernel (SO_PEERCRED and SO_PEERGROUPS, through the godel-unix addon), and hands the
 // connection to grpc-js. A client that is neither root, nor the daemon's own user, nor in the socket's
 // group gets PERMISSION_DENIED on every call, whatever the socket's mode: a loosened chmod opens nothing.
 //
 // grpc-js tells a handler nothing about its connection except `call.getPeer()`, read from the socket's
 // address fields; a Unix socket has no remote address, so each accepted socket is given one: a token
 // naming its entry in this gate's table of peers.
-import { createRequire } from 'node:module';
 import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
+import { loadUnixAddon } from '../../ipc/unix-addon.js';
 import type { Logger } from '../log.js';
 
 export interface Peer {
@@ -23,25 +21,12 @@ export interface Peer {
   allowed: boolean;
 }
 
-interface PeerCredentials {
-  pid: number;
-  uid: number;
-  gid: number;
-  groups: number[];
-}
-
-const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'godel-peer.node');
 const TOKEN_PREFIX = 'godel-peer:';
 /** Connections served at once; beyond this, new ones are closed at accept, and those being served carry on. */
 export const MAX_CONNECTIONS = 4096;
 
-function loadAddon(): { peerCredentials(fd: number): PeerCredentials } {
-  if (!existsSync(ADDON)) throw new Error(`${ADDON} is missing: build it with npm run build`);
-  return createRequire(import.meta.url)(ADDON) as { peerCredentials(fd: number): PeerCredentials };
-}
-
 export class PeerGate {
-  private readonly addon = loadAddon();
+  private readonly addon = loadUnixAddon();
   private readonly peers = new Map<string, Peer>();
   private nextToken = 1;
   private server: NetServer | undefined;

@@ -1,0 +1,40 @@
+// The godel-unix addon (ipc/native/godel-unix.c, built into dist/native by `npm run build`): the
+// Unix-socket calls Node has no API for. The daemon needs it (client credentials, lending files);
+// a client uses it only to receive lent files, and does without it by streaming.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface PeerCredentials {
+  pid: number;
+  uid: number;
+  gid: number;
+  groups: number[];
+}
+
+export interface UnixAddon {
+  /** SO_PEERCRED and SO_PEERGROUPS of a connected Unix socket. */
+  peerCredentials(socketFd: number): PeerCredentials;
+  /** Sends `message` on a connected socket with `fd` attached (SCM_RIGHTS). */
+  sendDescriptor(socketFd: number, fd: number, message: string): void;
+  /** Connects to `socketPath`, sends `request`, and resolves with the reply line and the descriptor attached to it (-1: none). */
+  receiveDescriptor(socketPath: string, request: string, timeoutMs: number): Promise<{ fd: number; reply: string }>;
+}
+
+// dist/ipc/unix-addon.js -> dist/native/godel-unix.node
+const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'godel-unix.node');
+
+let loaded: UnixAddon | undefined;
+
+export function loadUnixAddon(): UnixAddon {
+  if (loaded) return loaded;
+  if (!existsSync(ADDON)) throw new Error(`${ADDON} is missing: build it with npm run build`);
+  loaded = createRequire(import.meta.url)(ADDON) as UnixAddon;
+  return loaded;
+}
+
+/** The addon, or undefined where it was not built (a client then streams instead of borrowing files). */
+export function unixAddonIfBuilt(): UnixAddon | undefined {
+  return loaded ?? (existsSync(ADDON) ? loadUnixAddon() : undefined);
+}
