@@ -83,6 +83,7 @@ export class Daemon {
   private metricsServer: HttpServer | undefined;
   private notifier: SystemdNotifier | undefined;
   private gate: PeerGate | undefined;
+  private files: FileManager | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -111,6 +112,7 @@ export class Daemon {
       const snapshots = new SnapshotManager(join(stateDir, 'snapshots'), this.sandboxes, this.store, log);
       await snapshots.start();
       const files = new FileManager(this.sandboxes, config.files);
+      this.files = files;
       const workspaces = new Workspaces(config.workspaces, files, log);
       this.sandboxes.onRemoved((rec) => workspaces.released(rec));
 
@@ -134,6 +136,7 @@ export class Daemon {
         { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs));
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
+      gate.lendFilesThrough((ticket, uid) => files.collectLent(ticket, uid));
       await gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
       restrictSocket(socket, config.socketGroup);
       if (metricsListener) {
@@ -170,6 +173,7 @@ export class Daemon {
       });
     }
     this.metricsServer?.close();
+    this.files?.close();
     this.exec?.stop();
     await this.sandboxes?.stop();
     await this.store?.close();

@@ -32,6 +32,7 @@ export const ErrorCodes = {
   SESSION_NOT_FOUND: status.NOT_FOUND,
   FILE_NOT_FOUND: status.NOT_FOUND,
   SNAPSHOT_NOT_FOUND: status.NOT_FOUND,
+  TICKET_NOT_FOUND: status.NOT_FOUND,
   // Conflicts.
   SESSION_TAG_IN_USE: status.ALREADY_EXISTS,
   FILE_EXISTS: status.ALREADY_EXISTS,
@@ -45,6 +46,7 @@ export const ErrorCodes = {
   POOL_EXHAUSTED: status.RESOURCE_EXHAUSTED,
   TOO_MANY_SESSIONS: status.RESOURCE_EXHAUSTED,
   DISK_FULL: status.RESOURCE_EXHAUSTED,
+  TOO_MANY_OPEN_FILES: status.RESOURCE_EXHAUSTED,
   // The sandbox exists but cannot do what was asked in its current state.
   SANDBOX_NOT_READY: status.FAILED_PRECONDITION,
   SANDBOX_DEAD: status.FAILED_PRECONDITION,

@@ -3,7 +3,7 @@
 // positional arguments. Paths are therefore resolved by the kernel within the sandbox's own mount
 // namespace: no symlink, `..` or race can lead to a host file the sandbox does not itself see, and
 // what is written belongs to the sandbox's user. This works for any provider that can exec.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, fstatSync, futimesSync } from 'node:fs';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { GodelError } from '../errors.js';
@@ -12,6 +12,7 @@ import type { Provider, RunningCommand } from '../providers/provider.js';
 import type { SandboxRecord } from '../store/store.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { FilesConfig } from '../config/config.js';
+import { LentFiles } from './lent-files.js';
 
 export type FileTypeName = 'REGULAR' | 'DIRECTORY' | 'SYMLINK' | 'OTHER';
 
@@ -42,6 +43,27 @@ export interface Outgoing {
   cancel(): void;
 }
 
+export interface LendSpec {
+  access: 'READ' | 'WRITE';
+  path: string;
+  /** For WRITE, as for `write`. */
+  mode: WriteModeName;
+  permissions: number;
+  atomic: boolean;
+}
+
+/** A file lent to a client (Files.Open): the ticket for its descriptor, and the end of the loan. */
+export interface Loan {
+  ticket: string;
+  /** The file's size when it was opened. */
+  size: number;
+  /**
+   * Ends the loan, once: `commit` keeps what was written (an atomic write is put in place), and sets the
+   * modification time when given; without it an atomic write is discarded. Resolves with the size.
+   */
+  close(commit: boolean, modifiedAt?: number): Promise<number>;
+}
+
 export const LIST_LIMITS = { maxDepth: 64, maxEntries: 100_000 } as const;
 const ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', LC_ALL: 'C', HOME: '/workspace' };
 // find -printf: type, size, mode, mtime, uid, gid, path, link target; NUL-separated.
@@ -57,7 +79,82 @@ const ATOMIC_SCRIPT = 'set -e; t=$(mktemp "$(dirname -- "$1")/.godel-write.XXXXX
   + 'chmod "$2" -- "$t"; cat > "$t"; if [ "$3" = create ] && [ -e "$1" ]; then echo "$1: File exists" >&2; exit 1; fi; mv -f -- "$t" "$1"; trap - EXIT';
 
 export class FileManager {
+  private readonly lent = new LentFiles();
+
   constructor(private readonly sandboxes: SandboxManager, private readonly config: FilesConfig) {}
+
+  /**
+   * Opens a regular file inside the sandbox, as read and write do, to lend its descriptor to a client of
+   * `uid`. The daemon keeps its own descriptor until the loan ends: the client's is the same open file.
+   */
+  async lend(sandboxId: string, spec: LendSpec, uid: number): Promise<Loan> {
+    if (spec.access === 'WRITE' && spec.atomic && spec.mode === 'APPEND') throw new GodelError('INVALID_ARGUMENT', 'an append cannot be atomic');
+    const release = this.lent.reserve();
+    let opened: { fd: number; finish(commit: boolean): Promise<void> } | undefined;
+    try {
+      const { sandbox, provider } = this.sandboxes.runnable(sandboxId);
+      if (!provider.openFile || !provider.openFileForWrite) {
+        throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider cannot lend files: use Files.Read and Files.Write`);
+      }
+      if (spec.access === 'READ') {
+        const info = await this.stat(sandboxId, spec.path, true);
+        if (info.type === 'DIRECTORY') throw new GodelError('IS_A_DIRECTORY', `${spec.path} is a directory; only a regular file can be opened`);
+        const fd = await provider.openFile(sandbox.id, sandbox.handle!, spec.path).catch((err: unknown) => {
+          throw fileError((err as Error).message, spec.path, 'open failed');
+        });
+        opened = { fd, finish: async () => undefined };
+      } else {
+        opened = await provider.openFileForWrite(sandbox.id, sandbox.handle!, spec).catch((err: unknown) => {
+          throw fileError((err as Error).message, spec.path, 'open failed');
+        });
+      }
+      const st = fstatSync(opened.fd);
+      // A directory's descriptor would let its holder walk out of the sandbox with openat(".."); a device
+      // or a FIFO is not a file to copy. Only what the stat above saw, a regular file, is lent.
+      if (!st.isFile()) throw new GodelError('FILE_OPERATION_FAILED', `${spec.path} is not a regular file; only regular files can be opened`);
+    } catch (err) {
+      if (opened) {
+        closeSync(opened.fd);
+        await opened.finish(false);
+      }
+      release();
+      throw err;
+    }
+    const { fd, finish } = opened;
+    const ticket = this.lent.issue(fd, uid);
+    let ended = false;
+    const end = async (commit: boolean, modifiedAt?: number): Promise<number> => {
+      if (ended) throw new GodelError('INVALID_ARGUMENT', 'the file is closed already');
+      ended = true;
+      this.lent.withdraw(ticket);
+      try {
+        let size: number;
+        try {
+          if (commit && modifiedAt !== undefined) futimesSync(fd, modifiedAt / 1000, modifiedAt / 1000);
+          size = fstatSync(fd).size;
+        } catch (err) {
+          await finish(false);
+          throw err;
+        }
+        await finish(commit).catch((err: unknown) => { throw fileError((err as Error).message, spec.path, 'write failed'); });
+        return size;
+      } finally {
+        closeSync(fd);
+        release();
+      }
+    };
+    return { ticket, size: fstatSync(fd).size, close: end };
+  }
+
+  /** Exchanges a ticket of `lend` for its descriptor (see LentFiles.collect). */
+  collectLent(ticket: string, uid: number): number {
+    return this.lent.collect(ticket, uid);
+  }
+
+  /** Forgets every unused ticket; the loans themselves end with their calls. */
+  close(): void {
+    this.lent.close();
+  }
 
   async stat(sandboxId: string, path: string, follow = false): Promise<FileInfo> {
     const out = await this.collect(sandboxId, ['find', ...(follow ? ['-H'] : []), path, '-maxdepth', '0', '-printf', FIND_FORMAT], path);

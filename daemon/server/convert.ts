@@ -10,6 +10,12 @@ export function timestamp(ms: number | undefined): Timestamp | null {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
+/** Milliseconds since the epoch of a Timestamp; undefined when it is not set. */
+export function millisOf(t: { seconds: number; nanos: number } | null | undefined): number | undefined {
+  if (!t) return undefined;
+  return t.seconds * 1000 + Math.floor(t.nanos / 1e6);
+}
+
 export function toSandbox(rec: SandboxRecord): Sandbox {
   return {
     id: rec.id,

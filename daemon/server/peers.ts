@@ -3,6 +3,9 @@
 // connection to grpc-js. A client that is neither root, nor the daemon's own user, nor in the socket's
 // group gets PERMISSION_DENIED on every call, whatever the socket's mode: a loosened chmod opens nothing.
 //
+// The socket also speaks a second, tiny protocol: a client exchanging a Files.Open ticket for a lent file's
+// descriptor (ipc/descriptor-protocol.ts). The first byte a client sends tells which: HTTP/2 begins "PRI".
+//
 // grpc-js tells a handler nothing about its connection except `call.getPeer()`, read from the socket's
 // address fields; a Unix socket has no remote address, so each accepted socket is given one: a token
 // naming its entry in this gate's table of peers.
@@ -10,7 +13,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
+import { DESCRIPTOR_REQUEST_PREFIX } from '../../ipc/descriptor-protocol.js';
 import { loadUnixAddon } from '../../ipc/unix-addon.js';
+import { serveDescriptorRequest, type CollectLent } from './descriptor-channel.js';
 import type { Logger } from '../log.js';
 
 export interface Peer {
@@ -24,6 +29,9 @@ export interface Peer {
 const TOKEN_PREFIX = 'godel-peer:';
 /** Connections served at once; beyond this, new ones are closed at accept, and those being served carry on. */
 export const MAX_CONNECTIONS = 4096;
+/** A connection that has sent nothing this long after connecting is closed (HTTP/2 clients speak first). */
+const FIRST_BYTES_TIMEOUT_MS = 30_000;
+const DESCRIPTOR_REQUEST_FIRST_BYTE = DESCRIPTOR_REQUEST_PREFIX.charCodeAt(0);
 
 export class PeerGate {
   private readonly addon = loadUnixAddon();
@@ -31,6 +39,7 @@ export class PeerGate {
   private nextToken = 1;
   private server: NetServer | undefined;
   private refused = 0;
+  private collectLent: CollectLent | undefined;
 
   /**
    * `gid`: the socket's group, whose members may call (undefined when the group does not exist here);
@@ -65,6 +74,11 @@ export class PeerGate {
     this.server?.close();
     this.server = undefined;
     if (existsSync(path)) rmSync(path, { force: true });
+  }
+
+  /** Serves descriptor requests from now on, exchanging tickets through `collect`. */
+  lendFilesThrough(collect: CollectLent): void {
+    this.collectLent = collect;
   }
 
   /** The peer of a call, as read when its connection was accepted. */
@@ -116,6 +130,21 @@ export class PeerGate {
     sock.once('close', () => this.peers.delete(token));
     // Garbage bytes end in an HTTP/2 protocol error on this connection alone; never an unhandled 'error'.
     sock.on('error', (err) => this.log.debug({ err: err.message }, 'client connection error'));
-    injector.injectConnection(sock);
+    const idle = setTimeout(() => sock.destroy(), FIRST_BYTES_TIMEOUT_MS);
+    idle.unref();
+    sock.once('close', () => clearTimeout(idle));
+    sock.once('readable', () => {
+      clearTimeout(idle);
+      const head = sock.read() as Buffer | null;
+      if (head === null) {
+        sock.destroy(); // Hung up without a word.
+      } else if (head[0] === DESCRIPTOR_REQUEST_FIRST_BYTE && this.collectLent) {
+        serveDescriptorRequest(sock, head, peer, this.collectLent, this.addon, this.log);
+      } else {
+        // grpc-js's HTTP/2 session reads what is already buffered on the socket before the rest.
+        sock.unshift(head);
+        injector.injectConnection(sock);
+      }
+    });
   }
 }

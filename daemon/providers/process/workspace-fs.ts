@@ -45,5 +45,11 @@ export async function mountWorkspaceFs(sandboxDir: string, workspace: string, by
 /** Unmounts the workspace filesystem, if this sandbox has one mounted here. The image goes with the sandbox's directory. */
 export async function unmountWorkspaceFs(sandboxDir: string, workspace: string): Promise<void> {
   if (!existsSync(join(sandboxDir, IMAGE)) || !isMounted(workspace)) return;
-  await run('umount', [workspace]);
+  await run('umount', [workspace]).catch((err: Error) => {
+    // A file of the workspace lent to a client (Files.Open) and still open there, or any host process
+    // with a file open in it, keeps the filesystem busy. Detached now, it is freed (with its loop device)
+    // by the kernel when the last such file is closed.
+    if (!/busy/i.test(err.message)) throw err;
+    return run('umount', ['--lazy', workspace]);
+  });
 }

@@ -1,15 +1,17 @@
 // Files service handlers: validate paths, call the file manager, stream bytes with backpressure.
-import { status as grpcStatus, type ServerReadableStream, type ServerWritableStream, type handleClientStreamingCall } from '@grpc/grpc-js';
+import { status as grpcStatus, type ServerDuplexStream, type ServerReadableStream, type ServerWritableStream, type handleBidiStreamingCall, type handleClientStreamingCall } from '@grpc/grpc-js';
 import { ERROR_CODE_METADATA_KEY } from '../../../ipc/errors.js';
 import type { Readable, Writable } from 'node:stream';
 import type { FilesHandlers } from '../../../ipc/generated/godel/v1/Files.js';
 import type { FileChunk } from '../../../ipc/generated/godel/v1/FileChunk.js';
 import type { FileInfo as FileInfoMessage } from '../../../ipc/generated/godel/v1/FileInfo.js';
+import type { OpenFileRequest__Output } from '../../../ipc/generated/godel/v1/OpenFileRequest.js';
+import type { OpenFileResponse } from '../../../ipc/generated/godel/v1/OpenFileResponse.js';
 import { GodelError } from '../../errors.js';
-import { LIST_LIMITS, type FileInfo, type FileManager, type Outgoing, type WriteModeName } from '../../files/file-manager.js';
+import { LIST_LIMITS, type FileInfo, type FileManager, type Loan, type Outgoing, type WriteModeName } from '../../files/file-manager.js';
 import type { Observer } from '../observer.js';
 import { validateId, validateFilePath } from '../../validation.js';
-import { timestamp } from '../convert.js';
+import { millisOf, timestamp } from '../convert.js';
 import { serverStream, toServiceError, unary } from '../respond.js';
 
 /** Target size of each outgoing chunk message. */
@@ -45,6 +47,8 @@ export function filesHandlers(files: FileManager, obs: Observer, shutdown: Abort
       const stats = await p.done;
       return { entries: stats.entries, bytes: stats.bytes };
     }),
+
+    Open: openFile(files, obs),
 
     Stat: unary(obs, 'Files.Stat', async (r) => toInfo(await files.stat(validateId(r.sandboxId), validateFilePath(r.path))), (r) => r.sandboxId),
 
@@ -86,6 +90,84 @@ export function filesHandlers(files: FileManager, obs: Observer, shutdown: Abort
         shutdown.addEventListener('abort', end);
       }, reject);
     }), (r) => r.sandboxId),
+  };
+}
+
+/**
+ * Files.Open: the header lends the file and answers its ticket; `close`, or the end of the client's side,
+ * ends the loan and answers the size. A client that goes away ends it without commit. The call owns
+ * the loan, so no descriptor outlives it in the daemon.
+ */
+function openFile(files: FileManager, obs: Observer): handleBidiStreamingCall<OpenFileRequest__Output, OpenFileResponse> {
+  const method = 'Files.Open';
+  return (call: ServerDuplexStream<OpenFileRequest__Output, OpenFileResponse>) => {
+    const started = Date.now();
+    const peer = obs.peerOf(call);
+    let sandbox: string | undefined;
+    let loan: Loan | undefined;
+    let over = false;
+    const finish = (status: string, code?: string): void => {
+      over = true;
+      obs.request({ method, sandbox, peer, ms: Date.now() - started, status, code });
+    };
+    const fail = (err: unknown): void => {
+      if (over) return;
+      const e = toServiceError(err, obs.log, method);
+      finish(grpcStatus[e.code!] ?? String(e.code), e.metadata?.get(ERROR_CODE_METADATA_KEY)[0] as string | undefined);
+      if (!call.cancelled) call.emit('error', e);
+    };
+    /** Ends the loan, if one is open, once. */
+    const close = async (commit: boolean, modifiedAt?: number): Promise<number> => {
+      const l = loan;
+      loan = undefined;
+      return l ? l.close(commit, modifiedAt) : 0;
+    };
+    const abandon = (): Promise<void> => close(false).then(() => undefined, (err: unknown) => {
+      obs.log.warn({ sandbox, err: (err as Error).message }, 'closing an abandoned open file failed');
+    });
+    let opened = false;
+    let queue = Promise.resolve();
+    const next = (step: () => Promise<void>): void => {
+      queue = queue.then(async () => {
+        if (!over && !call.cancelled) await step();
+      }).catch(async (err: unknown) => {
+        await abandon();
+        fail(err);
+      });
+    };
+    const closed = async (commit: boolean, modifiedAt?: number): Promise<void> => {
+      const size = await close(commit, modifiedAt);
+      finish('OK');
+      call.write({ closed: { size } });
+      call.end();
+    };
+    call.on('data', (msg: OpenFileRequest__Output) => next(async () => {
+      if (opened) {
+        if (!msg.close) throw new GodelError('INVALID_ARGUMENT', 'after the header, the only message of Open is `close`');
+        await closed(msg.close.commit, millisOf(msg.close.modifiedAt));
+        return;
+      }
+      const h = msg.header;
+      if (!h) throw new GodelError('EXPECTED_HEADER', 'the first message of Open must be the header');
+      opened = true;
+      sandbox = h.sandboxId || undefined;
+      if (h.permissions > 0o7777) throw new GodelError('INVALID_ARGUMENT', 'permissions must be at most 07777');
+      const access = h.access as 'READ' | 'WRITE';
+      loan = await files.lend(validateId(h.sandboxId), {
+        access, path: validateFilePath(h.path), mode: h.mode as WriteModeName, permissions: h.permissions, atomic: h.atomic,
+      }, peer?.uid ?? -1);
+      if (call.cancelled) await abandon(); // The client went away while the file was being opened.
+      else call.write({ ticket: { ticket: loan.ticket, size: loan.size } });
+    }));
+    call.on('end', () => next(async () => {
+      if (!opened) throw new GodelError('EXPECTED_HEADER', 'the stream ended before its header');
+      await closed(false);
+    }));
+    call.on('error', () => undefined); // The client's side failing is the same as it going away: see 'cancelled'.
+    call.on('cancelled', () => {
+      if (!over) finish('CANCELLED');
+      queue = queue.then(abandon);
+    });
   };
 }
 

@@ -12,6 +12,8 @@ import type { MakeDirRequest as _godel_v1_MakeDirRequest, MakeDirRequest__Output
 import type { MakeDirResponse as _godel_v1_MakeDirResponse, MakeDirResponse__Output as _godel_v1_MakeDirResponse__Output } from '../../godel/v1/MakeDirResponse.js';
 import type { MoveRequest as _godel_v1_MoveRequest, MoveRequest__Output as _godel_v1_MoveRequest__Output } from '../../godel/v1/MoveRequest.js';
 import type { MoveResponse as _godel_v1_MoveResponse, MoveResponse__Output as _godel_v1_MoveResponse__Output } from '../../godel/v1/MoveResponse.js';
+import type { OpenFileRequest as _godel_v1_OpenFileRequest, OpenFileRequest__Output as _godel_v1_OpenFileRequest__Output } from '../../godel/v1/OpenFileRequest.js';
+import type { OpenFileResponse as _godel_v1_OpenFileResponse, OpenFileResponse__Output as _godel_v1_OpenFileResponse__Output } from '../../godel/v1/OpenFileResponse.js';
 import type { PutArchiveRequest as _godel_v1_PutArchiveRequest, PutArchiveRequest__Output as _godel_v1_PutArchiveRequest__Output } from '../../godel/v1/PutArchiveRequest.js';
 import type { PutArchiveResponse as _godel_v1_PutArchiveResponse, PutArchiveResponse__Output as _godel_v1_PutArchiveResponse__Output } from '../../godel/v1/PutArchiveResponse.js';
 import type { ReadFileRequest as _godel_v1_ReadFileRequest, ReadFileRequest__Output as _godel_v1_ReadFileRequest__Output } from '../../godel/v1/ReadFileRequest.js';
@@ -71,6 +73,47 @@ export interface FilesClient extends grpc.Client {
   move(argument: _godel_v1_MoveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_MoveResponse__Output>): grpc.ClientUnaryCall;
   move(argument: _godel_v1_MoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_MoveResponse__Output>): grpc.ClientUnaryCall;
   move(argument: _godel_v1_MoveRequest, callback: grpc.requestCallback<_godel_v1_MoveResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Open lends a client on this host a regular file of the sandbox: the open file itself, so that its
+   * bytes move between the client and the file with no copy through gRPC or the daemon (Read and Write
+   * stream every byte through both). The file is opened as Read and Write open it: inside the sandbox,
+   * as its user, and only a regular file is lent.
+   * 
+   * The first message is the header; the daemon answers with a ticket. The client exchanges the ticket
+   * for the descriptor on a new connection to the daemon's socket: it sends the line
+   * "GODEL-FD/1 <ticket>\n" and receives either "OK\n" with the descriptor attached (SCM_RIGHTS) or
+   * "ERR <godel-error-code> <message>\n". A ticket is good once, for 30 seconds, and only for a client
+   * of the same uid as the caller of Open (or root).
+   * 
+   * The call stays open while the client uses the file. The client's `close` message ends it: the
+   * daemon then puts an atomic write in place and answers `closed` with the file's size. Ending its
+   * side without `close` is a close without commit; a client that goes away abandons the file the
+   * same way. Either discards an atomic write.
+   * Providers that cannot lend files answer NOT_SUPPORTED: use Read and Write there.
+   */
+  Open(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_OpenFileRequest, _godel_v1_OpenFileResponse__Output>;
+  Open(options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_OpenFileRequest, _godel_v1_OpenFileResponse__Output>;
+  /**
+   * Open lends a client on this host a regular file of the sandbox: the open file itself, so that its
+   * bytes move between the client and the file with no copy through gRPC or the daemon (Read and Write
+   * stream every byte through both). The file is opened as Read and Write open it: inside the sandbox,
+   * as its user, and only a regular file is lent.
+   * 
+   * The first message is the header; the daemon answers with a ticket. The client exchanges the ticket
+   * for the descriptor on a new connection to the daemon's socket: it sends the line
+   * "GODEL-FD/1 <ticket>\n" and receives either "OK\n" with the descriptor attached (SCM_RIGHTS) or
+   * "ERR <godel-error-code> <message>\n". A ticket is good once, for 30 seconds, and only for a client
+   * of the same uid as the caller of Open (or root).
+   * 
+   * The call stays open while the client uses the file. The client's `close` message ends it: the
+   * daemon then puts an atomic write in place and answers `closed` with the file's size. Ending its
+   * side without `close` is a close without commit; a client that goes away abandons the file the
+   * same way. Either discards an atomic write.
+   * Providers that cannot lend files answer NOT_SUPPORTED: use Read and Write there.
+   */
+  open(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_OpenFileRequest, _godel_v1_OpenFileResponse__Output>;
+  open(options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_OpenFileRequest, _godel_v1_OpenFileResponse__Output>;
   
   /**
    * PutArchive unpacks a tar stream (a header, then the tar's bytes in chunks) into a directory.
@@ -165,6 +208,26 @@ export interface FilesHandlers extends grpc.UntypedServiceImplementation {
   Move: grpc.handleUnaryCall<_godel_v1_MoveRequest__Output, _godel_v1_MoveResponse>;
   
   /**
+   * Open lends a client on this host a regular file of the sandbox: the open file itself, so that its
+   * bytes move between the client and the file with no copy through gRPC or the daemon (Read and Write
+   * stream every byte through both). The file is opened as Read and Write open it: inside the sandbox,
+   * as its user, and only a regular file is lent.
+   * 
+   * The first message is the header; the daemon answers with a ticket. The client exchanges the ticket
+   * for the descriptor on a new connection to the daemon's socket: it sends the line
+   * "GODEL-FD/1 <ticket>\n" and receives either "OK\n" with the descriptor attached (SCM_RIGHTS) or
+   * "ERR <godel-error-code> <message>\n". A ticket is good once, for 30 seconds, and only for a client
+   * of the same uid as the caller of Open (or root).
+   * 
+   * The call stays open while the client uses the file. The client's `close` message ends it: the
+   * daemon then puts an atomic write in place and answers `closed` with the file's size. Ending its
+   * side without `close` is a close without commit; a client that goes away abandons the file the
+   * same way. Either discards an atomic write.
+   * Providers that cannot lend files answer NOT_SUPPORTED: use Read and Write there.
+   */
+  Open: grpc.handleBidiStreamingCall<_godel_v1_OpenFileRequest__Output, _godel_v1_OpenFileResponse>;
+  
+  /**
    * PutArchive unpacks a tar stream (a header, then the tar's bytes in chunks) into a directory.
    */
   PutArchive: grpc.handleClientStreamingCall<_godel_v1_PutArchiveRequest__Output, _godel_v1_PutArchiveResponse>;
@@ -195,6 +258,7 @@ export interface FilesDefinition extends grpc.ServiceDefinition {
   List: MethodDefinition<_godel_v1_ListFilesRequest, _godel_v1_ListFilesResponse, _godel_v1_ListFilesRequest__Output, _godel_v1_ListFilesResponse__Output>
   MakeDir: MethodDefinition<_godel_v1_MakeDirRequest, _godel_v1_MakeDirResponse, _godel_v1_MakeDirRequest__Output, _godel_v1_MakeDirResponse__Output>
   Move: MethodDefinition<_godel_v1_MoveRequest, _godel_v1_MoveResponse, _godel_v1_MoveRequest__Output, _godel_v1_MoveResponse__Output>
+  Open: MethodDefinition<_godel_v1_OpenFileRequest, _godel_v1_OpenFileResponse, _godel_v1_OpenFileRequest__Output, _godel_v1_OpenFileResponse__Output>
   PutArchive: MethodDefinition<_godel_v1_PutArchiveRequest, _godel_v1_PutArchiveResponse, _godel_v1_PutArchiveRequest__Output, _godel_v1_PutArchiveResponse__Output>
   Read: MethodDefinition<_godel_v1_ReadFileRequest, _godel_v1_FileChunk, _godel_v1_ReadFileRequest__Output, _godel_v1_FileChunk__Output>
   Remove: MethodDefinition<_godel_v1_RemoveRequest, _godel_v1_RemoveResponse, _godel_v1_RemoveRequest__Output, _godel_v1_RemoveResponse__Output>
