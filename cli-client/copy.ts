@@ -1,5 +1,7 @@
-// `godelctl cp`, like `docker cp`: host paths and ID:PATH on either side, directories copied whole as tar
-// streams (nothing is buffered whole), with a progress line on a terminal for large transfers.
+// `godelctl cp`, like `docker cp`: host paths and ID:PATH on either side, with a progress line on a
+// terminal for large transfers. A regular file is copied through its own descriptor, lent by the daemon
+// (Files.Open), where the provider can lend it, and streamed otherwise; a directory is copied whole as a
+// tar stream (nothing is buffered whole). Either way the permission bits and modification times go along.
 import { createReadStream, createWriteStream, linkSync, lstatSync, mkdirSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -79,6 +81,17 @@ async function copyIn(c: GodelClient, hostPath: string, to: SandboxPath): Promis
     name = basename(to.path);
   }
   const progress = new Progress(`${basename(hostPath)} -> ${to.sandboxId}`);
+  if (lstatSync(hostPath).isFile()) {
+    const path = targetDir === '/' ? `/${name}` : `${targetDir}/${name}`;
+    try {
+      // Atomic: the file appears whole, and a symlink already at the path is replaced, not written through.
+      await c.uploadFile(hostPath, { sandboxId: to.sandboxId, path, mode: 'TRUNCATE', permissions: lstatSync(hostPath).mode & 0o777, atomic: true },
+        { onProgress: (n) => progress.add(n) });
+    } finally {
+      progress.done();
+    }
+    return;
+  }
   const pack = tar.pack();
   const packing = packTree(pack, hostPath, name).then(() => pack.finalize(), (err: unknown) => pack.destroy(err as Error));
   const counted = new PassThrough();
@@ -101,6 +114,15 @@ async function copyOut(c: GodelClient, from: SandboxPath, hostDest: string): Pro
     rename = basename(hostDest);
   }
   const progress = new Progress(`${from.sandboxId}:${from.path}`);
+  const info = await c.stat(from.sandboxId, from.path);
+  if (info.type === 'REGULAR') {
+    try {
+      await c.downloadFile(from.sandboxId, from.path, join(targetDir, rename ?? basename(from.path)), { onProgress: (n) => progress.add(n) });
+    } finally {
+      progress.done();
+    }
+    return;
+  }
   const stream = c.files.getArchive({ sandboxId: from.sandboxId, path: from.path });
   const raw = new PassThrough();
   stream.on('data', (ch: FileChunk) => {

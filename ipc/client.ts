@@ -1,11 +1,16 @@
 // The typed client library for godeld. godelctl uses it; other Node programs can import it as
 // `godel/client`. Unary calls return promises; streams are grpc-js readable streams of typed events.
+import { closeSync, constants as fsConstants, createReadStream, createWriteStream, fstatSync, futimesSync, openSync, statSync, utimesSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { loadApi } from './proto.js';
 import { ERROR_CODE_METADATA_KEY } from './errors.js';
 import { clientSocketPath } from './socket-path.js';
+import { descriptorRequest, parseDescriptorReply } from './descriptor-protocol.js';
+import { unixAddonIfBuilt } from './unix-addon.js';
+import { COPY_BUFFER_BYTES, copyFile } from './fd-copy.js';
 import type { SandboxesClient } from './generated/godel/v1/Sandboxes.js';
 import type { ExecClient } from './generated/godel/v1/Exec.js';
 import type { PoolsClient } from './generated/godel/v1/Pools.js';
@@ -22,6 +27,8 @@ import type { ForkResponse__Output } from './generated/godel/v1/ForkResponse.js'
 import type { FileChunk__Output } from './generated/godel/v1/FileChunk.js';
 import type { FileInfo__Output } from './generated/godel/v1/FileInfo.js';
 import type { WriteFileHeader } from './generated/godel/v1/WriteFileHeader.js';
+import type { OpenFileHeader } from './generated/godel/v1/OpenFileHeader.js';
+import type { OpenFileResponse__Output } from './generated/godel/v1/OpenFileResponse.js';
 import type { ListFilesRequest } from './generated/godel/v1/ListFilesRequest.js';
 import type { ListFilesResponse__Output } from './generated/godel/v1/ListFilesResponse.js';
 import type { CreateSandboxRequest } from './generated/godel/v1/CreateSandboxRequest.js';
@@ -54,7 +61,7 @@ export type { SessionInfo__Output as SessionInfo } from './generated/godel/v1/Se
 export type { FileInfo__Output as FileInfo } from './generated/godel/v1/FileInfo.js';
 export type { FileEvent__Output as FileEvent } from './generated/godel/v1/FileEvent.js';
 export type { FileChunk__Output as FileChunk } from './generated/godel/v1/FileChunk.js';
-export type { WriteFileHeader };
+export type { OpenFileHeader, WriteFileHeader };
 export type { Snapshot__Output as Snapshot } from './generated/godel/v1/Snapshot.js';
 export type { CreateSandboxRequest, EventsRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
@@ -91,6 +98,32 @@ export interface RunResult {
   timedOut: boolean;
   pid: number;
 }
+
+/** A file of a sandbox lent to this process (Files.Open): its open descriptor, and the end of the loan. */
+export interface LentFile {
+  /** The open file itself (read-only or write-only as opened). `close` closes it: do not close it yourself. */
+  fd: number;
+  /** Its size when it was opened. */
+  size: number;
+  /**
+   * Closes `fd` and ends the loan. A write is kept with `commit` (the default; an atomic write is put in
+   * place then), with `modifiedAt` as its modification time when given. Resolves with the file's size.
+   */
+  close(commit?: boolean, modifiedAt?: Date): Promise<number>;
+}
+
+/** How a file moved between the host and a sandbox: "lent" (its descriptor, no copy through gRPC) or "streamed". */
+export type TransferPath = 'lent' | 'streamed';
+
+export interface TransferOptions {
+  /** Hears of each piece of the file as it is copied. */
+  onProgress?(bytes: number): void;
+  /** Stream through gRPC even where the file could be lent. */
+  stream?: boolean;
+}
+
+/** How long the daemon may take to answer a descriptor request (it answers at once unless overloaded). */
+const DESCRIPTOR_TIMEOUT_MS = 10_000;
 
 export interface ClientOptions {
   /** Socket path; defaults to GODEL_SOCKET, then the per-user or system socket. */
@@ -283,6 +316,116 @@ export class GodelClient {
     });
   }
 
+  /**
+   * Borrows a regular file of a sandbox (Files.Open): its own descriptor, which this process reads or
+   * writes with no copy through gRPC. Needs the godel-unix addon (built with godel) and a provider that
+   * lends files; NOT_SUPPORTED otherwise, and then Files.Read and Files.Write do the same work.
+   */
+  async openFile(header: OpenFileHeader): Promise<LentFile> {
+    const addon = unixAddonIfBuilt();
+    if (!addon) {
+      throw new GodelClientError('this client cannot receive file descriptors: the godel-unix addon is not built (npm run build)', 'NOT_SUPPORTED', grpc.status.FAILED_PRECONDITION);
+    }
+    const call = this.files.open();
+    const responses = call[Symbol.asyncIterator]() as AsyncIterator<OpenFileResponse__Output>;
+    const next = async (want: 'ticket' | 'closed'): Promise<OpenFileResponse__Output> => {
+      const r = await responses.next().catch((err: unknown) => { throw toClientError(err, this.socket); });
+      if (r.done || r.value.part !== want) throw new GodelClientError(`godeld ended Files.Open without ${want === 'ticket' ? 'a ticket' : 'closing the file'}`, 'INTERNAL', grpc.status.INTERNAL);
+      return r.value;
+    };
+    call.write({ header });
+    let fd = -1;
+    try {
+      const { ticket } = await next('ticket');
+      const got = await addon.receiveDescriptor(this.socket, descriptorRequest(ticket!.ticket), DESCRIPTOR_TIMEOUT_MS);
+      fd = got.fd;
+      const reply = parseDescriptorReply(got.reply);
+      if (!reply.ok) throw new GodelClientError(reply.message, reply.code, grpc.status.FAILED_PRECONDITION);
+      if (fd < 0) throw new GodelClientError('godeld answered OK without a descriptor', 'INTERNAL', grpc.status.INTERNAL);
+      const lentFd = fd;
+      let closed = false;
+      return {
+        fd: lentFd,
+        size: Number(ticket!.size),
+        close: async (commit = true, modifiedAt?: Date) => {
+          if (closed) throw new Error('the lent file is closed already');
+          closed = true;
+          closeSync(lentFd);
+          const ms = modifiedAt?.getTime();
+          call.write({ close: { commit, modifiedAt: ms === undefined ? null : { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } } });
+          call.end();
+          return Number((await next('closed')).closed!.size);
+        },
+      };
+    } catch (err) {
+      if (fd >= 0) closeSync(fd);
+      call.cancel();
+      throw err;
+    }
+  }
+
+  /**
+   * Copies a host file into a sandbox: lent (Files.Open) where it can be, else streamed (Files.Write).
+   * Resolves with the bytes copied and the path they took.
+   */
+  async uploadFile(hostPath: string, header: WriteFileHeader, options: TransferOptions = {}): Promise<{ bytes: number; path: TransferPath }> {
+    const mtime = statSync(hostPath).mtime;
+    const lent = options.stream ? undefined : await this.openFile({ ...header, access: 'WRITE' }).catch(unlessNotSupported);
+    let bytes = 0;
+    const count = (n: number): void => { bytes += n; options.onProgress?.(n); };
+    if (!lent) {
+      await this.writeFile(header, counted(createReadStream(hostPath, { highWaterMark: COPY_BUFFER_BYTES }), count));
+      return { bytes, path: 'streamed' };
+    }
+    let commit = false;
+    try {
+      const source = openSync(hostPath, 'r');
+      try {
+        await copyFile(source, lent.fd, count);
+      } finally {
+        closeSync(source);
+      }
+      commit = true;
+    } finally {
+      await lent.close(commit, mtime);
+    }
+    return { bytes, path: 'lent' };
+  }
+
+  /**
+   * Copies a regular file of a sandbox to a host file (created with the file's permission bits and
+   * modification time; a symlink at `hostPath` is not followed, ELOOP): lent (Files.Open) where it can
+   * be, else streamed (Files.Read).
+   */
+  async downloadFile(sandboxId: string, path: string, hostPath: string, options: TransferOptions = {}): Promise<{ bytes: number; path: TransferPath }> {
+    const lent = options.stream ? undefined : await this.openFile({ sandboxId, path, access: 'READ' }).catch(unlessNotSupported);
+    let bytes = 0;
+    const count = (n: number): void => { bytes += n; options.onProgress?.(n); };
+    if (!lent) {
+      const info = await this.stat(sandboxId, path);
+      const chunks = (async function* (s: AsyncIterable<FileChunk__Output>) {
+        for await (const ch of s) yield ch.data;
+      })(this.files.read({ sandboxId, path, offset: 0, length: 0 }));
+      await pipeline(counted(chunks, count), createWriteStream('', { fd: openForCopy(hostPath, info.mode) })).catch((err: unknown) => { throw toClientError(err, this.socket); });
+      const mtime = new Date(Number(info.modifiedAt?.seconds ?? 0) * 1000);
+      utimesSync(hostPath, mtime, mtime);
+      return { bytes, path: 'streamed' };
+    }
+    try {
+      const st = fstatSync(lent.fd);
+      const target = openForCopy(hostPath, st.mode);
+      try {
+        await copyFile(lent.fd, target, count, 0);
+        futimesSync(target, st.atime, st.mtime);
+      } finally {
+        closeSync(target);
+      }
+    } finally {
+      await lent.close(false);
+    }
+    return { bytes, path: 'lent' };
+  }
+
   /** Unpacks a tar stream into a directory of the sandbox. */
   putArchive(sandboxId: string, path: string, tar: AsyncIterable<Buffer>): Promise<{ entries: number; bytes: number }> {
     return new Promise((resolve, reject) => {
@@ -373,6 +516,25 @@ export class GodelClient {
 }
 
 /** Splits a buffer into chunks below the transport's message limit. */
+/** Opens (creating or truncating) the host file a copy goes to; a symlink there is not followed. */
+function openForCopy(path: string, mode: number): number {
+  return openSync(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC | fsConstants.O_NOFOLLOW, mode & 0o777);
+}
+
+/** Passes a stream's buffers on, telling `count` the size of each. */
+async function* counted(source: AsyncIterable<Buffer>, count: (bytes: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    count(chunk.length);
+    yield chunk;
+  }
+}
+
+/** For a fallback: undefined when the failure is NOT_SUPPORTED, the failure itself otherwise. */
+function unlessNotSupported(err: unknown): undefined {
+  if (err instanceof GodelClientError && err.code === 'NOT_SUPPORTED') return undefined;
+  throw err;
+}
+
 function* chunksOf(data: Buffer, size = 1024 * 1024): Generator<Buffer> {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
 }

@@ -14,8 +14,8 @@ const FOREIGN_CLIENT = join(dirname(fileURLToPath(import.meta.url)), 'helpers', 
 const NOBODY = 65534;
 const USERS_GID = 100; // Debian's "users" group, used as the socket group here.
 
-async function callAs(socket: string, uid: number, gid: number, groups: number[] = []): Promise<Record<string, unknown>> {
-  const { stdout } = await promisify(execFile)(process.execPath, [FOREIGN_CLIENT, socket, String(uid), String(gid), groups.join(',')]);
+async function callAs(socket: string, uid: number, gid: number, groups: number[] = [], action = 'list'): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(process.execPath, [FOREIGN_CLIENT, socket, String(uid), String(gid), groups.join(','), action]);
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
@@ -75,5 +75,24 @@ t.test('SO_PEERCRED access control', async (t) => {
     t.equal(out.status, 0, out.stderr);
     t.match(out.stdout, new RegExp(`${sb.id}\\s+request\\s+Exec.Run OK by uid=0 gid=0 pid=${process.pid}`));
     t.match(out.stdout, /deleted/);
+  });
+
+  t.test('a lent file: a group member may borrow one, but never collect a ticket issued to another uid', async (t) => {
+    const sb = await d.client.createSandbox({});
+    await d.client.writeFile({ sandboxId: sb.id, path: '/workspace/shared.txt' }, Buffer.from('for the group'));
+    t.same(await callAs(d.socket, NOBODY, USERS_GID, [], `borrow:${sb.id}:/workspace/shared.txt`), { ok: true, content: 'for the group' });
+    t.match(await callAs(d.socket, NOBODY, NOBODY, [], `borrow:${sb.id}:/workspace/shared.txt`), { ok: false, code: 'PEER_NOT_ALLOWED' });
+
+    // Root's ticket, held open while other users try it.
+    const call = d.client.files.open();
+    const ticket = await new Promise<string>((resolve, reject) => {
+      call.on('data', (r: { ticket?: { ticket: string } }) => { if (r.ticket) resolve(r.ticket.ticket); });
+      call.on('error', reject);
+      call.write({ header: { sandboxId: sb.id, path: '/workspace/shared.txt' } });
+    });
+    t.match(await callAs(d.socket, NOBODY, USERS_GID, [], `collect:${ticket}`), { ok: false, reply: { ok: false, code: 'TICKET_NOT_FOUND' } });
+    t.match(await callAs(d.socket, NOBODY, NOBODY, [], `collect:${ticket}`), { ok: false, reply: { ok: false, code: 'PEER_NOT_ALLOWED' } });
+    call.end();
+    await d.client.deleteSandbox(sb.id);
   });
 });

@@ -7,5 +7,5 @@ import { sandboxContract } from './helpers/sandbox-contract.js';
 t.test('the sandbox contract holds for a process sandbox', async (t) => {
   const d = await startDaemon(t, { config: poolConfig(1) });
   const { id } = await d.client.createSandbox({});
-  await sandboxContract(t, d.client, id);
+  await sandboxContract(t, d.client, id, true);
 });

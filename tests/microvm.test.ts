@@ -46,7 +46,7 @@ t.test('microvm sandboxes', async (t) => {
   });
 
   t.test('the sandbox contract: exec, PTY sessions and files behave as in a process sandbox', async (t) => {
-    await sandboxContract(t, c, vm.id);
+    await sandboxContract(t, c, vm.id, false);
     t.equal(await sh(c, vm.id, 'cat /workspace/contract.txt'), 'hello\n');
   });
 

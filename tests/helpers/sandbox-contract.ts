@@ -3,6 +3,9 @@
 // exit status), and files (write, read, list, ownership, path safety, archives). Run against a process
 // sandbox (tests/contract.test.ts) and a microvm sandbox (tests/microvm.test.ts).
 import type { Test } from 'tap';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import tar from 'tar-stream';
 import type { GodelClient } from '../../ipc/client.js';
 import { expectError, sh } from './daemon.js';
@@ -30,7 +33,8 @@ export async function* chunksOf(b: Buffer): AsyncGenerator<Buffer> {
   for (let i = 0; i < b.length; i += 1024 * 1024) yield b.subarray(i, i + 1024 * 1024);
 }
 
-export async function sandboxContract(t: Tap, c: GodelClient, id: string): Promise<void> {
+/** `lends`: whether the provider lends files (Files.Open); where it does not, copies are streamed. */
+export async function sandboxContract(t: Tap, c: GodelClient, id: string, lends: boolean): Promise<void> {
   await t.test('exec: exit codes, stdin, stderr, a missing command, env and cwd', async (t) => {
     const r = await c.runCollect({ sandboxId: id, argv: ['sh', '-c', 'cat; echo err >&2; exit 3'], stdin: Buffer.from('in\n') });
     t.equal(r.exitCode, 3);
@@ -74,5 +78,18 @@ export async function sandboxContract(t: Tap, c: GodelClient, id: string): Promi
     t.equal(await sh(c, id, 'cat /workspace/unpacked/dir/a.txt /workspace/unpacked/dir/sub/b.txt'), 'AB');
     await c.removeFile(id, '/workspace/unpacked', true);
     await expectError(c.stat(id, '/workspace/unpacked'), 'FILE_NOT_FOUND');
+  });
+
+  await t.test(`a host file copied in and out, ${lends ? 'lent' : 'streamed'}, with its permissions`, async (t) => {
+    const dir = t.testdir();
+    const data = randomBytes(3 * 1024 * 1024 + 17);
+    writeFileSync(join(dir, 'in.bin'), data, { mode: 0o751 });
+    const path = lends ? 'lent' : 'streamed';
+    t.same(await c.uploadFile(join(dir, 'in.bin'), { sandboxId: id, path: '/workspace/copied.bin', permissions: 0o751, atomic: true }), { bytes: data.length, path });
+    t.equal(await sh(c, id, 'stat -c "%u %a %s" /workspace/copied.bin'), `1000 751 ${data.length}\n`);
+    t.same(await c.downloadFile(id, '/workspace/copied.bin', join(dir, 'out.bin')), { bytes: data.length, path });
+    t.ok(readFileSync(join(dir, 'out.bin')).equals(data), 'the same bytes');
+    t.equal(statSync(join(dir, 'out.bin')).mode & 0o777, 0o751);
+    if (!lends) await expectError(c.openFile({ sandboxId: id, path: '/workspace/copied.bin', access: 'READ' }), 'NOT_SUPPORTED');
   });
 }
