@@ -116,7 +116,7 @@ export class Daemon {
       const workspaces = new Workspaces(config.workspaces, files, log);
       this.sandboxes.onRemoved((rec) => workspaces.released(rec));
 
-      const metrics = new Metrics(this.sandboxes, this.exec);
+      const metrics = new Metrics(this.sandboxes, this.exec, files);
       const audit = new AuditLog(this.store, log);
       const gate = new PeerGate(groupId(config.socketGroup), log, (peer) => { metrics.refusedConnection(); audit.refused(peer); });
       this.gate = gate;

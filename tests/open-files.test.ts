@@ -171,11 +171,14 @@ t.test('Files.Open', async (t) => {
     const held = [];
     for (let i = 0; i < MAX_LENT_FILES; i++) held.push(await c.openFile({ sandboxId: id, path: '/workspace/r.txt', access: 'READ' }));
     const e = await expectError(c.openFile({ sandboxId: id, path: '/workspace/r.txt', access: 'READ' }), 'TOO_MANY_OPEN_FILES');
+    const metrics = async (): Promise<string> => (await fetch(`http://${d.metricsAddress()}/metrics`)).text();
+    t.match(await metrics(), new RegExp(`^godel_files_lent ${MAX_LENT_FILES}$`, 'm'), 'the gauge counts them');
     t.equal(e.grpcCode, 8, 'RESOURCE_EXHAUSTED');
     await held.pop()!.close();
     const one = await c.openFile({ sandboxId: id, path: '/workspace/r.txt', access: 'READ' });
     await one.close();
     for (const f of held) await f.close();
+    t.match(await metrics(), /^godel_files_lent 0$/m, 'and none is left');
   });
 
   t.test('a disk-limited sandbox: the client hits its limit, and deleting it with a file still lent works', async (t) => {

@@ -146,6 +146,11 @@ export class FileManager {
     return { ticket, size: fstatSync(fd).size, close: end };
   }
 
+  /** Files lent now. */
+  get lentCount(): number {
+    return this.lent.count;
+  }
+
   /** Exchanges a ticket of `lend` for its descriptor (see LentFiles.collect). */
   collectLent(ticket: string, uid: number): number {
     return this.lent.collect(ticket, uid);

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExecManager } from '../exec/exec-manager.js';
+import type { FileManager } from '../files/file-manager.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { RequestRecord } from '../server/observer.js';
 
@@ -17,7 +18,7 @@ export class Metrics {
   private readonly createSeconds: Histogram<'source' | 'template'>;
   private readonly refused: Counter;
 
-  constructor(sandboxes: SandboxManager, exec: ExecManager) {
+  constructor(sandboxes: SandboxManager, exec: ExecManager, files: FileManager) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     // prom-client names these gauges with a _total suffix, which Prometheus reserves for counters
@@ -62,6 +63,7 @@ export class Metrics {
       },
     });
     new Gauge({ name: 'godel_exec_commands_running', help: 'Commands running (Exec.Run and sessions)', registers, collect() { this.set(exec.runningCount()); } });
+    new Gauge({ name: 'godel_files_lent', help: 'Files lent to clients (open Files.Open calls), each holding a descriptor in the daemon', registers, collect() { this.set(files.lentCount); } });
     this.refused = new Counter({ name: 'godel_connections_refused_total', help: 'Client connections refused: neither root nor in the socket group', registers });
     sandboxes.onCreated((source, template, seconds) => this.createSeconds.observe({ source, template }, seconds));
   }
