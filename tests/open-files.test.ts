@@ -117,6 +117,10 @@ t.test('Files.Open', async (t) => {
     await expectError(c.openFile({ sandboxId: id, path: '/workspace/adir', access: 'READ' }), 'IS_A_DIRECTORY');
     await expectError(c.openFile({ sandboxId: id, path: '/workspace/adir', access: 'WRITE' }), 'IS_A_DIRECTORY');
     await expectError(c.openFile({ sandboxId: id, path: '/dev/null', access: 'WRITE' }), 'FILE_OPERATION_FAILED');
+    await sh(c, id, 'mkfifo /workspace/fifo');
+    await expectError(c.openFile({ sandboxId: id, path: '/workspace/fifo', access: 'READ' }), 'FILE_OPERATION_FAILED');
+    await expectError(c.openFile({ sandboxId: id, path: '/workspace/fifo', access: 'WRITE' }), 'FILE_OPERATION_FAILED');
+    await expectError(c.writeFile({ sandboxId: id, path: '/workspace/fifo' }, Buffer.from('x')), 'FILE_OPERATION_FAILED');
     await expectError(c.openFile({ sandboxId: id, path: '/workspace/missing', access: 'READ' }), 'FILE_NOT_FOUND');
     await expectError(c.openFile({ sandboxId: id, path: '/workspace/x', access: 'WRITE', mode: 'APPEND', atomic: true }), 'INVALID_ARGUMENT');
     await expectError(c.openFile({ sandboxId: 'sb-0000000000000000', path: '/workspace/x', access: 'READ' }), 'SANDBOX_NOT_FOUND');

@@ -99,6 +99,7 @@ export class FileManager {
       if (spec.access === 'READ') {
         const info = await this.stat(sandboxId, spec.path, true);
         if (info.type === 'DIRECTORY') throw new GodelError('IS_A_DIRECTORY', `${spec.path} is a directory; only a regular file can be opened`);
+        if (info.type !== 'REGULAR') throw new GodelError('FILE_OPERATION_FAILED', `${spec.path} is not a regular file; only regular files can be opened`);
         const fd = await provider.openFile(sandbox.id, sandbox.handle!, spec.path).catch((err: unknown) => {
           throw fileError((err as Error).message, spec.path, 'open failed');
         });

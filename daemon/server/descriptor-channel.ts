@@ -19,7 +19,13 @@ export function serveDescriptorRequest(sock: Socket, head: Buffer, peer: Peer | 
   const reply = (line: string): void => {
     clearTimeout(timer);
     sock.off('readable', onReadable);
-    sock.end(line);
+    hangUp(line);
+  };
+  /** Ends the exchange; a client that then neither reads nor hangs up is cut off. */
+  const hangUp = (line?: string): void => {
+    sock.setTimeout(REQUEST_TIMEOUT_MS, () => sock.destroy());
+    if (line === undefined) sock.end();
+    else sock.end(line);
   };
   const answer = (line: string): void => {
     const ticket = ticketOf(line);
@@ -29,7 +35,10 @@ export function serveDescriptorRequest(sock: Socket, head: Buffer, peer: Peer | 
     try {
       fd = collect(ticket, peer.uid);
     } catch (err) {
-      if (!(err instanceof GodelError)) throw err;
+      if (!(err instanceof GodelError)) {
+        log.error({ err }, 'unexpected failure serving a descriptor request');
+        return reply(descriptorReplyError('INTERNAL', 'internal error in godeld; see its log'));
+      }
       log.info({ uid: peer.uid, pid: peer.pid, code: err.code }, 'refused a descriptor request');
       return reply(descriptorReplyError(err.code, err.message));
     }
@@ -46,7 +55,7 @@ export function serveDescriptorRequest(sock: Socket, head: Buffer, peer: Peer | 
       sock.destroy();
       return;
     }
-    sock.end();
+    hangUp();
   };
   function onReadable(): void {
     let chunk: Buffer | null;

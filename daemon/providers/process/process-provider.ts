@@ -35,6 +35,8 @@ const BOOT_TIMEOUT_MS = 10_000;
  */
 const WRITE_HOLDER = [
   'set -e',
+  // Opening a FIFO would block, and a device is not a file to write: only a regular file (or a new one).
+  'if [ -e "$1" ] && [ ! -f "$1" ] && [ ! -d "$1" ]; then echo "$1: not a regular file" >&2; exit 1; fi',
   'if [ "$4" = 1 ]; then t=$(mktemp "$(dirname -- "$1")/.godel-write.XXXXXX"); trap \'rm -f -- "$t"\' EXIT; chmod "$2" -- "$t"; exec 3> "$t"',
   'else',
   '  if [ "$3" = create ]; then set -C; : > "$1"; set +C; chmod "$2" -- "$1";',
@@ -505,13 +507,23 @@ class ProcessCommand implements RunningCommand {
 }
 
 /** Waits for a file holder to say "open" (true) or to exit first (false); `stderr` says why it failed. */
+/** How long a holder may take to open its file: a FIFO swapped in at the last moment would block it for good. */
+const HOLDER_OPEN_TIMEOUT_MS = 10_000;
+
 async function holderOpened(holder: RunningCommand): Promise<{ opened: boolean; stderr: () => string }> {
   let text = '';
   holder.stderr!.on('data', (d: Buffer) => { text += d.toString(); });
+  let timer: NodeJS.Timeout | undefined;
   const opened = await new Promise<boolean>((resolve) => {
     holder.stdout.once('data', () => resolve(true));
     void holder.exited.then(() => resolve(false));
+    timer = setTimeout(() => {
+      text += 'timed out opening the file (not a regular file?)\n';
+      holder.kill('SIGKILL');
+      resolve(false);
+    }, HOLDER_OPEN_TIMEOUT_MS);
   });
+  clearTimeout(timer);
   return { opened, stderr: () => text.trim() };
 }
 
