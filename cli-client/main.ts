@@ -8,6 +8,7 @@ import { formatTime, printTable, parsePairs, type OutputFormat } from './format.
 import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SandboxEvent, SessionInfo, Snapshot } from '../ipc/client.js';
 import { copy, parseGitSource, parseLocation, seedWorkspace, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
+import { separateCommandArguments } from './argv.js';
 
 interface ExecOptions {
   interactive?: boolean;
@@ -177,7 +178,7 @@ program.command('rm')
 program.command('exec')
   .description('run a command in a sandbox; exits with the command\'s exit code')
   .argument('<id>')
-  .argument('<command...>', 'the command and its arguments (put -- before them)')
+  .argument('<command...>', 'the command and its arguments (everything after the id, options included)')
   .option('-i, --interactive', 'forward stdin (closed at end of input)')
   .option('-t, --tty', 'run on a terminal; with -i from a terminal, like docker exec -it')
   .option('-e, --env <KEY=VALUE>', 'environment variable (repeatable)', collect, [])
@@ -488,7 +489,7 @@ function signalNumber(name: string): number {
   return (constants.signals as Record<string, number>)[name] ?? 0;
 }
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(separateCommandArguments(process.argv, program, 'exec')).catch((err: unknown) => {
   process.stderr.write(`godelctl: ${(err as Error).message}\n`);
   process.exitCode = EXIT_ERROR;
 });

@@ -39,6 +39,9 @@ t.test('godelctl', async (t) => {
   t.equal(ctl('exec', id, '--', 'true').status, 0);
   t.equal(ctl('exec', id, '--', 'sh', '-c', 'kill -9 $$').status, 137, 'a signal death exits 128+N like a shell');
   t.equal(ctl('exec', '-w', '/tmp', id, '--', 'pwd').stdout, '/tmp\n');
+  // As with docker exec, everything after the id is the command, its options included.
+  t.equal(ctl('exec', id, 'ls', '-a', '-d', '/tmp').stdout, '/tmp\n');
+  t.equal(ctl('exec', '-e', 'A=1', '-w', '/tmp', id, 'sh', '-c', 'echo "$A $(pwd)" "$@"', 'sh', '-e', '-w', '--timeout').stdout, '1 /tmp -e -w --timeout\n');
   const timedOut = ctl('exec', '--timeout', '0.3', id, '--', 'sleep', '10');
   t.equal(timedOut.status, 137);
   t.match(timedOut.stderr, /timeout/);
