@@ -1,5 +1,5 @@
 // The godel-unix addon (ipc/native/godel-unix.c, built into dist/native by `npm run build`): the
-// Unix-socket calls Node has no API for. The daemon needs it (client credentials, lending files);
+// Unix calls Node has no API for. The daemon needs it (client credentials, lending files);
 // a client uses it only to receive lent files, and does without it by streaming.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +20,11 @@ export interface UnixAddon {
   sendDescriptor(socketFd: number, fd: number, message: string): void;
   /** Connects to `socketPath`, sends `request`, and resolves with the reply line and the descriptor attached to it (-1: none). */
   receiveDescriptor(socketPath: string, request: string, timeoutMs: number): Promise<{ fd: number; reply: string }>;
+  /**
+   * A pty from the devpts of the root at `rootPath` (a sandbox's /proc/PID/root), its slave owned by
+   * uid:gid; `name` is the slave's path under that root.
+   */
+  openPty(rootPath: string, cols: number, rows: number, uid: number, gid: number): { master: number; slave: number; name: string };
 }
 
 // dist/ipc/unix-addon.js -> dist/native/godel-unix.node

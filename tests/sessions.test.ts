@@ -22,7 +22,10 @@ t.test('sessions', async (t) => {
     await s.waitFor(/hello-42/);
     s.type('tty; echo $TERM\r');
     await s.waitFor(/xterm-256color/);
-    t.match(s.text, /\/dev\/pts\/\d+|not a tty/);
+    t.match(s.text, /\/dev\/pts\/\d+/, 'the terminal has a name inside the sandbox');
+    // It is the sandbox user's, from the sandbox's own devpts: reopening it by name works.
+    s.type('stat -c owner-%u $(tty); echo reopened-by-name > $(tty)\r');
+    await s.waitFor(/owner-1000[\s\S]*reopened-by-name/);
     s.type('exit 3\r');
     t.same(await s.ended, { exitCode: 3, signal: '' });
   });

@@ -1,10 +1,13 @@
-// A pseudo-terminal pair opened with node-pty's native openpty. The daemon keeps the master; the slave is
-// handed to the command (godel-exec makes it the command's controlling terminal inside the sandbox).
-// One owner: whoever opens a Pty closes it.
+// A pseudo-terminal pair: from a sandbox's own devpts when the caller names the sandbox's root (the
+// terminal then has a name inside the sandbox, /dev/pts/N, for `tty` and ttyname(3)), or from the
+// daemon's with node-pty's openpty. The daemon keeps the master; the slave is handed to the command
+// (godel-exec makes it the command's controlling terminal inside the sandbox). One owner: whoever opens
+// a Pty closes it.
 import { closeSync, write as fsWrite } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { ReadStream } from 'node:tty';
+import { loadUnixAddon } from '../../ipc/unix-addon.js';
 
 interface NativePty {
   open(cols: number, rows: number): { master: number; slave: number; pty: string };
@@ -14,6 +17,13 @@ interface NativePty {
 const native = (createRequire(import.meta.url)('node-pty') as { native: NativePty }).native;
 
 export const TERMINAL_LIMITS = { maxCols: 1000, maxRows: 1000 } as const;
+
+/** Where a pty comes from: the devpts under a sandbox's root (/proc/PID/root), its slave owned by uid:gid. */
+export interface PtyHome {
+  root: string;
+  uid: number;
+  gid: number;
+}
 
 export class Pty {
   readonly master: number;
@@ -25,8 +35,8 @@ export class Pty {
   readonly input: Writable;
   private closed = false;
 
-  constructor(cols: number, rows: number) {
-    const fds = native.open(cols, rows);
+  constructor(cols: number, rows: number, home?: PtyHome) {
+    const fds = home ? loadUnixAddon().openPty(home.root, cols, rows, home.uid, home.gid) : native.open(cols, rows);
     this.master = fds.master;
     this.slave = fds.slave;
     this.output = new ReadStream(this.master);

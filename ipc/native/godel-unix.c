@@ -1,6 +1,6 @@
 /*
- * godel-unix: a Node addon with the few Unix-socket calls that godeld and its clients need and Node has
- * no API for (and no maintained npm package offers):
+ * godel-unix: a Node addon with the few Unix calls that godeld and its clients need and Node has no API
+ * for (and no maintained npm package offers):
  *
  * - peerCredentials(fd), for the daemon: who is at the other end of a connected Unix socket, from
  *   SO_PEERCRED (pid, uid, gid as the kernel recorded them at connect time) and SO_PEERGROUPS (the
@@ -10,14 +10,24 @@
  * - receiveDescriptor(socketPath, request, timeoutMs), for clients: connects to the daemon's socket,
  *   sends `request`, and resolves with the reply line and the descriptor attached to it (-1 if none).
  *   The blocking socket calls run on libuv's thread pool, never on the caller's event loop.
+ * - openPty(rootPath, cols, rows, uid, gid), for the daemon: a pseudo-terminal from the devpts instance
+ *   of a sandbox (its root given as /proc/PID/root), so that the command's terminal has a name inside
+ *   the sandbox (`tty`, ttyname(3)); a pty of the host's devpts has none there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/vfs.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -319,6 +329,104 @@ static napi_value receive_descriptor(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+
+static int fail_close(int fd) {
+  int err = errno;
+  close(fd);
+  errno = err;
+  return -1;
+}
+
+/* The master of a new pty in the devpts mounted at ROOT/dev/pts; -1 with errno (and *what) on failure. */
+static int open_sandbox_ptmx(const char *root, const char **what) {
+  int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0) {
+    *what = "open the sandbox's root";
+    return -1;
+  }
+  /*
+   * Resolved beneath the sandbox's root with no symlink followed: the sandbox owns its /dev, and an
+   * absolute symlink met through /proc/PID/root would resolve against the daemon's root.
+   */
+  struct open_how how = {.flags = O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK, .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+  int master = (int)syscall(SYS_openat2, rootfd, "dev/pts/ptmx", &how, sizeof how);
+  int err = errno;
+  close(rootfd);
+  errno = err;
+  if (master < 0) {
+    *what = "open the sandbox's /dev/pts/ptmx";
+    return -1;
+  }
+  struct stat st;
+  struct statfs sfs;
+  if (fstat(master, &st) != 0 || fstatfs(master, &sfs) != 0) {
+    *what = "fstat the sandbox's ptmx";
+    return fail_close(master);
+  }
+  if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2 || sfs.f_type != DEVPTS_SUPER_MAGIC) {
+    *what = "the sandbox's /dev/pts/ptmx is not a devpts ptmx";
+    errno = EINVAL;
+    return fail_close(master);
+  }
+  return master;
+}
+
+static napi_value open_pty(napi_env env, napi_callback_info info) {
+  static const char usage[] = "openPty(rootPath, cols, rows, uid, gid) needs a path and four numbers";
+  size_t argc = 5;
+  napi_value argv[5];
+  int32_t cols, rows, uid, gid;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 5 ||
+      napi_get_value_int32(env, argv[1], &cols) != napi_ok || napi_get_value_int32(env, argv[2], &rows) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &uid) != napi_ok || napi_get_value_int32(env, argv[4], &gid) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  char *root = string_arg(env, argv[0], NULL, usage);
+  if (!root) return NULL;
+  const char *what = "";
+  int master = open_sandbox_ptmx(root, &what);
+  free(root);
+  if (master < 0) return fail(env, what, errno);
+
+  int unlock = 0, number = -1;
+  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+  if (ioctl(master, TIOCSPTLCK, &unlock) != 0 || ioctl(master, TIOCGPTN, &number) != 0 || ioctl(master, TIOCSWINSZ, &ws) != 0) {
+    int err = errno;
+    close(master);
+    return fail(env, "set up the pty", err);
+  }
+  /* The slave through the master itself: no path to resolve, nothing for the sandbox to swap. */
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+  if (slave < 0) {
+    int err = errno;
+    close(master);
+    return fail(env, "open the pty's slave", err);
+  }
+  /* Like login(1): the terminal belongs to its user, who may then reopen it by name. */
+  if (fchown(slave, (uid_t)uid, (gid_t)gid) != 0 || fchmod(slave, 0620) != 0) {
+    int err = errno;
+    close(slave);
+    close(master);
+    return fail(env, "give the pty to the sandbox user", err);
+  }
+  char name[32];
+  snprintf(name, sizeof name, "/dev/pts/%d", number);
+  napi_value result, value;
+  if (napi_create_object(env, &result) != napi_ok || set_number(env, result, "master", master) != napi_ok ||
+      set_number(env, result, "slave", slave) != napi_ok || napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &value) != napi_ok ||
+      napi_set_named_property(env, result, "name", value) != napi_ok) {
+    close(slave);
+    close(master);
+    return NULL;
+  }
+  return result;
+}
+
 static napi_status export_function(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   napi_status s = napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
@@ -329,7 +437,8 @@ static napi_status export_function(napi_env env, napi_value exports, const char 
 static napi_value init(napi_env env, napi_value exports) {
   if (export_function(env, exports, "peerCredentials", peer_credentials) != napi_ok ||
       export_function(env, exports, "sendDescriptor", send_descriptor) != napi_ok ||
-      export_function(env, exports, "receiveDescriptor", receive_descriptor) != napi_ok)
+      export_function(env, exports, "receiveDescriptor", receive_descriptor) != napi_ok ||
+      export_function(env, exports, "openPty", open_pty) != napi_ok)
     return NULL;
   return exports;
 }

@@ -189,6 +189,17 @@ export class ProcessProvider implements Provider {
     }
   }
 
+  /** A terminal from the sandbox's own devpts, owned by the sandbox's user, so that it has a name in there. */
+  private openPty(handle: ProviderHandle, size: { cols: number; rows: number }): Pty {
+    const root = `/proc/${handle.initPid}/root`;
+    try {
+      const owner = statSync(`/proc/${handle.initPid}`); // The sandbox user's uid and gid on the host.
+      return new Pty(size.cols, size.rows, { root, uid: owner.uid, gid: owner.gid });
+    } catch (err) {
+      throw new GodelError('PROVIDER_FAILED', `cannot open a terminal in the sandbox: ${(err as Error).message}`);
+    }
+  }
+
   isAlive(handle: ProviderHandle): boolean {
     const pid = Number(handle.initPid);
     return pid > 0 && readStartTime(pid) === Number(handle.startTime);
@@ -199,7 +210,7 @@ export class ProcessProvider implements Provider {
     const cgroups = typeof handle.cgroup === 'string' ? this.cgroups.procsFiles(handle.cgroup).flatMap((p) => ['--cgroup', p]) : [];
     const args = ['--target', String(handle.initPid), '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), ...cgroups,
       '--cwd', req.cwd, '--report-fd', '3', ...(req.tty ? ['--tty'] : []), '--', ...req.argv];
-    const pty = req.tty ? new Pty(req.tty.cols, req.tty.rows) : undefined;
+    const pty = req.tty ? this.openPty(handle, req.tty) : undefined;
     let child: ChildProcess;
     try {
       const io = pty ? [pty.slaveFd, pty.slaveFd, pty.slaveFd] : ['pipe', 'pipe', 'pipe'];
