@@ -1,20 +1,15 @@
-// A pseudo-terminal pair: from a sandbox's own devpts when the caller names the sandbox's root (the
-// terminal then has a name inside the sandbox, /dev/pts/N, for `tty` and ttyname(3)), or from the
-// daemon's with node-pty's openpty. The daemon keeps the master; the slave is handed to the command
-// (godel-exec makes it the command's controlling terminal inside the sandbox). One owner: whoever opens
-// a Pty closes it.
+// A pseudo-terminal pair from a sandbox's own devpts (opened by the godel-unix addon), so that the
+// terminal has a name inside the sandbox, /dev/pts/N, for `tty` and ttyname(3). The daemon keeps the
+// master; the slave is handed to the command (godel-exec makes it the command's controlling terminal
+// inside the sandbox). One owner: whoever opens a Pty closes it.
 import { closeSync, write as fsWrite } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { ReadStream } from 'node:tty';
 import { loadUnixAddon } from '../../ipc/unix-addon.js';
 
-interface NativePty {
-  open(cols: number, rows: number): { master: number; slave: number; pty: string };
-  resize(fd: number, cols: number, rows: number): void;
-}
-
-const native = (createRequire(import.meta.url)('node-pty') as { native: NativePty }).native;
+// node-pty's TIOCSWINSZ works on any master.
+const native = (createRequire(import.meta.url)('node-pty') as { native: { resize(fd: number, cols: number, rows: number): void } }).native;
 
 export const TERMINAL_LIMITS = { maxCols: 1000, maxRows: 1000 } as const;
 
@@ -35,8 +30,8 @@ export class Pty {
   readonly input: Writable;
   private closed = false;
 
-  constructor(cols: number, rows: number, home?: PtyHome) {
-    const fds = home ? loadUnixAddon().openPty(home.root, cols, rows, home.uid, home.gid) : native.open(cols, rows);
+  constructor(cols: number, rows: number, home: PtyHome) {
+    const fds = loadUnixAddon().openPty(home.root, cols, rows, home.uid, home.gid);
     this.master = fds.master;
     this.slave = fds.slave;
     this.output = new ReadStream(this.master);
