@@ -1,6 +1,7 @@
 // Files.Open: a regular file of a sandbox lent to a client as its own descriptor, exchanged for a ticket on
 // the daemon's socket. What is lent must be exactly what Read and Write would reach, and nothing more.
 import t from 'tap';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -151,6 +152,22 @@ t.test('Files.Open', async (t) => {
     t.match(parseDescriptorReply(await rawExchange(d.socket, 'GET / HTTP/1.1\r\n\r\n')), { ok: false, code: 'INVALID_ARGUMENT' });
     t.match(parseDescriptorReply(await rawExchange(d.socket, `G${'x'.repeat(1000)}`)), { ok: false, code: 'INVALID_ARGUMENT' });
     t.equal(await c.healthCheck(), 'SERVING', 'the daemon serves gRPC on the same socket throughout');
+  });
+
+  t.test('another language can collect a ticket: Python, with socket.recv_fds', async (t) => {
+    await c.writeFile({ sandboxId: id, path: '/workspace/py.txt' }, Buffer.from('read from python'));
+    const { ticket, cancel } = await ticketOf({ sandboxId: id, path: '/workspace/py.txt', access: 'READ' });
+    const script = [
+      'import os, socket, sys',
+      's = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)',
+      's.connect(sys.argv[1])',
+      "s.sendall(('GODEL-FD/1 ' + sys.argv[2] + '\\n').encode())",
+      'msg, fds, flags, addr = socket.recv_fds(s, 1024, 1)',
+      'sys.stdout.write(msg.decode() + os.read(fds[0], 100).decode())',
+    ].join('\n');
+    const out = execFileSync('python3', ['-c', script, d.socket, ticket], { encoding: 'utf8' });
+    t.equal(out, 'OK\nread from python');
+    cancel();
   });
 
   t.test('the call is checked: header first, then only close', async (t) => {
