@@ -337,7 +337,9 @@ export class GodelClient {
     let fd = -1;
     try {
       const { ticket } = await next('ticket');
-      const got = await addon.receiveDescriptor(this.socket, descriptorRequest(ticket!.ticket), DESCRIPTOR_TIMEOUT_MS);
+      const got = await addon.receiveDescriptor(this.socket, descriptorRequest(ticket!.ticket), DESCRIPTOR_TIMEOUT_MS).catch((err: Error) => {
+        throw new GodelClientError(`cannot collect the lent file on ${this.socket}: ${err.message}`, 'DAEMON_UNREACHABLE', grpc.status.UNAVAILABLE);
+      });
       fd = got.fd;
       const reply = parseDescriptorReply(got.reply);
       if (!reply.ok) throw new GodelClientError(reply.message, reply.code, grpc.status.FAILED_PRECONDITION);
