@@ -97,17 +97,10 @@ export class FileManager {
         throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider cannot lend files: use Files.Read and Files.Write`);
       }
       if (spec.access === 'READ') {
-        const info = await this.stat(sandboxId, spec.path, true);
-        if (info.type === 'DIRECTORY') throw new GodelError('IS_A_DIRECTORY', `${spec.path} is a directory; only a regular file can be opened`);
-        if (info.type !== 'REGULAR') throw new GodelError('FILE_OPERATION_FAILED', `${spec.path} is not a regular file; only regular files can be opened`);
-        const fd = await provider.openFile(sandbox.id, sandbox.handle!, spec.path).catch((err: unknown) => {
-          throw fileError((err as Error).message, spec.path, 'open failed');
-        });
-        opened = { fd, finish: async () => undefined };
+        await this.requireRegularFile(sandboxId, spec.path, 'only a regular file can be opened');
+        opened = { fd: await openInside(() => provider.openFile!(sandbox.id, sandbox.handle!, spec.path), spec.path), finish: async () => undefined };
       } else {
-        opened = await provider.openFileForWrite(sandbox.id, sandbox.handle!, spec).catch((err: unknown) => {
-          throw fileError((err as Error).message, spec.path, 'open failed');
-        });
+        opened = await openInside(() => provider.openFileForWrite!(sandbox.id, sandbox.handle!, spec), spec.path);
       }
       const st = fstatSync(opened.fd);
       // A directory's descriptor would let its holder walk out of the sandbox with openat(".."); a device
@@ -183,15 +176,11 @@ export class FileManager {
 
   /** Streams a regular file (symlinks followed inside the sandbox) from offset, at most length bytes (0: all). */
   async read(sandboxId: string, path: string, offset: number, length: number): Promise<Outgoing> {
-    const info = await this.stat(sandboxId, path, true);
-    if (info.type === 'DIRECTORY') throw new GodelError('IS_A_DIRECTORY', `${path} is a directory; read a file, or use GetArchive`);
-    if (info.type !== 'REGULAR') throw new GodelError('FILE_OPERATION_FAILED', `${path} is not a regular file`);
+    await this.requireRegularFile(sandboxId, path, 'read a file, or use GetArchive');
     const { sandbox, provider } = this.sandboxes.runnable(sandboxId);
     if (provider.openFile) {
       // The file is opened inside the sandbox and read here directly: no process, no pipe in between.
-      const fd = await provider.openFile(sandbox.id, sandbox.handle!, path).catch((err: unknown) => {
-        throw fileError((err as Error).message, path, 'open failed');
-      });
+      const fd = await openInside(() => provider.openFile!(sandbox.id, sandbox.handle!, path), path);
       const stream = createReadStream('', { fd, start: offset, ...(length ? { end: offset + length - 1 } : {}), highWaterMark: 1024 * 1024 });
       return { stream, done: finished(stream), cancel: () => stream.destroy() };
     }
@@ -205,9 +194,7 @@ export class FileManager {
     const { sandbox, provider } = this.sandboxes.runnable(sandboxId);
     if (provider.openFileForWrite) {
       // The file is opened inside the sandbox and written here directly: no process, no pipe in between.
-      const target = await provider.openFileForWrite(sandbox.id, sandbox.handle!, { path, mode, permissions, atomic }).catch((err: unknown) => {
-        throw fileError((err as Error).message, path, 'open failed');
-      });
+      const target = await openInside(() => provider.openFileForWrite!(sandbox.id, sandbox.handle!, { path, mode, permissions, atomic }), path);
       const input = createWriteStream('', { fd: target.fd, highWaterMark: 8 * 1024 * 1024 });
       const done = finished(input).then(
         () => target.finish(true).catch((err: unknown) => { throw fileError((err as Error).message, path, 'write failed'); }),
@@ -381,6 +368,13 @@ export class FileManager {
     return Buffer.concat(chunks);
   }
 
+  /** Throws unless `path` (symlinks followed inside the sandbox) is a regular file; `forDirectory` says what to do instead. */
+  private async requireRegularFile(sandboxId: string, path: string, forDirectory: string): Promise<void> {
+    const info = await this.stat(sandboxId, path, true);
+    if (info.type === 'DIRECTORY') throw new GodelError('IS_A_DIRECTORY', `${path} is a directory; ${forDirectory}`);
+    if (info.type !== 'REGULAR') throw new GodelError('FILE_OPERATION_FAILED', `${path} is not a regular file`);
+  }
+
   /** Waits for a command and turns a failure into a GodelError from its stderr. */
   async finish(cmd: RunningCommand, path: string): Promise<void> {
     let stderr = '';
@@ -389,6 +383,11 @@ export class FileManager {
     if (r.exitCode === 0) return;
     throw fileError(stderr, path, r.signal ? `killed by ${r.signal}` : `exit code ${r.exitCode}`);
   }
+}
+
+/** Opens a file through a provider's holder inside the sandbox; the shell's message ("Permission denied") names the code. */
+function openInside<T>(open: () => Promise<T>, path: string): Promise<T> {
+  return open().catch((err: unknown) => { throw fileError((err as Error).message, path, 'open failed'); });
 }
 
 /** Maps the C locale's error messages of the file tools to error codes. */

@@ -16,9 +16,13 @@ export type CollectLent = (ticket: string, uid: number) => number;
 export function serveDescriptorRequest(sock: Socket, head: Buffer, peer: Peer | undefined, collect: CollectLent, addon: UnixAddon, log: Logger): void {
   let buffered = head;
   const timer = setTimeout(() => reply(descriptorReplyError('INVALID_ARGUMENT', 'no request line in time')), REQUEST_TIMEOUT_MS);
-  const reply = (line: string): void => {
+  /** The request line is in (or never will be): nothing more is read. */
+  const stopReading = (): void => {
     clearTimeout(timer);
     sock.off('readable', onReadable);
+  };
+  const reply = (line: string): void => {
+    stopReading();
     hangUp(line);
   };
   /** Ends the exchange; a client that then neither reads nor hangs up is cut off. */
@@ -42,8 +46,7 @@ export function serveDescriptorRequest(sock: Socket, head: Buffer, peer: Peer | 
       log.info({ uid: peer.uid, pid: peer.pid, code: err.code }, 'refused a descriptor request');
       return reply(descriptorReplyError(err.code, err.message));
     }
-    clearTimeout(timer);
-    sock.off('readable', onReadable);
+    stopReading();
     const socketFd = (sock as unknown as { _handle?: { fd?: number } })._handle?.fd;
     try {
       if (socketFd === undefined || socketFd < 0) throw new Error('the connection has no file descriptor');
