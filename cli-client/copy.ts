@@ -17,7 +17,7 @@ export interface SandboxPath {
 
 /** "sb-...:/path" names a path in a sandbox; anything else is a host path. */
 export function parseLocation(arg: string): SandboxPath | undefined {
-  const m = /^(sb-[0-9a-z]+):(.*)$/.exec(arg);
+  const m = /^(sb-[0-9a-z-]+):(.*)$/.exec(arg);
   if (!m) return undefined;
   if (!m[2]!.startsWith('/')) throw new Error(`"${arg}": the path in a sandbox must be absolute, e.g. ${m[1]}:/workspace/file`);
   return { sandboxId: m[1]!, path: m[2]! };

@@ -29,7 +29,14 @@ import { Store } from './store/store.js';
 import { Metrics, listenMetrics } from './metrics/metrics.js';
 import { SystemdNotifier } from './systemd/notify.js';
 import { observer } from './server/observer.js';
+import { VERSION } from './version.js';
 import type { Server as HttpServer } from 'node:http';
+import { Federation } from './federation/federation.js';
+import { LocalCalls } from './federation/local-calls.js';
+import { Cluster } from './federation/cluster.js';
+import { federatedViews } from './federation/views.js';
+import { SwarmCoordinator } from './federation/swarm.js';
+import { swarmHandlers } from './server/handlers/swarm.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -84,6 +91,7 @@ export class Daemon {
   private notifier: SystemdNotifier | undefined;
   private gate: PeerGate | undefined;
   private files: FileManager | undefined;
+  private federation: Federation | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -120,25 +128,60 @@ export class Daemon {
       const audit = new AuditLog(this.store, log);
       const gate = new PeerGate(groupId(config.socketGroup), log, (peer) => { metrics.refusedConnection(); audit.refused(peer); });
       this.gate = gate;
-      const obs = observer(log, (r) => { metrics.request(r); audit.request(r); }, (call) => gate.of(call));
+      // Callers come from this node's socket (the gate) or from a relay or an in-process call (local calls).
+      const local = new LocalCalls();
+      const peerOf = (call: { getPeer(): string }) => gate.of(call) ?? local.peerOf(call);
+      if (config.federation) {
+        this.federation = await Federation.create({
+          config: config.federation, node: config.node, sandboxes: this.sandboxes, local, log, peerOf,
+          onPeerChange: (reachable, unreachable, change) => metrics.peersChanged(reachable, unreachable, change),
+          onForward: (method) => metrics.forwarded(method),
+        });
+      }
+      const federation = this.federation;
+      const cluster = new Cluster(config.node, local, federation, peerOf);
+      const obs = observer(log, (r) => { metrics.request(r); audit.request(r); }, peerOf);
       const api = loadApi().godel.v1;
       this.server = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
         'grpc.keepalive_permit_without_calls': 1,
         interceptors: [gate.interceptor()],
       });
-      this.server.addService(api.Sandboxes.service, sandboxesHandlers(this.sandboxes, workspaces, audit, this.store, obs, this.shutdown.signal));
-      this.server.addService(api.Exec.service, execHandlers(this.exec, obs));
-      this.server.addService(api.Pools.service, poolsHandlers(this.sandboxes, obs));
-      this.server.addService(api.Snapshots.service, snapshotsHandlers(snapshots, obs));
-      this.server.addService(api.Files.service, filesHandlers(files, obs, this.shutdown.signal));
-      this.server.addService(api.System.service, systemHandlers(
-        { node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs));
+      const sandboxesLocal = sandboxesHandlers(this.sandboxes, workspaces, audit, this.store, obs, this.shutdown.signal, config.node);
+      const poolsLocal = poolsHandlers(this.sandboxes, obs, config.node);
+      const snapshotsLocal = snapshotsHandlers(snapshots, obs);
+      const services: Array<[grpc.ServiceDefinition, object, Record<string, unknown>?]> = [
+        [api.Sandboxes.service, sandboxesLocal],
+        [api.Exec.service, execHandlers(this.exec, obs)],
+        [api.Pools.service, poolsLocal],
+        [api.Snapshots.service, snapshotsLocal],
+        [api.Files.service, filesHandlers(files, obs, this.shutdown.signal)],
+        [api.System.service, systemHandlers({ node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs,
+          () => federation?.nodes() ?? [{ name: config.node, self: true, reachable: true, version: VERSION, breaker: 'closed', address: '' }])],
+        [api.Swarm.service, swarmHandlers(new SwarmCoordinator(cluster, this.sandboxes, log), cluster, obs)],
+      ];
+      if (federation) {
+        const views = federatedViews(cluster, federation, this.sandboxes, {
+          createSandbox: sandboxesLocal.Create, setPool: poolsLocal.Set, listSnapshots: snapshotsLocal.List,
+        }, this.shutdown.signal);
+        services[0]![2] = views.sandboxes;
+        services[2]![2] = views.pools;
+        services[3]![2] = views.snapshots;
+      }
+      for (const [service, handlers, views] of services) {
+        if (federation) {
+          this.server.addService(service, federation.wrapService(service, handlers, views) as grpc.UntypedServiceImplementation);
+        } else {
+          local.register(service, handlers);
+          this.server.addService(service, handlers as grpc.UntypedServiceImplementation);
+        }
+      }
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
       gate.lendFilesThrough((ticket, uid) => files.collectLent(ticket, uid));
       await gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
       restrictSocket(socket, config.socketGroup);
+      await this.federation?.start();
       if (metricsListener) {
         metrics.serveOn(metricsListener.server);
         log.info({ address: metricsListener.address }, 'metrics served at /metrics');
@@ -165,6 +208,7 @@ export class Daemon {
     this.health.setStatus('', 'NOT_SERVING');
     this.shutdown.abort();
     this.gate?.close(socket);
+    await this.federation?.stop();
     if (this.server) {
       const server = this.server;
       await new Promise<void>((resolve) => {

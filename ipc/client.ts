@@ -50,6 +50,16 @@ import type { ListSessionsRequest } from './generated/godel/v1/ListSessionsReque
 import type { ListSessionsResponse__Output } from './generated/godel/v1/ListSessionsResponse.js';
 import type { SignalRequest } from './generated/godel/v1/SignalRequest.js';
 import type { VersionResponse__Output } from './generated/godel/v1/VersionResponse.js';
+import type { SwarmClient } from './generated/godel/v1/Swarm.js';
+import type { NodeInfo__Output } from './generated/godel/v1/NodeInfo.js';
+import type { NodesResponse__Output } from './generated/godel/v1/NodesResponse.js';
+import type { SpawnSwarmRequest } from './generated/godel/v1/SpawnSwarmRequest.js';
+import type { SpawnSwarmEvent__Output } from './generated/godel/v1/SpawnSwarmEvent.js';
+import type { ListSwarmsResponse__Output } from './generated/godel/v1/ListSwarmsResponse.js';
+import type { DeleteSwarmResponse__Output } from './generated/godel/v1/DeleteSwarmResponse.js';
+import type { SwarmExecRequest } from './generated/godel/v1/SwarmExecRequest.js';
+import type { SwarmExecEvent__Output } from './generated/godel/v1/SwarmExecEvent.js';
+import type { ListPoolsRequest } from './generated/godel/v1/ListPoolsRequest.js';
 
 export type { Sandbox__Output as Sandbox } from './generated/godel/v1/Sandbox.js';
 export type { SandboxEvent__Output as SandboxEvent } from './generated/godel/v1/SandboxEvent.js';
@@ -63,6 +73,11 @@ export type { FileEvent__Output as FileEvent } from './generated/godel/v1/FileEv
 export type { FileChunk__Output as FileChunk } from './generated/godel/v1/FileChunk.js';
 export type { OpenFileHeader, WriteFileHeader };
 export type { Snapshot__Output as Snapshot } from './generated/godel/v1/Snapshot.js';
+export type { NodeInfo__Output as NodeInfo } from './generated/godel/v1/NodeInfo.js';
+export type { SpawnSwarmEvent__Output as SpawnSwarmEvent } from './generated/godel/v1/SpawnSwarmEvent.js';
+export type { SwarmExecEvent__Output as SwarmExecEvent } from './generated/godel/v1/SwarmExecEvent.js';
+export type { SwarmInfo__Output as SwarmInfo } from './generated/godel/v1/SwarmInfo.js';
+export type { SpawnSwarmRequest, SwarmExecRequest };
 export type { CreateSandboxRequest, EventsRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
 /** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
@@ -142,6 +157,7 @@ export class GodelClient {
   readonly system: SystemClient;
   readonly files: FilesClient;
   readonly snapshots: SnapshotsClient;
+  readonly swarm: SwarmClient;
   private readonly health: HealthClient;
 
   constructor(options: ClientOptions = {}) {
@@ -163,6 +179,7 @@ export class GodelClient {
     this.system = new api.System(target, creds, { ...channelOptions, channelOverride: channel });
     this.files = new api.Files(target, creds, { ...channelOptions, channelOverride: channel });
     this.snapshots = new api.Snapshots(target, creds, { ...channelOptions, channelOverride: channel });
+    this.swarm = new api.Swarm(target, creds, { ...channelOptions, channelOverride: channel });
     const healthDef = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String, defaults: true });
     const healthPkg = grpc.loadPackageDefinition(healthDef) as unknown as {
       grpc: { health: { v1: { Health: new (t: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => HealthClient } } };
@@ -199,6 +216,50 @@ export class GodelClient {
   async listSandboxes(req: ListSandboxesRequest = {}): Promise<Sandbox__Output[]> {
     const res = await this.unary<ListSandboxesRequest, ListSandboxesResponse__Output>(this.sandboxes.list.bind(this.sandboxes), req);
     return res.sandboxes;
+  }
+
+  /** Sandboxes of the whole federation (or of `req.node`), with the peers whose part is missing. */
+  listSandboxesWithNodes(req: ListSandboxesRequest = {}): Promise<ListSandboxesResponse__Output> {
+    return this.unary(this.sandboxes.list.bind(this.sandboxes), req);
+  }
+
+  /** The members of this daemon's federation, itself first. */
+  async nodes(): Promise<NodeInfo__Output[]> {
+    const res = await this.unary<object, NodesResponse__Output>(this.system.nodes.bind(this.system), {});
+    return res.nodes;
+  }
+
+  /** Places a swarm; streams each sandbox as it is placed, then `done`. */
+  spawnSwarm(req: SpawnSwarmRequest): grpc.ClientReadableStream<SpawnSwarmEvent__Output> {
+    return this.swarm.spawn(req);
+  }
+
+  /** Places a swarm and waits for all of it: the members, and the summary. */
+  spawnSwarmCollect(req: SpawnSwarmRequest): Promise<{ sandboxes: Sandbox__Output[]; done: NonNullable<SpawnSwarmEvent__Output['done']> }> {
+    return new Promise((resolve, reject) => {
+      const sandboxes: Sandbox__Output[] = [];
+      let done: SpawnSwarmEvent__Output['done'];
+      const s = this.spawnSwarm(req);
+      s.on('data', (e: SpawnSwarmEvent__Output) => {
+        if (e.placed) sandboxes.push(e.placed);
+        if (e.done) done = e.done;
+      });
+      s.on('end', () => resolve({ sandboxes, done: done! }));
+      s.on('error', (err) => reject(toClientError(err, this.socket)));
+    });
+  }
+
+  listSwarms(): Promise<ListSwarmsResponse__Output> {
+    return this.unary(this.swarm.list.bind(this.swarm), {});
+  }
+
+  deleteSwarm(swarmId: string): Promise<DeleteSwarmResponse__Output> {
+    return this.unary(this.swarm.delete.bind(this.swarm), { swarmId });
+  }
+
+  /** Runs a command in every member of a swarm; each event names its sandbox. */
+  swarmExec(req: SwarmExecRequest): grpc.ClientReadableStream<SwarmExecEvent__Output> {
+    return this.swarm.exec(req);
   }
 
   /** Moves the sandbox's TTL deadline to `ttlSeconds` from now; 0 removes it. */
@@ -487,6 +548,10 @@ export class GodelClient {
 
   fork(req: ForkRequest): Promise<ForkResponse__Output> {
     return this.unary(this.snapshots.fork.bind(this.snapshots), req);
+  }
+
+  listPoolsWithNodes(req: ListPoolsRequest = {}): Promise<ListPoolsResponse__Output> {
+    return this.unary(this.pools.list.bind(this.pools), req);
   }
 
   async listPools(): Promise<Pool__Output[]> {

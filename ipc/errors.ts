@@ -26,6 +26,8 @@ export const ErrorCodes = {
   INVALID_ARCHIVE: status.INVALID_ARGUMENT,
   INVALID_COUNT: status.INVALID_ARGUMENT,
   INVALID_WORKSPACE: status.INVALID_ARGUMENT,
+  INVALID_STRATEGY: status.INVALID_ARGUMENT,
+  INVALID_PLACEMENT: status.INVALID_ARGUMENT,
   // Things that do not exist.
   SANDBOX_NOT_FOUND: status.NOT_FOUND,
   TEMPLATE_NOT_FOUND: status.NOT_FOUND,
@@ -33,6 +35,7 @@ export const ErrorCodes = {
   FILE_NOT_FOUND: status.NOT_FOUND,
   SNAPSHOT_NOT_FOUND: status.NOT_FOUND,
   TICKET_NOT_FOUND: status.NOT_FOUND,
+  SWARM_NOT_FOUND: status.NOT_FOUND,
   // Conflicts.
   SESSION_TAG_IN_USE: status.ALREADY_EXISTS,
   FILE_EXISTS: status.ALREADY_EXISTS,
@@ -61,6 +64,8 @@ export const ErrorCodes = {
   PROVIDER_FAILED: status.UNAVAILABLE,
   SHUTTING_DOWN: status.UNAVAILABLE,
   LIMITS_UNAVAILABLE: status.UNAVAILABLE,
+  // A peer node of the federation that holds what the call is about does not answer.
+  NODE_UNAVAILABLE: status.UNAVAILABLE,
   // A failure the daemon did not expect; details are in its log, never in the response.
   INTERNAL: status.INTERNAL,
 } as const;

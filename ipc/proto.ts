@@ -11,6 +11,8 @@ import type { ProtoGrpcType as PoolsProto } from './generated/pools.js';
 import type { ProtoGrpcType as SystemProto } from './generated/system.js';
 import type { ProtoGrpcType as FilesProto } from './generated/files.js';
 import type { ProtoGrpcType as SnapshotsProto } from './generated/snapshots.js';
+import type { ProtoGrpcType as SwarmProto } from './generated/swarm.js';
+import type { ProtoGrpcType as FederationProto } from './generated/federation.js';
 
 // Compiled to dist/ipc/proto.js; the .proto sources stay in the repository's ipc/proto.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +21,7 @@ export const PROTO_DIR = join(ipcRoot, 'proto');
 
 export const API_PACKAGE = 'godel.v1';
 
-type Api = SandboxesProto & ExecProto & PoolsProto & SystemProto & FilesProto & SnapshotsProto;
+type Api = SandboxesProto & ExecProto & PoolsProto & SystemProto & FilesProto & SnapshotsProto & SwarmProto & FederationProto;
 
 let cached: Api | undefined;
 
@@ -33,7 +35,7 @@ export function loadApi(): Api {
     longs: types[json.longs as string] as protoLoader.Options['longs'],
     enums: types[json.enums as string] as protoLoader.Options['enums'],
   };
-  const files = ['sandboxes', 'exec', 'pools', 'system', 'files', 'snapshots'].map((n) => `godel/v1/${n}.proto`);
+  const files = ['sandboxes', 'exec', 'pools', 'system', 'files', 'snapshots', 'swarm', 'federation'].map((n) => `godel/v1/${n}.proto`);
   const definition = protoLoader.loadSync(files, { ...options, includeDirs: [PROTO_DIR] });
   cached = grpc.loadPackageDefinition(definition) as unknown as Api;
   return cached;

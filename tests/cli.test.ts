@@ -14,7 +14,7 @@ t.test('godelctl', async (t) => {
   const created = ctl('create', '--label', 'app=web', '--label', 'tier=1', '--env', 'GREETING=hello world', '--ttl', '3600');
   t.equal(created.status, 0, created.stderr);
   const id = created.stdout.trim();
-  t.match(id, /^sb-[0-9a-z]{16}$/, 'create prints the id');
+  t.match(id, /^sb-[0-9a-z]{16}-[a-z0-9-]+$/, 'create prints the id');
 
   const ls = ctl('ls');
   t.equal(ls.status, 0);

@@ -11,7 +11,7 @@ t.test('create, get, list, delete through the socket', async (t) => {
   await waitFor('a warm sandbox', async () => (await c.listPools())[0]!.idle === 1 || undefined);
 
   const s = await c.createSandbox({ labels: { team: 'a', run: '1' }, env: { SECRET: 'x' } });
-  t.match(s.id, /^sb-[0-9a-z]{16}$/);
+  t.match(s.id, /^sb-[0-9a-z]{16}-[a-z0-9-]+$/);
   t.equal(s.state, 'READY');
   t.equal(s.template, 'default');
   t.equal(s.provider, 'process');

@@ -15,7 +15,7 @@ t.test('sessions', async (t) => {
   t.test('echo round trip on a terminal', async (t) => {
     const s = shell();
     await s.started;
-    t.match(s.sessionId, /^ss-[0-9a-z]{16}$/);
+    t.match(s.sessionId, /^ss-[0-9a-z]{16}-[a-z0-9-]+$/);
     t.ok(s.pid > 1);
     t.equal(s.tty, true);
     s.type('echo hello-$((40+2))\r');

@@ -12,7 +12,7 @@ t.test('snapshots and forks', async (t) => {
   t.test('snapshot, change, restore: the restored sandbox has the old state', async (t) => {
     await sh(c, id, 'echo v1 > /workspace/f; mkdir -p /workspace/d; echo deep > /workspace/d/g; ln -s f /workspace/link');
     const snap = await c.createSnapshot({ sandboxId: id, name: 'before', labels: { step: '1' } });
-    t.match(snap.id, /^snap-[0-9a-z]{16}$/);
+    t.match(snap.id, /^snap-[0-9a-z]{16}-[a-z0-9-]+$/);
     t.equal(snap.name, 'before');
     t.equal(snap.kind, 'FILESYSTEM');
     t.equal(snap.sandboxId, id);

@@ -11,7 +11,7 @@ import type { AuditRecord, Store } from '../store/store.js';
 /** Read-only questions about the daemon as a whole: answered often, and telling nobody anything new. */
 const NOT_AUDITED = new Set([
   'Sandboxes.List', 'Sandboxes.Watch', 'Sandboxes.Events', 'Pools.List', 'Snapshots.List',
-  'System.Info', 'System.Version',
+  'System.Info', 'System.Version', 'System.Nodes', 'Swarm.List',
 ]);
 
 export class AuditLog {
@@ -24,7 +24,7 @@ export class AuditLog {
   /** Records a finished request. Never fails the request: a record that cannot be written is logged. */
   request(r: RequestRecord): void {
     if (NOT_AUDITED.has(r.method) || !r.peer) return;
-    this.append({ method: r.method, sandboxId: r.sandbox, status: r.status, code: r.code, uid: r.peer.uid, gid: r.peer.gid, pid: r.peer.pid });
+    this.append({ method: r.method, sandboxId: r.sandbox, status: r.status, code: r.code, uid: r.peer.uid, gid: r.peer.gid, pid: r.peer.pid, ...(r.peer.via ? { via: r.peer.via } : {}) });
   }
 
   /** Records a connection refused by the peer gate. */

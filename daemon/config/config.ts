@@ -90,8 +90,30 @@ export interface WorkspacesConfig {
   allowedRoots: string[];
 }
 
+export interface FederationTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+export interface FederationConfig {
+  /** HOST:PORT the peer port listens on (TCP, mutual TLS, peers only). */
+  listen: string;
+  /** The address peers are told to dial; defaults to `listen`. */
+  advertise: string;
+  /** Seed peer addresses (HOST:PORT). */
+  peers: string[];
+  /** A name whose SRV records (or A/AAAA records, with `dnsPort`) are peers, as a headless Service gives. */
+  dns: string;
+  dnsPort: number;
+  tls: FederationTls;
+}
+
 export interface DaemonConfig {
+  /** This daemon's name, unique in its federation; sandbox, session and snapshot ids carry it. */
   node: string;
+  /** Undefined when the daemon is not federated. */
+  federation?: FederationConfig;
   files: FilesConfig;
   workspaces: WorkspacesConfig;
   templates: Map<string, Template>;
@@ -152,8 +174,12 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces'], 'config');
-  const node = optString(raw.node, 'node') ?? hostname();
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation'], 'config');
+  const node = optString(raw.node, 'node') ?? defaultNodeName(hostname());
+  if (!NODE_NAME_RE.test(node)) {
+    throw new ConfigError(`node "${node}" is not a valid node name: 1-40 lowercase letters, digits and -, starting and ending with a letter or digit (ids carry it)`);
+  }
+  const federation = raw.federation === undefined ? undefined : parseFederation(raw.federation);
   const socketGroup = optString(raw.socket_group, 'socket_group') ?? 'godel';
 
   const proc = raw.process ?? {};
@@ -193,7 +219,46 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, templates, process: processConfig, microvm, socketGroup, files, workspaces };
+  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces };
+}
+
+/** Node names go into ids (sb-<random>-<node>), so they keep to what ids may hold. */
+export const NODE_NAME_RE = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/** The host's name made into a node name: its first label, lowercased, other characters as '-'. */
+export function defaultNodeName(host: string): string {
+  const name = (host.split('.')[0] ?? '').toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+  return name || 'node';
+}
+
+const HOST_PORT_RE = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+function parseHostPort(value: unknown, where: string): string {
+  if (typeof value !== 'string' || !HOST_PORT_RE.test(value) || Number(HOST_PORT_RE.exec(value)![2]) > 65535) {
+    throw new ConfigError(`${where} must be HOST:PORT (e.g. 10.0.0.2:7443), not ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function parseFederation(raw: unknown): FederationConfig {
+  if (!isObject(raw)) throw new ConfigError('federation must be an object');
+  checkKeys(raw, ['listen', 'advertise', 'peers', 'dns', 'dns_port', 'tls'], 'federation');
+  const listen = parseHostPort(raw.listen, 'federation.listen');
+  const advertise = raw.advertise === undefined ? listen : parseHostPort(raw.advertise, 'federation.advertise');
+  const peersRaw = raw.peers ?? [];
+  if (!Array.isArray(peersRaw)) throw new ConfigError('federation.peers must be a list of HOST:PORT addresses');
+  const peers = peersRaw.map((p, i) => parseHostPort(p, `federation.peers[${i}]`));
+  const dns = optString(raw.dns, 'federation.dns') ?? '';
+  const dnsPort = optInt(raw.dns_port, 'federation.dns_port', 1, 65535) ?? Number(HOST_PORT_RE.exec(listen)![2]);
+  const tlsRaw = raw.tls;
+  if (!isObject(tlsRaw)) throw new ConfigError('federation.tls must be an object with ca, cert and key file paths (mutual TLS is not optional)');
+  checkKeys(tlsRaw, ['ca', 'cert', 'key'], 'federation.tls');
+  const file = (k: 'ca' | 'cert' | 'key'): string => {
+    const v = optString(tlsRaw[k], `federation.tls.${k}`);
+    if (!v || !v.startsWith('/')) throw new ConfigError(`federation.tls.${k} must be an absolute path to a PEM file`);
+    return v;
+  };
+  return { listen, advertise, peers, dns, dnsPort, tls: { ca: file('ca'), cert: file('cert'), key: file('key') } };
 }
 
 function parseTemplate(name: string, raw: unknown): Template {

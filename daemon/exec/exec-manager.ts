@@ -2,7 +2,6 @@
 // and interactive sessions, which outlive the clients that started them and are kept for a while after
 // they end so that a client can still read how they ended. It composes each command's environment,
 // enforces timeouts, and kills what is left when the daemon stops.
-import { customAlphabet } from 'nanoid';
 import type { Template } from '../config/config.js';
 import { GodelError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -11,8 +10,8 @@ import { WORKSPACE } from '../providers/process/process-provider.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { SandboxRecord } from '../store/store.js';
 import { Session } from './session.js';
+import { newIdBeside } from '../ids.js';
 
-const newSessionId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 16);
 
 /** Finished sessions are kept this long, so a client that comes back can read the exit status. */
 export const FINISHED_SESSION_RETENTION_MS = 10 * 60 * 1000;
@@ -89,7 +88,7 @@ export class ExecManager {
     }
     const { command } = this.spawn({ ...spec }, spec.tty ? { cols: spec.cols, rows: spec.rows } : undefined);
     const session = new Session({
-      id: `ss-${newSessionId()}`, sandboxId: spec.sandboxId, tag: spec.tag, argv: spec.argv, tty: spec.tty, cols: spec.cols, rows: spec.rows,
+      id: newIdBeside('ss', spec.sandboxId), sandboxId: spec.sandboxId, tag: spec.tag, argv: spec.argv, tty: spec.tty, cols: spec.cols, rows: spec.rows,
     }, command);
     this.sessions.set(session.id, session);
     this.running.set(command, spec.sandboxId);

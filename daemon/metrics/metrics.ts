@@ -17,6 +17,19 @@ export class Metrics {
   private readonly errors: Counter<'code'>;
   private readonly createSeconds: Histogram<'source' | 'template'>;
   private readonly refused: Counter;
+  private readonly peers: Gauge<'state'>;
+  private readonly peerChanges: Counter<'to'>;
+  private readonly forwards: Counter<'method'>;
+
+  peersChanged(reachable: number, unreachable: number, change: 'reachable' | 'unreachable'): void {
+    this.peers.set({ state: 'reachable' }, reachable);
+    this.peers.set({ state: 'unreachable' }, unreachable);
+    this.peerChanges.inc({ to: change });
+  }
+
+  forwarded(method: string): void {
+    this.forwards.inc({ method: method.slice(method.indexOf('.v1.') + 4).replace('/', '.') });
+  }
 
   constructor(sandboxes: SandboxManager, exec: ExecManager, files: FileManager) {
     const registers = [this.registry];
@@ -28,6 +41,9 @@ export class Metrics {
     }
     this.requests = new Counter({ name: 'godel_grpc_requests_total', help: 'gRPC requests served, by method and status code', labelNames: ['method', 'code'], registers });
     this.requestSeconds = new Histogram({ name: 'godel_grpc_request_duration_seconds', help: 'Time to serve a gRPC request (streams: until they end)', labelNames: ['method'], buckets: LATENCY_BUCKETS, registers });
+    this.peers = new Gauge({ name: 'godel_federation_peers', help: 'Peers of the federation by state (reachable, unreachable)', labelNames: ['state'], registers });
+    this.peerChanges = new Counter({ name: 'godel_federation_peer_changes_total', help: 'Peers that became reachable or unreachable', labelNames: ['to'], registers });
+    this.forwards = new Counter({ name: 'godel_federation_forwarded_calls_total', help: 'Calls forwarded to the node that owns their sandbox, by method', labelNames: ['method'], registers });
     this.errors = new Counter({ name: 'godel_errors_total', help: 'Failed requests by godel-error-code', labelNames: ['code'], registers });
     this.createSeconds = new Histogram({
       name: 'godel_sandbox_create_duration_seconds', help: 'Sandboxes.Create latency inside the daemon, by source: warm (pool handoff) or cold (boot)',

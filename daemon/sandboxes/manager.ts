@@ -2,7 +2,6 @@
 // TTL expiry, liveness, and reconciliation with what actually runs when the daemon starts. Each
 // transition is written to the store (with its event) before it is acknowledged or announced.
 import { EventEmitter } from 'node:events';
-import { customAlphabet } from 'nanoid';
 import type { PoolTargets, Template } from '../config/config.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -10,8 +9,8 @@ import { WarmPool, type PoolStatus } from '../pool/warm-pool.js';
 import type { BootOverrides, Provider, ResourceEvent } from '../providers/provider.js';
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
+import { newId } from '../ids.js';
 
-const newId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 16);
 
 export interface CreateRequest {
   template: string;
@@ -372,7 +371,7 @@ export class SandboxManager {
   private async bootInner(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
     const provider = this.provider(template.spec.provider);
     const rec: SandboxRecord = {
-      v: SCHEMA_VERSION, id: `sb-${newId()}`, template: template.name, specHash: template.specHash, provider: provider.name,
+      v: SCHEMA_VERSION, id: newId('sb', this.node), template: template.name, specHash: template.specHash, provider: provider.name,
       node: this.node, state: 'CREATING', claimed: false, fromWarmPool: false, labels: {}, env: {}, ttlSeconds: 0,
       createdAt: Date.now(),
     };

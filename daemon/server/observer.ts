@@ -35,7 +35,7 @@ export function observer(
     log,
     peerOf,
     request(r) {
-      const who = r.peer ? { uid: r.peer.uid, pid: r.peer.pid } : {};
+      const who = r.peer ? { uid: r.peer.uid, pid: r.peer.pid, ...(r.peer.via ? { via: r.peer.via } : {}) } : {};
       log.info({ method: r.method, sandbox: r.sandbox, ms: r.ms, status: r.status, ...(r.code ? { code: r.code } : {}), ...who }, 'request');
       onRequest(r);
     },

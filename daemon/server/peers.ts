@@ -24,6 +24,8 @@ export interface Peer {
   gid: number;
   /** Whether this client may use the daemon at all. */
   allowed: boolean;
+  /** The node whose socket the client called, when the call was forwarded here by a peer. */
+  via?: string;
 }
 
 const TOKEN_PREFIX = 'godel-peer:';

@@ -4,13 +4,12 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { customAlphabet } from 'nanoid';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import { SCHEMA_VERSION, type SandboxRecord, type SnapshotRecord, type Store } from '../store/store.js';
+import { newIdBeside } from '../ids.js';
 
-const newId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 16);
 
 export const MAX_FORK = 64;
 
@@ -59,7 +58,7 @@ export class SnapshotManager {
     if (!memory && !provider.captureFilesystem) {
       throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider takes whole-machine snapshots only: set memory`);
     }
-    const id = `snap-${newId()}`;
+    const id = newIdBeside('snap', sandbox.id);
     const partial = join(this.dir, `${id}.partial`);
     mkdirSync(partial, { mode: 0o711 });
     try {

@@ -68,6 +68,8 @@ export interface AuditRecord {
   uid: number;
   gid: number;
   pid: number;
+  /** The node whose socket the caller used, for a call forwarded here by a peer. */
+  via?: string;
 }
 
 export type NewAuditRecord = Omit<AuditRecord, 'v' | 'seq' | 'time'>;

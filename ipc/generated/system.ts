@@ -3,6 +3,11 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { InfoRequest as _godel_v1_InfoRequest, InfoRequest__Output as _godel_v1_InfoRequest__Output } from './godel/v1/InfoRequest.js';
 import type { InfoResponse as _godel_v1_InfoResponse, InfoResponse__Output as _godel_v1_InfoResponse__Output } from './godel/v1/InfoResponse.js';
+import type { NodeCapacity as _godel_v1_NodeCapacity, NodeCapacity__Output as _godel_v1_NodeCapacity__Output } from './godel/v1/NodeCapacity.js';
+import type { NodeInfo as _godel_v1_NodeInfo, NodeInfo__Output as _godel_v1_NodeInfo__Output } from './godel/v1/NodeInfo.js';
+import type { NodePool as _godel_v1_NodePool, NodePool__Output as _godel_v1_NodePool__Output } from './godel/v1/NodePool.js';
+import type { NodesRequest as _godel_v1_NodesRequest, NodesRequest__Output as _godel_v1_NodesRequest__Output } from './godel/v1/NodesRequest.js';
+import type { NodesResponse as _godel_v1_NodesResponse, NodesResponse__Output as _godel_v1_NodesResponse__Output } from './godel/v1/NodesResponse.js';
 import type { ProviderInfo as _godel_v1_ProviderInfo, ProviderInfo__Output as _godel_v1_ProviderInfo__Output } from './godel/v1/ProviderInfo.js';
 import type { SystemClient as _godel_v1_SystemClient, SystemDefinition as _godel_v1_SystemDefinition } from './godel/v1/System.js';
 import type { TemplateInfo as _godel_v1_TemplateInfo, TemplateInfo__Output as _godel_v1_TemplateInfo__Output } from './godel/v1/TemplateInfo.js';
@@ -19,6 +24,11 @@ export interface ProtoGrpcType {
     v1: {
       InfoRequest: MessageTypeDefinition<_godel_v1_InfoRequest, _godel_v1_InfoRequest__Output>
       InfoResponse: MessageTypeDefinition<_godel_v1_InfoResponse, _godel_v1_InfoResponse__Output>
+      NodeCapacity: MessageTypeDefinition<_godel_v1_NodeCapacity, _godel_v1_NodeCapacity__Output>
+      NodeInfo: MessageTypeDefinition<_godel_v1_NodeInfo, _godel_v1_NodeInfo__Output>
+      NodePool: MessageTypeDefinition<_godel_v1_NodePool, _godel_v1_NodePool__Output>
+      NodesRequest: MessageTypeDefinition<_godel_v1_NodesRequest, _godel_v1_NodesRequest__Output>
+      NodesResponse: MessageTypeDefinition<_godel_v1_NodesResponse, _godel_v1_NodesResponse__Output>
       ProviderInfo: MessageTypeDefinition<_godel_v1_ProviderInfo, _godel_v1_ProviderInfo__Output>
       /**
        * System describes the daemon itself.

@@ -5,10 +5,10 @@ import type { SandboxManager } from '../../sandboxes/manager.js';
 import { toPool } from '../convert.js';
 import { unary } from '../respond.js';
 
-export function poolsHandlers(sandboxes: SandboxManager, obs: Observer): PoolsHandlers {
+export function poolsHandlers(sandboxes: SandboxManager, obs: Observer, node: string): PoolsHandlers {
   return {
     List: unary(obs, 'Pools.List', async () => ({
-      pools: sandboxes.poolStatuses().map((s) => toPool(s, sandboxes.claimedCount(s.template.name))),
+      pools: sandboxes.poolStatuses().map((s) => ({ ...toPool(s, sandboxes.claimedCount(s.template.name)), node })),
     })),
     Set: unary(obs, 'Pools.Set', async (req) => {
       const s = await sandboxes.setPool(req.template || 'default', {
@@ -16,7 +16,7 @@ export function poolsHandlers(sandboxes: SandboxManager, obs: Observer): PoolsHa
         maxTotal: req.maxTotal ?? undefined,
         maxAgeSeconds: req.maxAgeSeconds ?? undefined,
       });
-      return toPool(s, sandboxes.claimedCount(s.template.name));
+      return { ...toPool(s, sandboxes.claimedCount(s.template.name)), node };
     }),
   };
 }

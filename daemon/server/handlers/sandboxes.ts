@@ -19,8 +19,9 @@ const MAX_HISTORY = 100_000;
 
 /** `shutdown` ends every Watch stream cleanly when the daemon stops. */
 export function sandboxesHandlers(
-  sandboxes: SandboxManager, workspaces: Workspaces, audit: AuditLog, history: Pick<Store, 'history'>, obs: Observer, shutdown: AbortSignal,
+  sandboxes: SandboxManager, workspaces: Workspaces, audit: AuditLog, history: Pick<Store, 'history'>, obs: Observer, shutdown: AbortSignal, node: string,
 ): SandboxesHandlers {
+  const toEventMessage = (r: EventRecord | AuditRecord, sandbox?: SandboxRecord): SandboxEvent => ({ ...eventMessage(r, sandbox), node });
   return {
     Create: unary(obs, 'Sandboxes.Create', async (req) => {
       const labels = validateLabels(req.labels);
@@ -113,11 +114,11 @@ export function sandboxesHandlers(
 }
 
 /** A lifecycle event (with the sandbox as it is now, when live) or an audit record, as the API sends it. */
-function toEventMessage(r: EventRecord | AuditRecord, sandbox?: SandboxRecord): SandboxEvent {
+function eventMessage(r: EventRecord | AuditRecord, sandbox?: SandboxRecord): SandboxEvent {
   if ('method' in r) {
     return {
       seq: r.seq, sandboxId: r.sandboxId ?? '', type: 'request', time: timestamp(r.time), method: r.method,
-      status: r.status, errorCode: r.code ?? '', actor: { uid: r.uid, gid: r.gid, pid: r.pid },
+      status: r.status, errorCode: r.code ?? '', actor: { uid: r.uid, gid: r.gid, pid: r.pid, viaNode: r.via ?? '' },
     };
   }
   return {

@@ -8,6 +8,7 @@ import type { Template } from '../../config/config.js';
 import { timestamp } from '../convert.js';
 import { unary } from '../respond.js';
 import { VERSION } from '../../version.js';
+import type { NodeInfo } from '../../../ipc/generated/godel/v1/NodeInfo.js';
 
 export interface SystemContext {
   node: string;
@@ -18,7 +19,7 @@ export interface SystemContext {
   templates: ReadonlyMap<string, Template>;
 }
 
-export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, obs: Observer): SystemHandlers {
+export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, obs: Observer, nodes: () => NodeInfo[]): SystemHandlers {
   return {
     Info: unary(obs, 'System.Info', async () => ({
       node: ctx.node,
@@ -35,5 +36,6 @@ export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, ob
       sandboxesByState: sandboxes.counts(),
     })),
     Version: unary(obs, 'System.Version', async () => ({ version: VERSION, api: API_PACKAGE, nodeVersion: process.version })),
+    Nodes: unary(obs, 'System.Nodes', async () => ({ nodes: nodes() })),
   };
 }

@@ -8,6 +8,11 @@ export interface Actor {
   'uid'?: (number);
   'gid'?: (number);
   'pid'?: (number);
+  /**
+   * The node whose socket the caller used, when the call was forwarded from another node; empty when
+   * it called this node directly.
+   */
+  'viaNode'?: (string);
 }
 
 /**
@@ -17,4 +22,9 @@ export interface Actor__Output {
   'uid': (number);
   'gid': (number);
   'pid': (number);
+  /**
+   * The node whose socket the caller used, when the call was forwarded from another node; empty when
+   * it called this node directly.
+   */
+  'viaNode': (string);
 }

@@ -30,6 +30,11 @@ export interface CreateSandboxRequest {
    * UNSPECIFIED means the template's default, DELETE unless it says otherwise.
    */
   'expiryPolicy'?: (_godel_v1_ExpiryPolicy);
+  /**
+   * Where the sandbox goes in a federation: "" or "local" (this node), "any" (a warm idle sandbox on any
+   * node of the federation whose template has the same spec, before a cold boot here), or a node's name.
+   */
+  'placement'?: (string);
 }
 
 export interface CreateSandboxRequest__Output {
@@ -59,4 +64,9 @@ export interface CreateSandboxRequest__Output {
    * UNSPECIFIED means the template's default, DELETE unless it says otherwise.
    */
   'expiryPolicy': (_godel_v1_ExpiryPolicy__Output);
+  /**
+   * Where the sandbox goes in a federation: "" or "local" (this node), "any" (a warm idle sandbox on any
+   * node of the federation whose template has the same spec, before a cold boot here), or a node's name.
+   */
+  'placement': (string);
 }

@@ -14,6 +14,10 @@ export interface EventsRequest {
    * How many of the newest stored events to replay first; 0 means 100.
    */
   'limit'?: (number);
+  /**
+   * Only this node's events; empty means the whole federation.
+   */
+  'node'?: (string);
 }
 
 export interface EventsRequest__Output {
@@ -29,4 +33,8 @@ export interface EventsRequest__Output {
    * How many of the newest stored events to replay first; 0 means 100.
    */
   'limit': (number);
+  /**
+   * Only this node's events; empty means the whole federation.
+   */
+  'node': (string);
 }

@@ -2,7 +2,15 @@
 
 
 export interface ListPoolsRequest {
+  /**
+   * Only this node's pools; empty means the whole federation.
+   */
+  'node'?: (string);
 }
 
 export interface ListPoolsRequest__Output {
+  /**
+   * Only this node's pools; empty means the whole federation.
+   */
+  'node': (string);
 }

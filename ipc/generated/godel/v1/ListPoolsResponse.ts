@@ -4,8 +4,16 @@ import type { Pool as _godel_v1_Pool, Pool__Output as _godel_v1_Pool__Output } f
 
 export interface ListPoolsResponse {
   'pools'?: (_godel_v1_Pool)[];
+  /**
+   * Peers whose pools are missing from the answer because they are unreachable.
+   */
+  'unreachableNodes'?: (string)[];
 }
 
 export interface ListPoolsResponse__Output {
   'pools': (_godel_v1_Pool__Output)[];
+  /**
+   * Peers whose pools are missing from the answer because they are unreachable.
+   */
+  'unreachableNodes': (string)[];
 }

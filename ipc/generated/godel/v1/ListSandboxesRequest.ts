@@ -10,6 +10,10 @@ export interface ListSandboxesRequest {
    * Optional filter by template name.
    */
   'template'?: (string);
+  /**
+   * Only this node's sandboxes; empty means the whole federation.
+   */
+  'node'?: (string);
 }
 
 export interface ListSandboxesRequest__Output {
@@ -21,4 +25,8 @@ export interface ListSandboxesRequest__Output {
    * Optional filter by template name.
    */
   'template': (string);
+  /**
+   * Only this node's sandboxes; empty means the whole federation.
+   */
+  'node': (string);
 }

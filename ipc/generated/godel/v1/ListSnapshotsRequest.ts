@@ -7,6 +7,10 @@ export interface ListSnapshotsRequest {
    */
   'sandboxId'?: (string);
   'labelSelector'?: ({[key: string]: string});
+  /**
+   * Only this node's snapshots; empty means the whole federation.
+   */
+  'node'?: (string);
 }
 
 export interface ListSnapshotsRequest__Output {
@@ -15,4 +19,8 @@ export interface ListSnapshotsRequest__Output {
    */
   'sandboxId': (string);
   'labelSelector': ({[key: string]: string});
+  /**
+   * Only this node's snapshots; empty means the whole federation.
+   */
+  'node': (string);
 }

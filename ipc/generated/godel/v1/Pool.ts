@@ -32,6 +32,10 @@ export interface Pool {
    * Hash of the template's normalized spec: sandboxes booted from another spec are never handed out.
    */
   'specHash'?: (string);
+  /**
+   * The node this pool is on.
+   */
+  'node'?: (string);
 }
 
 export interface Pool__Output {
@@ -63,4 +67,8 @@ export interface Pool__Output {
    * Hash of the template's normalized spec: sandboxes booted from another spec are never handed out.
    */
   'specHash': (string);
+  /**
+   * The node this pool is on.
+   */
+  'node': (string);
 }

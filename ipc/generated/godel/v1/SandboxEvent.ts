@@ -31,6 +31,11 @@ export interface SandboxEvent {
   'method'?: (string);
   'status'?: (string);
   'errorCode'?: (string);
+  /**
+   * The node the event happened on. A federated Watch also sends "node-unreachable" and
+   * "node-reachable" events (sandbox_id empty) when a peer's part of the stream stops and resumes.
+   */
+  'node'?: (string);
 }
 
 export interface SandboxEvent__Output {
@@ -58,4 +63,9 @@ export interface SandboxEvent__Output {
   'method': (string);
   'status': (string);
   'errorCode': (string);
+  /**
+   * The node the event happened on. A federated Watch also sends "node-unreachable" and
+   * "node-reachable" events (sandbox_id empty) when a peer's part of the stream stops and resumes.
+   */
+  'node': (string);
 }

@@ -8,6 +8,11 @@ export const SandboxState = {
   STOPPING: 'STOPPING',
   STOPPED: 'STOPPED',
   FAILED: 'FAILED',
+  /**
+   * The sandbox's node is unreachable: its state is not known until the node answers again (it is not
+   * deleted and not FAILED; it comes back as it was).
+   */
+  UNKNOWN: 'UNKNOWN',
 } as const;
 
 export type SandboxState =
@@ -25,5 +30,11 @@ export type SandboxState =
   | 5
   | 'FAILED'
   | 6
+  /**
+   * The sandbox's node is unreachable: its state is not known until the node answers again (it is not
+   * deleted and not FAILED; it comes back as it was).
+   */
+  | 'UNKNOWN'
+  | 7
 
 export type SandboxState__Output = typeof SandboxState[keyof typeof SandboxState]

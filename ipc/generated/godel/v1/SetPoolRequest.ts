@@ -6,6 +6,10 @@ export interface SetPoolRequest {
   'minIdle'?: (number);
   'maxTotal'?: (number);
   'maxAgeSeconds'?: (number);
+  /**
+   * The node whose pool to change; empty means this one.
+   */
+  'node'?: (string);
   '_minIdle'?: "minIdle";
   '_maxTotal'?: "maxTotal";
   '_maxAgeSeconds'?: "maxAgeSeconds";
@@ -16,6 +20,10 @@ export interface SetPoolRequest__Output {
   'minIdle'?: (number);
   'maxTotal'?: (number);
   'maxAgeSeconds'?: (number);
+  /**
+   * The node whose pool to change; empty means this one.
+   */
+  'node': (string);
   '_minIdle'?: "minIdle";
   '_maxTotal'?: "maxTotal";
   '_maxAgeSeconds'?: "maxAgeSeconds";

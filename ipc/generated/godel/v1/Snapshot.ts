@@ -24,6 +24,10 @@ export interface Snapshot {
    * How long the sandbox was frozen for the capture.
    */
   'frozenSeconds'?: (number | string);
+  /**
+   * The node that keeps the snapshot.
+   */
+  'node'?: (string);
 }
 
 export interface Snapshot__Output {
@@ -46,4 +50,8 @@ export interface Snapshot__Output {
    * How long the sandbox was frozen for the capture.
    */
   'frozenSeconds': (number);
+  /**
+   * The node that keeps the snapshot.
+   */
+  'node': (string);
 }

@@ -6,6 +6,10 @@ export interface WatchSandboxesRequest {
    * Only events of this sandbox; empty means all.
    */
   'sandboxId'?: (string);
+  /**
+   * Only this node's events; empty means the whole federation.
+   */
+  'node'?: (string);
 }
 
 export interface WatchSandboxesRequest__Output {
@@ -13,4 +17,8 @@ export interface WatchSandboxesRequest__Output {
    * Only events of this sandbox; empty means all.
    */
   'sandboxId': (string);
+  /**
+   * Only this node's events; empty means the whole federation.
+   */
+  'node': (string);
 }

@@ -1,0 +1,8 @@
+// Original file: ipc/proto/godel/v1/swarm.proto
+
+
+export interface ListSwarmsRequest {
+}
+
+export interface ListSwarmsRequest__Output {
+}
