@@ -31,14 +31,20 @@ function optionSpan(token: string, flags: ValueFlags): number {
   return 1;
 }
 
-/** process.argv with a `--` after the first argument of subcommand `name` (the sandbox id), unless one is there. */
-export function separateCommandArguments(argv: string[], program: Command, name: string): string[] {
-  const sub = program.commands.find((c) => c.name() === name);
+/**
+ * process.argv with a `--` after the first argument of subcommand `path` (the sandbox or swarm id), unless
+ * one is there. `path` names a subcommand, or a nested one: ['swarm', 'exec'].
+ */
+export function separateCommandArguments(argv: string[], program: Command, path: string | string[]): string[] {
+  const names = typeof path === 'string' ? [path] : path;
+  let sub: Command | undefined = program;
+  for (const n of names) sub = sub?.commands.find((c) => c.name() === n);
   if (!sub) return argv;
   const globalFlags = valueFlags([program]);
   let i = 2;
   while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '--') i += optionSpan(argv[i]!, globalFlags);
-  if (argv[i] !== name) return argv;
+  for (let k = 0; k < names.length - 1; k++, i++) if (argv[i] !== names[k]) return argv;
+  if (argv[i] !== names.at(-1)) return argv;
   const flags = valueFlags([program, sub]);
   for (i++; i < argv.length; i++) {
     const token = argv[i]!;

@@ -5,6 +5,7 @@ import { constants } from 'node:os';
 import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
+import { registerFederationCommands } from './federation.js';
 import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SandboxEvent, SessionInfo, Snapshot } from '../ipc/client.js';
 import { copy, parseGitSource, parseLocation, seedWorkspace, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
@@ -86,7 +87,7 @@ function expiry(s: Sandbox): string {
 
 function sandboxRows(list: Sandbox[]): string[][] {
   return list.map((s) => [
-    s.id, s.template, s.state, s.fromWarmPool ? 'warm' : 'cold', formatTime(s.createdAt),
+    s.id, s.node || '-', s.template, s.state, s.fromWarmPool ? 'warm' : 'cold', formatTime(s.createdAt),
     expiry(s),
     Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-',
   ]);
@@ -104,7 +105,8 @@ program.command('create')
   .option('--max-lifetime <seconds>', 'expire this long after creation, whatever happens', '0')
   .addOption(new Option('--on-expiry <policy>', 'what expiry does: delete, or stop (keep the files)').choices(['delete', 'stop']))
   .option('-w, --workspace <source>', 'start /workspace from a host directory, a .tar file, or git:/path/to/repo[#ref] (a worktree on branch godel/<id>)')
-  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string }) => {
+  .option('--placement <where>', 'in a federation: local (this node), any (a warm sandbox anywhere first), or a node\'s name', 'local')
+  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string; placement: string }) => {
     const ttl = seconds(opts.ttl, '--ttl');
     const git = opts.workspace?.startsWith('git:') ? parseGitSource(opts.workspace) : undefined;
     const s = await c.createSandbox({
@@ -112,6 +114,7 @@ program.command('create')
       idleTimeoutSeconds: seconds(opts.idleTimeout, '--idle-timeout'), maxLifetimeSeconds: seconds(opts.maxLifetime, '--max-lifetime'),
       ...(opts.onExpiry ? { expiryPolicy: opts.onExpiry === 'stop' ? 'STOP' as const : 'DELETE' as const } : {}),
       ...(git ? { workspace: { git } } : {}),
+      placement: opts.placement,
     });
     if (opts.workspace && !git) {
       // A directory or tar on this side is read with godelctl's own permissions and streamed in.
@@ -142,11 +145,14 @@ program.command('ls')
   .option('-l, --label <key=value>', 'only sandboxes with this label (repeatable)', collect, [])
   .option('-t, --template <name>', 'only sandboxes of this template', '')
   .option('-q, --quiet', 'print ids only')
-  .action(action(async (c, opts: { label: string[]; template: string; quiet?: boolean }) => {
-    const list = await c.listSandboxes({ labelSelector: parsePairs(opts.label, '--label'), template: opts.template });
+  .option('--node <name>', 'only sandboxes of this node of the federation', '')
+  .action(action(async (c, opts: { label: string[]; template: string; quiet?: boolean; node: string }) => {
+    const res = await c.listSandboxesWithNodes({ labelSelector: parsePairs(opts.label, '--label'), template: opts.template, node: opts.node });
+    const list = res.sandboxes;
     if (globals().output === 'json') json(list);
     else if (opts.quiet) for (const s of list) process.stdout.write(`${s.id}\n`);
-    else printTable(['ID', 'TEMPLATE', 'STATE', 'SOURCE', 'CREATED', 'EXPIRES', 'LABELS'], sandboxRows(list));
+    else printTable(['ID', 'NODE', 'TEMPLATE', 'STATE', 'SOURCE', 'CREATED', 'EXPIRES', 'LABELS'], sandboxRows(res.sandboxes));
+    if (res.unreachableNodes.length) process.stderr.write(`godelctl: unreachable, their sandboxes shown as last seen (UNKNOWN): ${res.unreachableNodes.join(', ')}\n`);
   }));
 
 program.command('inspect')
@@ -430,12 +436,14 @@ program.command('fork')
 const pool = program.command('pool').description('show and tune warm pools');
 
 pool.command('ls')
-  .description('list the warm pool of each template')
-  .action(action(async (c) => {
-    const pools = await c.listPools();
+  .description('list the warm pool of each template (of every node of the federation)')
+  .option('--node <name>', 'only this node\'s pools', '')
+  .action(action(async (c, opts: { node: string }) => {
+    const res = await c.listPoolsWithNodes({ node: opts.node });
+    const pools = res.pools;
     if (globals().output === 'json') json(pools);
-    else printTable(['TEMPLATE', 'PROVIDER', 'IDLE', 'BOOTING', 'CLAIMED', 'MIN_IDLE', 'MAX_TOTAL', 'MAX_AGE', 'HEALTH', 'LAST_ERROR'],
-      pools.map((p: Pool) => [p.template, p.provider, String(p.idle), String(p.booting), String(p.claimed), String(p.minIdle),
+    else printTable(['NODE', 'TEMPLATE', 'PROVIDER', 'IDLE', 'BOOTING', 'CLAIMED', 'MIN_IDLE', 'MAX_TOTAL', 'MAX_AGE', 'HEALTH', 'LAST_ERROR'],
+      pools.map((p: Pool) => [p.node || '-', p.template, p.provider, String(p.idle), String(p.booting), String(p.claimed), String(p.minIdle),
         String(p.maxTotal), p.maxAgeSeconds ? `${p.maxAgeSeconds}s` : '-', p.health, p.lastError || '-']));
   }));
 
@@ -476,6 +484,8 @@ program.command('info')
     process.stdout.write(`${lines.join('\n')}\n`);
   }));
 
+registerFederationCommands(program, { action, json, output: () => globals().output });
+
 program.command('version')
   .description('show client and daemon versions')
   .action(action(async (c) => {
@@ -489,7 +499,7 @@ function signalNumber(name: string): number {
   return (constants.signals as Record<string, number>)[name] ?? 0;
 }
 
-program.parseAsync(separateCommandArguments(process.argv, program, 'exec')).catch((err: unknown) => {
+program.parseAsync(separateCommandArguments(separateCommandArguments(process.argv, program, 'exec'), program, ['swarm', 'exec'])).catch((err: unknown) => {
   process.stderr.write(`godelctl: ${(err as Error).message}\n`);
   process.exitCode = EXIT_ERROR;
 });

@@ -1,27 +1,331 @@
-// Federation: three real daemons on 127.0.0.2-4 with mutual TLS from a test CA; every kind of call
-// forwarded by sandbox id, the one view of lists and streams, and placement.
+// Federation: three real daemons on 127.0.0.2-4 with mutual TLS from a test CA made here. Every kind of
+// call forwarded by sandbox id (unary, server and client streams, bidi sessions with a tty), the error
+// trailer intact, a slow reader through a forward, the one view, placement and swarms, audit through a hop,
+// and then the failures: a hung peer, a killed and restarted one, a partition.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect as h2connect, constants as h2 } from 'node:http2';
+import { connect as tlsConnect } from 'node:tls';
+import { createServer, connect as netConnect, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { expectError, sh, waitFor } from './helpers/daemon.js';
-import { startFederation } from './helpers/federation.js';
+import { loadApi } from '../ipc/proto.js';
+import { GODELCTL, GODELD, expectError, sh, waitFor, type TestDaemon } from './helpers/daemon.js';
+import { startFederation, waitForMesh } from './helpers/federation.js';
+import { TestSession } from './helpers/session.js';
 
-t.test('three daemons federate: membership, forwarding and the one view', async (t) => {
-  const { nodes } = await startFederation(t, 3);
-  const [a, b, c] = nodes.map((n) => n.daemon.client);
-  const members = await a!.nodes();
-  t.same(members.map((m) => m.name), ['node-a', 'node-b', 'node-c'], 'node-a knows both peers (node-c only through node-b\'s seed)');
-  t.ok(members.every((m) => m.reachable));
+function rssKiB(d: TestDaemon): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${d.proc!.pid}/status`, 'utf8'))![1]);
+}
 
-  const onB = await b!.createSandbox({ labels: { who: 'b' } });
-  t.equal(onB.node, 'node-b');
-  t.match(onB.id, /-node-b$/, 'the id carries its node');
-  t.equal(await sh(a!, onB.id, 'hostname'), `${onB.id}\n`, 'exec from node-a runs on node-b');
-  const got = await c!.getSandbox(onB.id);
-  t.equal(got.node, 'node-b');
-  const all = await a!.listSandboxesWithNodes({});
-  t.ok(all.sandboxes.some((s) => s.id === onB.id && s.node === 'node-b'), 'node-a lists node-b\'s sandbox');
-  t.same(all.unreachableNodes, []);
-  await expectError(a!.getSandbox(onB.id.replace(/-node-b$/, '-node-z')), 'NODE_UNAVAILABLE');
-  await c!.deleteSandbox(onB.id);
-  await expectError(b!.getSandbox(onB.id), 'SANDBOX_NOT_FOUND');
-  void waitFor;
+function ctl(d: TestDaemon, args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [GODELCTL, '--socket', d.socket, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+t.test('a federation of three', async (t) => {
+  // node-b keeps warm sandboxes, node-a and node-c none: warm-first placement has one right answer.
+  const { nodes } = await startFederation(t, 3, { pool: (i) => (i === 1 ? { min_idle: 4, max_total: 40 } : { min_idle: 0, max_total: 40 }) });
+  const [A, B, C] = nodes.map((n) => n.daemon);
+  const [a, b, c] = [A!.client, B!.client, C!.client];
+
+  t.test('membership: node-c learnt node-a\'s peers through its seed, with capacity and pools', async (t) => {
+    const seen = await c.nodes();
+    t.same(seen.map((m) => m.name), ['node-c', 'node-a', 'node-b']);
+    t.ok(seen[0]!.self);
+    const bInfo = seen.find((m) => m.name === 'node-b')!;
+    t.ok(bInfo.reachable && bInfo.capacity!.cpus > 0 && bInfo.version);
+    t.equal(bInfo.breaker, 'closed');
+    await waitFor('node-b\'s warm pool to show on node-c', async () =>
+      ((await c.nodes()).find((m) => m.name === 'node-b')!.pools.find((p) => p.template === 'default')?.idle ?? 0) >= 4 || undefined);
+    const r = ctl(C!, ['nodes']);
+    t.equal(r.code, 0);
+    t.match(r.out, /node-c \(self\)/);
+    t.match(r.out, /node-b .*reachable/);
+  });
+
+  t.test('unary, server streams, client streams and sessions are forwarded by id', async (t) => {
+    const s = await b.createSandbox({ labels: { who: 'b' } });
+    t.match(s.id, /^sb-[0-9a-z]{16}-node-b$/, 'the id carries its node');
+    t.equal(await sh(a, s.id, 'hostname'), `${s.id}\n`, 'Exec.Run from node-a runs on node-b');
+    const r = await a.runCollect({ sandboxId: s.id, argv: ['/bin/sh', '-c', 'echo out; echo err >&2; exit 7'] });
+    t.same([r.stdout.toString(), r.stderr.toString(), r.exitCode], ['out\n', 'err\n', 7], 'output and exit code come back whole');
+    t.equal((await c.getSandbox(s.id)).node, 'node-b');
+    await c.writeFile({ sandboxId: s.id, path: '/workspace/f.txt' }, Buffer.from('through node-c'));
+    t.equal((await a.readFile(s.id, '/workspace/f.txt')).toString(), 'through node-c', 'Files.Write (client stream) and Read');
+    t.ok((await a.listFiles(s.id, '/workspace')).some((f) => f.path.endsWith('f.txt')), 'Files.List');
+    await expectError(a.openFile({ sandboxId: s.id, path: '/workspace/f.txt', access: 'READ' }), 'NOT_SUPPORTED');
+    const dl = await a.downloadFile(s.id, '/workspace/f.txt', `${A!.dir}/copy.txt`);
+    t.equal(dl.path, 'streamed', 'a forwarded file is streamed, not lent');
+    t.equal(readFileSync(`${A!.dir}/copy.txt`, 'utf8'), 'through node-c');
+
+    // A session with a terminal, through node-a, with a long stream of output.
+    const session = new TestSession(a, { start: { sandboxId: s.id, argv: ['/bin/sh'], tty: true, cols: 80, rows: 24, tag: 'fed' } });
+    await session.started;
+    t.match(session.sessionId, /-node-b$/, 'the session id carries the node too');
+    session.type('stty -echo; head -c 3000000 /dev/zero | tr "\\0" x; echo; echo DO""NE\n');
+    await session.waitFor(/DONE/, 60_000);
+    t.ok((session.text.match(/x/g) ?? []).length >= 3_000_000, 'every byte of a 3 MB terminal stream arrived');
+    session.disconnect();
+    const again = new TestSession(c, { attach: { sessionId: session.sessionId, sandboxId: '', tag: '', noReplay: true } }, 'attach');
+    await again.started;
+    again.type('exit 3\n');
+    const end = await again.ended;
+    t.same(end, { exitCode: 3, signal: '' }, 'Exec.Attach through another node reaches the same session');
+
+    // The error trailer comes back as the owner sent it.
+    const missing = s.id.replace(/^sb-[0-9a-z]{16}/, 'sb-0000000000000000');
+    const err = await expectError(a.getSandbox(missing), 'SANDBOX_NOT_FOUND');
+    t.equal(err.grpcCode, 5);
+    await expectError(a.runCollect({ sandboxId: missing, argv: ['true'] }), 'SANDBOX_NOT_FOUND');
+    await expectError(a.getSandbox(s.id.replace(/node-b$/, 'node-z')), 'NODE_UNAVAILABLE');
+
+    // The owner's audit log names the caller and the node it came through.
+    const history = await b.listEvents({ sandboxId: s.id, limit: 1000, node: 'node-b' });
+    const viaA = history.find((e) => e.type === 'request' && e.method === 'Exec.Run' && e.actor?.viaNode === 'node-a');
+    t.ok(viaA, 'node-b audited the call from node-a');
+    t.equal(viaA!.actor!.uid, process.getuid!());
+    await c.deleteSandbox(s.id);
+    await expectError(b.getSandbox(s.id), 'SANDBOX_NOT_FOUND');
+  });
+
+  t.test('a slow reader through a forward holds neither daemon\'s memory', async (t) => {
+    const s = await c.createSandbox({});
+    const def = loadApi().godel.v1.Exec.service.Run;
+    const body = def.requestSerialize({ sandboxId: s.id, argv: ['/bin/sh', '-c', 'head -c 200000000 /dev/zero'] });
+    const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), body]);
+    frame.writeUInt32BE(body.length, 1);
+    // A raw HTTP/2 client that really stops reading (grpc-js clients read and buffer regardless).
+    const session = h2connect('http://localhost', { createConnection: () => netConnect(A!.socket), settings: { initialWindowSize: 65535 } });
+    const req = session.request({ [h2.HTTP2_HEADER_METHOD]: 'POST', [h2.HTTP2_HEADER_PATH]: def.path, 'content-type': 'application/grpc', te: 'trailers' });
+    req.end(frame);
+    let got = 0;
+    req.on('data', (d: Buffer) => { got += d.length; });
+    await waitFor('the first output', () => got > 0 || undefined);
+    req.pause();
+    const before = [rssKiB(A!), rssKiB(C!)];
+    await sleep(3000);
+    const during = [rssKiB(A!), rssKiB(C!)];
+    t.ok(during[0]! - before[0]! < 64 * 1024 && during[1]! - before[1]! < 64 * 1024,
+      `RSS grew by at most 64 MiB while 200 MB waited (node-a ${before[0]}->${during[0]} KiB, node-c ${before[1]}->${during[1]} KiB)`);
+    const paused = got;
+    req.resume();
+    await new Promise<void>((resolve) => req.on('end', () => resolve()));
+    session.close();
+    t.ok(paused < 50_000_000, `the owner was held back while the reader paused (${paused} bytes read by then)`);
+    t.ok(got > 200_000_000, `then every byte arrived (${got} bytes with framing)`);
+    await a.deleteSandbox(s.id);
+  });
+
+  t.test('the one view: lists, pools and events of every node, each item with its node', async (t) => {
+    const x = await a.createSandbox({ labels: { view: '1' } });
+    const y = await c.createSandbox({ labels: { view: '1' } });
+    const all = await b.listSandboxesWithNodes({ labelSelector: { view: '1' } });
+    t.same(all.sandboxes.map((s) => [s.id, s.node]).sort(), [[x.id, 'node-a'], [y.id, 'node-c']].sort());
+    t.same((await b.listSandboxesWithNodes({ labelSelector: { view: '1' }, node: 'node-c' })).sandboxes.map((s) => s.id), [y.id]);
+    const pools = await a.listPoolsWithNodes({});
+    t.same([...new Set(pools.pools.map((p) => p.node))].sort(), ['node-a', 'node-b', 'node-c']);
+    t.match(ctl(B!, ['ls', '-l', 'view=1']).out, /NODE[\s\S]*node-a[\s\S]*node-c/);
+    const watch = b.watch({});
+    const seen: string[] = [];
+    watch.on('data', (e) => { if (e.sandboxId === x.id) seen.push(`${e.type}@${e.node}`); });
+    watch.on('error', () => undefined);
+    await sleep(500);
+    await a.deleteSandbox(x.id);
+    await waitFor('node-b to watch node-a\'s delete', () => seen.includes('deleted@node-a') || undefined);
+    watch.cancel();
+    t.ok(seen.includes('deleted@node-a'));
+    await c.deleteSandbox(y.id);
+  });
+
+  t.test('placement: any takes a warm sandbox anywhere; a node name places there', async (t) => {
+    const warm = await a.createSandbox({ placement: 'any' });
+    t.equal(warm.node, 'node-b', 'node-a has no idle sandbox, node-b does');
+    t.ok(warm.fromWarmPool);
+    const there = await a.createSandbox({ placement: 'node-c' });
+    t.equal(there.node, 'node-c');
+    await expectError(a.createSandbox({ placement: 'Not A Node!' }), 'INVALID_PLACEMENT');
+    await Promise.all([a.deleteSandbox(warm.id), a.deleteSandbox(there.id)]);
+  });
+
+  t.test('swarms: warm-first, spread, exec over 30 members, delete, bad input', async (t) => {
+    await waitFor('node-b\'s pool to refill', async () => (await b.listPools())[0]!.idle >= 4 || undefined, 30_000);
+    const small = await a.spawnSwarmCollect({ template: 'default', count: 3, labels: { job: 'w' } });
+    t.same(small.done.placements.map((p) => [p.node, p.count, p.warm]), [['node-b', 3, 3]], 'the warm pool gets them first');
+    t.ok(small.sandboxes.every((s) => s.labels.swarm === small.done.swarmId && s.labels.job === 'w'));
+    await a.deleteSwarm(small.done.swarmId);
+
+    const big = await a.spawnSwarmCollect({ template: 'default', count: 30, strategy: 'SPREAD' });
+    t.equal(big.sandboxes.length, 30);
+    const per = Object.fromEntries(big.done.placements.map((p) => [p.node, p.count]));
+    t.ok(['node-a', 'node-b', 'node-c'].every((n) => (per[n] ?? 0) >= 5), `spread over all three: ${JSON.stringify(per)}`);
+    const listed = await c.listSwarms();
+    t.ok(listed.swarms.some((w) => w.swarmId === big.done.swarmId && w.count === 30));
+    const byMember = new Map<string, string>();
+    await new Promise<void>((resolve, reject) => {
+      const s = b.swarmExec({ swarmId: big.done.swarmId, argv: ['hostname'] });
+      s.on('data', (e) => { if (e.exec?.stdout) byMember.set(e.sandboxId, e.exec.stdout.toString().trim()); });
+      s.on('end', () => resolve());
+      s.on('error', reject);
+    });
+    t.equal(byMember.size, 30, 'every member ran it');
+    t.ok([...byMember].every(([id, host]) => id === host), 'each output is tagged with its own sandbox');
+    const out = ctl(C!, ['swarm', 'exec', big.done.swarmId, 'sh', '-c', 'echo hi']);
+    t.equal(out.code, 0, out.err);
+    t.equal(out.out.split('\n').filter((l) => / hi$/.test(l)).length, 30, 'godelctl prefixes each line with its sandbox');
+    const rm = ctl(A!, ['swarm', 'rm', big.done.swarmId]);
+    t.match(rm.out, /30 deleted/);
+    t.same((await a.listSandboxesWithNodes({ labelSelector: { swarm: big.done.swarmId } })).sandboxes, []);
+
+    await expectError(a.spawnSwarmCollect({ template: 'default', count: 0 }), 'INVALID_COUNT');
+    await expectError(a.spawnSwarmCollect({ template: 'default', count: 5000 }), 'INVALID_COUNT');
+    await expectError(a.spawnSwarmCollect({ template: 'default', count: 1, strategy: 99 as never }), 'INVALID_STRATEGY');
+    await expectError(a.deleteSwarm('sw-000000000000'), 'SWARM_NOT_FOUND');
+    await expectError(a.spawnSwarmCollect({ template: 'nope', count: 1 }), 'TEMPLATE_NOT_FOUND');
+  });
+
+  t.test('all-or-nothing: a swarm that cannot be placed whole leaves nothing behind', async (t) => {
+    await Promise.all([a, b, c].map((x) => x.setPool({ template: 'default', maxTotal: 6, minIdle: 0 })));
+    await expectError(a.spawnSwarmCollect({ template: 'default', count: 25, allOrNothing: true, labels: { aon: '1' } }), 'POOL_EXHAUSTED');
+    t.same((await a.listSandboxesWithNodes({ labelSelector: { aon: '1' } })).sandboxes, [], 'nothing left on any node');
+    const partial = await a.spawnSwarmCollect({ template: 'default', count: 25, labels: { aon: '2' } });
+    t.ok(partial.sandboxes.length >= 12 && partial.sandboxes.length < 25, `without it, what fits is placed (${partial.sandboxes.length})`);
+    t.match(partial.done.message, /could not be placed/);
+    await a.deleteSwarm(partial.done.swarmId);
+    await Promise.all([a, c].map((x) => x.setPool({ template: 'default', maxTotal: 40, minIdle: 0 })));
+    await b.setPool({ template: 'default', maxTotal: 40, minIdle: 4 });
+  });
+
+  t.test('a hung peer (SIGSTOP): unreachable within seconds, calls cut short, swarms go around it, back after SIGCONT', async (t) => {
+    const onC = await c.createSandbox({ labels: { hung: '1' } });
+    await waitFor('node-a to know node-c\'s sandbox', async () => (await a.listSandboxesWithNodes({ labelSelector: { hung: '1' } })).sandboxes.length === 1 || undefined);
+    await sleep(1500); // node-a's cache of node-c's sandboxes is refreshed on the next exchange.
+    process.kill(C!.proc!.pid!, 'SIGSTOP');
+    t.teardown(() => { try { process.kill(C!.proc!.pid!, 'SIGCONT'); } catch { /* gone already */ } });
+    const stoppedAt = Date.now();
+    await waitFor('node-a to mark node-c unreachable', async () => !(await a.nodes()).find((m) => m.name === 'node-c')!.reachable || undefined, 10_000);
+    const took = Date.now() - stoppedAt;
+    t.ok(took < 7000, `marked unreachable after ${took} ms`);
+    await waitFor('the breaker to open', async () => (await a.nodes()).find((m) => m.name === 'node-c')!.breaker === 'open' || undefined, 10_000);
+    const t0 = Date.now();
+    const e = await expectError(a.runCollect({ sandboxId: onC.id, argv: ['true'] }), 'NODE_UNAVAILABLE');
+    t.ok(Date.now() - t0 < 1000, `a call fails fast (${Date.now() - t0} ms)`);
+    t.match(e.message, /node-c/);
+    const view = await a.listSandboxesWithNodes({ labelSelector: { hung: '1' } });
+    t.same(view.unreachableNodes, ['node-c']);
+    t.same(view.sandboxes.map((s) => [s.id, s.state]), [[onC.id, 'UNKNOWN']], 'its sandbox is UNKNOWN, not gone and not FAILED');
+    const around = await a.spawnSwarmCollect({ template: 'default', count: 4 });
+    t.notOk(around.done.placements.some((p) => p.node === 'node-c'), 'a swarm goes around it');
+    await a.deleteSwarm(around.done.swarmId);
+    process.kill(C!.proc!.pid!, 'SIGCONT');
+    await waitFor('node-c back', async () => (await a.nodes()).find((m) => m.name === 'node-c')!.reachable || undefined, 15_000);
+    t.equal((await a.getSandbox(onC.id)).state, 'READY', 'its sandbox comes back as it was');
+    await a.deleteSandbox(onC.id);
+  });
+
+  t.test('a peer killed and restarted keeps its sandboxes, and routing resumes', async (t) => {
+    const onB = await b.createSandbox({});
+    await B!.stop('SIGKILL');
+    await expectError(waitFor('node-a to give up on node-b', async () => {
+      await a.getSandbox(onB.id);
+      return undefined;
+    }, 10_000), 'NODE_UNAVAILABLE');
+    await B!.start();
+    await waitForMesh(nodes);
+    t.equal(await sh(a, onB.id, 'echo back'), 'back\n');
+    await a.deleteSandbox(onB.id);
+  });
+
+  t.test('the peer port refuses clients without a certificate from the CA', async (t) => {
+    const [host, port] = nodes[0]!.address.split(':');
+    const tlsRefused = await new Promise<string>((resolve) => {
+      const s = tlsConnect({ host, port: Number(port), rejectUnauthorized: false, ALPNProtocols: ['h2'] });
+      s.on('secureConnect', () => s.write('PRI * HTTP/2.0\r\n\r\n'));
+      s.on('error', (err) => resolve(err.message));
+      s.on('close', () => resolve('closed'));
+    });
+    t.match(tlsRefused, /certificate|alert|closed|ECONNRESET|socket hang up/i, `a TLS client without a certificate: ${tlsRefused}`);
+    const plain = await new Promise<string>((resolve) => {
+      const s = h2connect(`http://${nodes[0]!.address}`);
+      s.on('error', (err) => resolve(err.message));
+      s.on('close', () => resolve('closed'));
+      s.request({ ':path': '/godel.v1.Federation/Exchange' }).on('error', () => undefined);
+    });
+    t.ok(plain, `a plain HTTP/2 client: ${plain}`);
+    t.equal((await a.nodes()).filter((m) => m.reachable).length, 3, 'and nothing else is disturbed');
+  });
 });
+
+t.test('a partition between two nodes (a userspace TCP proxy that stops forwarding), and it heals', async (t) => {
+  // node-a reaches node-b only through this proxy, node-b's advertised address.
+  let open = true;
+  let target = '';
+  const conns = new Set<Socket>();
+  const proxy = createServer((s) => {
+    if (!open) { s.destroy(); return; }
+    const [h, p] = target.split(':');
+    const up = netConnect(Number(p), h);
+    conns.add(s); conns.add(up);
+    s.pipe(up); up.pipe(s);
+    const close = (): void => { s.destroy(); up.destroy(); conns.delete(s); conns.delete(up); };
+    s.on('error', close); up.on('error', close); s.on('close', close); up.on('close', close);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', () => resolve()));
+  const cut = (): void => { open = false; for (const s of conns) s.destroy(); };
+  t.teardown(() => { cut(); proxy.close(); });
+  const proxied = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  const { nodes } = await startFederation(t, 2, {
+    pool: () => ({ min_idle: 0 }),
+    advertise: (i, address) => {
+      if (i !== 1) return address;
+      target = address;
+      return proxied;
+    },
+  });
+  const [a, b] = nodes.map((n) => n.daemon.client);
+  const s = await b!.createSandbox({});
+  t.equal(await sh(a!, s.id, 'echo ok'), 'ok\n', 'calls go through the proxy');
+  cut();
+  const cutAt = Date.now();
+  await waitFor('node-a to mark node-b unreachable', async () => !(await a!.nodes()).find((m) => m.name === 'node-b')!.reachable || undefined, 10_000);
+  t.ok(Date.now() - cutAt < 7000, `partition noticed after ${Date.now() - cutAt} ms`);
+  await expectError(a!.getSandbox(s.id), 'NODE_UNAVAILABLE');
+  t.equal((await b!.getSandbox(s.id)).state, 'READY', 'node-b itself carries on');
+  open = true;
+  await waitFor('the partition to heal', async () => (await a!.nodes()).find((m) => m.name === 'node-b')!.reachable || undefined, 15_000);
+  t.equal(await sh(a!, s.id, 'echo again'), 'again\n');
+  await a!.deleteSandbox(s.id);
+});
+
+t.test('certificates: another CA, an expired one, a name that is not the certificate\'s', async (t) => {
+  const { nodes, dir } = await startFederation(t, 1, { pool: () => ({ min_idle: 0 }) });
+  const { TestCa, federationConfig, freePort } = await import('./helpers/federation.js');
+  const { startDaemon } = await import('./helpers/daemon.js');
+  const other = new TestCa(`${dir}/other-ca`);
+  const ip = '127.0.0.5';
+  const stranger = await startDaemon(t, { config: federationConfig(1, `${ip}:${await freePort(ip)}`, [nodes[0]!.address], other.issue('node-b', ip), { min_idle: 0 }) });
+  await waitFor('the stranger to give up on node-a', async () => {
+    const m = (await stranger.client.nodes()).find((x) => !x.self);
+    return (m && !m.reachable && m.error) || undefined;
+  });
+  t.notOk((await nodes[0]!.daemon.client.nodes()).some((m) => m.name === 'node-b' && m.reachable), 'a node from another CA never joins');
+  t.match((await stranger.client.nodes())[1]!.error, /certificate|handshake|self.signed|unable|verify|UNAVAILABLE|No connection/i);
+
+  // A certificate from the right CA that has expired: the daemon says so, and its peers refuse it.
+  const expired = await startDaemon(t, { config: federationConfig(2, `127.0.0.6:${await freePort('127.0.0.6')}`, [nodes[0]!.address],
+    nodes[0]!.ca.issue('node-c', '127.0.0.6', 'node-c-expired', -1), { min_idle: 0 }) });
+  await waitFor('the expired node to log its certificate', () => expired.logs().some((l) => /has expired/.test(String(l.msg))) || undefined);
+  await sleep(2000);
+  t.notOk((await nodes[0]!.daemon.client.nodes()).some((m) => m.name === 'node-c' && m.reachable), 'a node with an expired certificate never joins');
+
+  const wrongName = new TestCa(`${dir}/ca3`).issue('node-x', '127.0.0.7');
+  const r = spawnSync(process.execPath, [GODELD, '--socket', `${dir}/x.sock`, '--state-dir', `${dir}/x-state`, '--metrics-addr', '',
+    '--config', writeConfig(`${dir}/x.json`, federationConfig(2, '127.0.0.7:1', [], wrongName, { min_idle: 0 }))], { encoding: 'utf8', timeout: 20_000 });
+  t.not(r.status, 0, 'a node whose name is not its certificate\'s does not start');
+  t.match(r.stdout + r.stderr, /names "node-x"/);
+});
+
+function writeConfig(path: string, config: Record<string, unknown>): string {
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}

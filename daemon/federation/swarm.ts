@@ -15,7 +15,6 @@ import type { SwarmExecEvent } from '../../ipc/generated/godel/v1/SwarmExecEvent
 import type { SwarmExecRequest__Output } from '../../ipc/generated/godel/v1/SwarmExecRequest.js';
 import type { SwarmInfo } from '../../ipc/generated/godel/v1/SwarmInfo.js';
 import type { SwarmPlacement } from '../../ipc/generated/godel/v1/SwarmPlacement.js';
-import type { ListSandboxesResponse } from '../../ipc/generated/godel/v1/ListSandboxesResponse.js';
 import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -25,6 +24,7 @@ import type { RelayCaller } from '../../ipc/generated/godel/v1/RelayCaller.js';
 import type { Cluster } from './cluster.js';
 import { errorOfStatus } from './cluster.js';
 import { toSandbox } from '../server/convert.js';
+import { federatedSandboxList } from './views.js';
 
 export const SWARM_LABEL = 'swarm';
 export const MAX_SWARM = 1000;
@@ -200,10 +200,7 @@ export class SwarmCoordinator {
 
   /** Every member of every swarm, over the whole federation (UNKNOWN where a node does not answer). */
   async members(caller: RelayCaller, swarmId?: string): Promise<{ sandboxes: Sandbox[]; unreachable: string[] }> {
-    const res = await this.cluster.unary<ListSandboxesResponse>(this.cluster.self, '/godel.v1.Sandboxes/List',
-      { labelSelector: swarmId ? { [SWARM_LABEL]: swarmId } : {}, node: '' }, caller).catch(async (err: unknown) => {
-      throw err;
-    });
+    const res = await federatedSandboxList(this.cluster, caller, { labelSelector: swarmId ? { [SWARM_LABEL]: swarmId } : {}, node: '', template: '' });
     return { sandboxes: (res.sandboxes ?? []).filter((s) => s.labels?.[SWARM_LABEL]), unreachable: res.unreachableNodes ?? [] };
   }
 

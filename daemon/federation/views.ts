@@ -25,6 +25,7 @@ import type { SandboxManager } from '../sandboxes/manager.js';
 import { writeWithBackpressure } from '../server/respond.js';
 import { validateLabels } from '../validation.js';
 import type { Cluster } from './cluster.js';
+import type { RelayCaller } from '../../ipc/generated/godel/v1/RelayCaller.js';
 import { fail, ownerNamedBy, type Federation } from './federation.js';
 import type { AnyHandler } from './local-calls.js';
 import type { Member } from './membership.js';
@@ -51,10 +52,9 @@ function respond<Req, Res>(fn: (call: ServerUnaryCall<Req, Res>) => Promise<Res>
 }
 
 /** Asks each target node for its part; a node that fails to answer is named as unreachable, any other failure fails the call. */
-async function gather<Res>(cluster: Cluster, call: { getPeer(): string }, path: string, request: { node: string }):
+async function gather<Res>(cluster: Cluster, caller: RelayCaller, path: string, request: { node: string }):
   Promise<{ parts: Array<{ node: string; res: Res }>; unreachable: string[] }> {
   const targets = cluster.targets(validateNodeFilter(request.node));
-  const caller = cluster.callerOf(call);
   const unreachable = [...targets.unreachable];
   const parts: Array<{ node: string; res: Res }> = [];
   await Promise.all(targets.nodes.map(async (node) => {
@@ -69,6 +69,21 @@ async function gather<Res>(cluster: Cluster, call: { getPeer(): string }, path: 
   return { parts, unreachable: unreachable.sort() };
 }
 
+/** Sandboxes of the whole federation (or of req.node); a peer that does not answer contributes what it last had, UNKNOWN. */
+export async function federatedSandboxList(cluster: Cluster, caller: RelayCaller, req: Pick<ListSandboxesRequest__Output, 'node' | 'labelSelector' | 'template'>): Promise<ListSandboxesResponse> {
+  const { parts, unreachable } = await gather<ListSandboxesResponse>(cluster, caller, LIST_SANDBOXES, req);
+  const out: Sandbox[] = parts.flatMap(({ node, res }) => (res.sandboxes ?? []).map((s) => ({ ...s, node: s.node || node })));
+  const selector = validateLabels(req.labelSelector, 'label selector');
+  for (const node of unreachable) {
+    for (const s of (cluster.federation?.lastKnown.get(node) ?? []) as Sandbox[]) {
+      if (req.template && s.template !== req.template) continue;
+      if (!Object.entries(selector).every(([k, v]) => s.labels?.[k] === v)) continue;
+      out.push({ ...s, node: s.node || node, state: 'UNKNOWN', statusMessage: `node ${node} is unreachable; last seen ${s.state}` });
+    }
+  }
+  return { sandboxes: out, unreachableNodes: unreachable };
+}
+
 export interface Views {
   sandboxes: Record<'List' | 'Watch' | 'Events' | 'Create', AnyHandler>;
   pools: Record<'List' | 'Set', AnyHandler>;
@@ -79,21 +94,6 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
   createSandbox: AnyHandler; setPool: AnyHandler; listSnapshots: AnyHandler;
 }, shutdown: AbortSignal): Views {
   const self = cluster.self;
-
-  /** Sandboxes of the whole federation; a peer that does not answer contributes what it last had, UNKNOWN. */
-  async function listSandboxes(call: { getPeer(): string }, req: ListSandboxesRequest__Output): Promise<ListSandboxesResponse> {
-    const { parts, unreachable } = await gather<ListSandboxesResponse>(cluster, call, LIST_SANDBOXES, req);
-    const out: Sandbox[] = parts.flatMap(({ node, res }) => (res.sandboxes ?? []).map((s) => ({ ...s, node: s.node || node })));
-    const selector = validateLabels(req.labelSelector, 'label selector');
-    for (const node of unreachable) {
-      for (const s of (fed.lastKnown.get(node) ?? []) as Sandbox[]) {
-        if (req.template && s.template !== req.template) continue;
-        if (!Object.entries(selector).every(([k, v]) => s.labels?.[k] === v)) continue;
-        out.push({ ...s, node: s.node || node, state: 'UNKNOWN', statusMessage: `node ${node} is unreachable; last seen ${s.state}` });
-      }
-    }
-    return { sandboxes: out, unreachableNodes: unreachable };
-  }
 
   /**
    * Streams one node's part of Watch or Events into the client's call until it ends; while the node is
@@ -149,7 +149,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
 
   return {
     sandboxes: {
-      List: respond<ListSandboxesRequest__Output, ListSandboxesResponse>((call) => listSandboxes(call, call.request)),
+      List: respond<ListSandboxesRequest__Output, ListSandboxesResponse>((call) => federatedSandboxList(cluster, cluster.callerOf(call), call.request)),
       Watch: federatedStream(WATCH, () => true),
       Events: federatedStream(EVENTS, (req: EventsRequest__Output) => req.follow),
       Create: (call: ServerUnaryCall<CreateSandboxRequest__Output, Sandbox>, callback: sendUnaryData<Sandbox>) => {
@@ -166,7 +166,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
     },
     pools: {
       List: respond<ListPoolsRequest__Output, ListPoolsResponse>(async (call) => {
-        const { parts, unreachable } = await gather<ListPoolsResponse>(cluster, call, LIST_POOLS, call.request);
+        const { parts, unreachable } = await gather<ListPoolsResponse>(cluster, cluster.callerOf(call), LIST_POOLS, call.request);
         const pools: Pool[] = parts.flatMap(({ node, res }) => (res.pools ?? []).map((p) => ({ ...p, node: p.node || node })));
         return { pools, unreachableNodes: unreachable };
       }),
@@ -185,7 +185,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
           return;
         }
         respond<ListSnapshotsRequest__Output, ListSnapshotsResponse>(async (c) => {
-          const { parts, unreachable } = await gather<ListSnapshotsResponse>(cluster, c, LIST_SNAPSHOTS, c.request);
+          const { parts, unreachable } = await gather<ListSnapshotsResponse>(cluster, cluster.callerOf(c), LIST_SNAPSHOTS, c.request);
           const snapshots: Snapshot[] = parts.flatMap(({ node, res }) => (res.snapshots ?? []).map((s) => ({ ...s, node: s.node || node })));
           return { snapshots, unreachableNodes: unreachable };
         })(call, callback);

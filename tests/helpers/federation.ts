@@ -41,8 +41,16 @@ export class TestCa {
     if (days > 0) {
       openssl(['x509', '-req', '-in', csr, '-CA', this.ca, '-CAkey', this.caKey, '-CAcreateserial', '-out', cert, '-days', String(days), '-extfile', ext], this.dir);
     } else {
-      // Valid from two days ago for one day: expired yesterday.
-      openssl(['x509', '-req', '-in', csr, '-CA', this.ca, '-CAkey', this.caKey, '-CAcreateserial', '-out', cert, '-not_before', '20200101000000Z', '-not_after', '20200102000000Z', '-extfile', ext], this.dir);
+      // `openssl x509` (3.0) cannot backdate a certificate; `openssl ca` can: valid for one day in 2020.
+      const cnf = join(this.dir, 'ca.cnf');
+      writeFileSync(cnf, [
+        '[ca]', 'default_ca = tca', '[tca]', `database = ${join(this.dir, 'index.txt')}`, `new_certs_dir = ${this.dir}`,
+        `certificate = ${this.ca}`, `private_key = ${this.caKey}`, `serial = ${join(this.dir, 'serial')}`, 'default_md = sha256',
+        'policy = any', 'unique_subject = no', '[any]', 'commonName = supplied', '',
+      ].join('\n'));
+      writeFileSync(join(this.dir, 'index.txt'), '');
+      writeFileSync(join(this.dir, 'serial'), '1000\n');
+      openssl(['ca', '-batch', '-config', cnf, '-in', csr, '-out', cert, '-startdate', '20200101000000Z', '-enddate', '20200102000000Z', '-extfile', ext, '-notext'], this.dir);
     }
     return { ca: this.ca, cert, key };
   }
@@ -62,6 +70,7 @@ export function freePort(host: string): Promise<number> {
 
 export interface FederatedNode {
   name: string;
+  ca: TestCa;
   address: string;
   daemon: TestDaemon;
   cert: NodeCert;
@@ -72,6 +81,8 @@ export interface FederationOptions {
   pool?: (i: number) => { min_idle: number; max_total?: number };
   /** Extra config per node (merged over the generated one). */
   extra?: (i: number) => Record<string, unknown>;
+  /** The address node i tells its peers to dial (default: its own). */
+  advertise?: (i: number, address: string) => string;
   /** Seeds per node; default: every node but the first seeds from the first. */
   seeds?: (i: number, addresses: string[]) => string[];
 }
@@ -100,8 +111,9 @@ export async function startFederation(t: TestContext, n: number, opts: Federatio
     const cert = ca.issue(nodeName(i), ip);
     const seeds = opts.seeds ? opts.seeds(i, addresses) : i === 0 ? [] : [addresses[0]!];
     const config = { ...federationConfig(i, addresses[i]!, seeds, cert, opts.pool?.(i) ?? { min_idle: 2 }), ...(opts.extra?.(i) ?? {}) };
+    if (opts.advertise) (config.federation as Record<string, unknown>).advertise = opts.advertise(i, addresses[i]!);
     const daemon = await startDaemon(t, { config });
-    return { name: nodeName(i), address: addresses[i]!, daemon, cert };
+    return { name: nodeName(i), ca, address: addresses[i]!, daemon, cert };
   }));
   await waitForMesh(nodes);
   return { nodes, ca, dir };
