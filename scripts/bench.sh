@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(handoff exec files recovery microvm)
+[ ${#benches[@]} -gt 0 ] || benches=(handoff exec files recovery microvm federation)
 for b in "${benches[@]}"; do
   node "dist/benchmarks/$b.js"
 done

@@ -18,8 +18,8 @@ t.test('godelctl', async (t) => {
 
   const ls = ctl('ls');
   t.equal(ls.status, 0);
-  t.match(ls.stdout, /^ID\s+TEMPLATE\s+STATE/);
-  t.match(ls.stdout, new RegExp(`${id}\\s+default\\s+READY`));
+  t.match(ls.stdout, /^ID\s+NODE\s+TEMPLATE\s+STATE/);
+  t.match(ls.stdout, new RegExp(`${id}\\s+\\S+\\s+default\\s+READY`));
   t.match(ls.stdout, /app=web,tier=1/);
   t.equal(ctl('ls', '-q').stdout, `${id}\n`);
   t.equal(ctl('ls', '-q', '--label', 'app=db').stdout, '');
@@ -47,7 +47,7 @@ t.test('godelctl', async (t) => {
   t.match(timedOut.stderr, /timeout/);
 
   const pools = ctl('pool', 'ls');
-  t.match(pools.stdout, /^TEMPLATE\s+PROVIDER\s+IDLE/);
+  t.match(pools.stdout, /^NODE\s+TEMPLATE\s+PROVIDER\s+IDLE/);
   t.match(pools.stdout, /default\s+process/);
   const set = ctl('pool', 'set', 'default', '--min-idle', '2', '--max-total', '10');
   t.equal(set.status, 0, set.stderr);

@@ -44,3 +44,20 @@ t.test('resource limits parse sizes and refuse what no sandbox could run under',
   t.throws(() => parseConfig({ templates: { x: { limits: { disk: '1M' } } } }), /limits.disk must be at least 16M/);
   t.throws(() => parseConfig({ templates: { x: { limits: { swap: '1G' } } } }), /unknown field "swap"/);
 });
+
+t.test('node names go into ids; the federation section names what is wrong', async (t) => {
+  t.equal(parseConfig({ node: 'node-a' }).node, 'node-a');
+  t.throws(() => parseConfig({ node: 'Node_A' }), /not a valid node name/);
+  const { defaultNodeName } = await import('../daemon/config/config.js');
+  t.equal(defaultNodeName('Build-Host.example.com'), 'build-host', 'the host name, made into a node name');
+  t.equal(defaultNodeName('___'), 'node');
+  const tls = { ca: '/etc/godel/ca.pem', cert: '/etc/godel/node.pem', key: '/etc/godel/node.key' };
+  const f = parseConfig({ node: 'a', federation: { listen: '127.0.0.2:7443', peers: ['127.0.0.3:7443'], tls } }).federation!;
+  t.same(f, { listen: '127.0.0.2:7443', advertise: '127.0.0.2:7443', peers: ['127.0.0.3:7443'], dns: '', dnsPort: 7443, tls });
+  t.throws(() => parseConfig({ federation: { listen: '7443', tls } }), /federation.listen must be HOST:PORT/);
+  t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:70000', tls } }), /federation.listen must be HOST:PORT/);
+  t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443', peers: ['nope'], tls } }), /federation.peers\[0\]/);
+  t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443' } }), /mutual TLS is not optional/);
+  t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443', tls: { ...tls, key: 'relative.key' } } }), /federation.tls.key must be an absolute path/);
+  t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443', tls, gossip: true } }), ConfigError);
+});

@@ -175,6 +175,17 @@ t.test('a federation of three', async (t) => {
     t.equal(out.out.split('\n').filter((l) => / hi$/.test(l)).length, 30, 'godelctl prefixes each line with its sandbox');
     const rm = ctl(A!, ['swarm', 'rm', big.done.swarmId]);
     t.match(rm.out, /30 deleted/);
+    const spawned = ctl(B!, ['swarm', 'spawn', '4', '-l', 'cli=1', '--strategy', 'binpack']);
+    t.equal(spawned.code, 0, spawned.err);
+    const cliSwarm = spawned.out.trim();
+    t.match(cliSwarm, /^sw-[0-9a-z]{12}$/, 'swarm spawn prints the swarm id');
+    t.match(spawned.err, /4 sandboxes: /);
+    t.match(ctl(A!, ['swarm', 'ls']).out, new RegExp(`${cliSwarm}\\s+default\\s+4`));
+    t.equal(JSON.parse(ctl(A!, ['-o', 'json', 'swarm', 'ls']).out).swarms.find((w: { swarmId: string }) => w.swarmId === cliSwarm).count, 4);
+    t.match(ctl(A!, ['swarm', 'rm', cliSwarm]).out, /4 deleted/);
+    const badCount = ctl(A!, ['swarm', 'spawn', '0']);
+    t.not(badCount.code, 0);
+    t.match(badCount.err, /count must be/);
     t.same((await a.listSandboxesWithNodes({ labelSelector: { swarm: big.done.swarmId } })).sandboxes, []);
 
     await expectError(a.spawnSwarmCollect({ template: 'default', count: 0 }), 'INVALID_COUNT');
@@ -211,6 +222,10 @@ t.test('a federation of three', async (t) => {
     const e = await expectError(a.runCollect({ sandboxId: onC.id, argv: ['true'] }), 'NODE_UNAVAILABLE');
     t.ok(Date.now() - t0 < 1000, `a call fails fast (${Date.now() - t0} ms)`);
     t.match(e.message, /node-c/);
+    const metrics = await (await fetch(`http://${A!.metricsAddress()}/metrics`)).text();
+    t.match(metrics, /godel_federation_peers\{state="unreachable"\} 1/, 'metrics count the unreachable peer');
+    t.match(metrics, /godel_federation_peer_changes_total\{to="unreachable"\} [1-9]/);
+    t.ok(A!.logs().some((l) => l.msg === 'federation: peer unreachable' && l.node === 'node-c'), 'and the log says so');
     const view = await a.listSandboxesWithNodes({ labelSelector: { hung: '1' } });
     t.same(view.unreachableNodes, ['node-c']);
     t.same(view.sandboxes.map((s) => [s.id, s.state]), [[onC.id, 'UNKNOWN']], 'its sandbox is UNKNOWN, not gone and not FAILED');
@@ -225,7 +240,12 @@ t.test('a federation of three', async (t) => {
 
   t.test('a peer killed and restarted keeps its sandboxes, and routing resumes', async (t) => {
     const onB = await b.createSandbox({});
+    const long = a.runCollect({ sandboxId: onB.id, argv: ['sleep', '60'] });
+    await waitFor('the long command to start', async () => (await b.listEvents({ sandboxId: onB.id, node: 'node-b' })).length > 0 || undefined);
+    await sleep(300);
     await B!.stop('SIGKILL');
+    const cut = await expectError(long, 'NODE_UNAVAILABLE');
+    t.match(cut.message, /node-b.*went away/, 'a forwarded call whose node dies mid-stream says so');
     await expectError(waitFor('node-a to give up on node-b', async () => {
       await a.getSandbox(onB.id);
       return undefined;
@@ -234,6 +254,19 @@ t.test('a federation of three', async (t) => {
     await waitForMesh(nodes);
     t.equal(await sh(a, onB.id, 'echo back'), 'back\n');
     await a.deleteSandbox(onB.id);
+  });
+
+  t.test('certificates rotate without a restart of the node that holds them', async (t) => {
+    const before = (await a.nodes()).find((m) => m.name === 'node-c')!.certificateExpiresAt!;
+    const renewed = nodes[0]!.ca.issue('node-c', '127.0.0.4', 'node-c-renewed', 30);
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(renewed.key, nodes[2]!.cert.key);
+    copyFileSync(renewed.cert, nodes[2]!.cert.cert);
+    await sleep(6500); // node-c's watcher re-reads its files every 5 s.
+    await A!.restart(); // node-a's new handshakes see what node-c presents now.
+    await waitForMesh(nodes);
+    const after = (await A!.client.nodes()).find((m) => m.name === 'node-c')!.certificateExpiresAt!;
+    t.ok(Number(after.seconds) - Number(before.seconds) > 20 * 86400, 'node-c presents the renewed certificate, with no restart of its own');
   });
 
   t.test('the peer port refuses clients without a certificate from the CA', async (t) => {
@@ -252,7 +285,7 @@ t.test('a federation of three', async (t) => {
       s.request({ ':path': '/godel.v1.Federation/Exchange' }).on('error', () => undefined);
     });
     t.ok(plain, `a plain HTTP/2 client: ${plain}`);
-    t.equal((await a.nodes()).filter((m) => m.reachable).length, 3, 'and nothing else is disturbed');
+    t.equal((await A!.client.nodes()).filter((m) => m.reachable).length, 3, 'and nothing else is disturbed');
   });
 });
 
@@ -275,7 +308,9 @@ t.test('a partition between two nodes (a userspace TCP proxy that stops forwardi
   t.teardown(() => { cut(); proxy.close(); });
   const proxied = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
   const { nodes } = await startFederation(t, 2, {
-    pool: () => ({ min_idle: 0 }),
+    pool: () => ({ min_idle: 1 }),
+    // node-b's default template differs (its env): the same name, another spec, never treated as one.
+    extra: (i) => (i === 1 ? { templates: { default: { env: { FLAVOUR: 'b' }, pool: { min_idle: 1 } } } } : {}),
     advertise: (i, address) => {
       if (i !== 1) return address;
       target = address;
@@ -285,6 +320,16 @@ t.test('a partition between two nodes (a userspace TCP proxy that stops forwardi
   const [a, b] = nodes.map((n) => n.daemon.client);
   const s = await b!.createSandbox({});
   t.equal(await sh(a!, s.id, 'echo ok'), 'ok\n', 'calls go through the proxy');
+  const pools = await a!.listPoolsWithNodes({});
+  const hashes = pools.pools.filter((p) => p.template === 'default').map((p) => p.specHash);
+  t.equal(new Set(hashes).size, 2, 'the two nodes\' default templates have different spec hashes');
+  const sw = await a!.spawnSwarmCollect({ template: 'default', count: 3 });
+  t.same(sw.done.placements.map((p) => p.node), ['node-a'], 'a swarm never lands on a node whose template differs');
+  await a!.deleteSwarm(sw.done.swarmId);
+  await waitFor('node-b\'s pool', async () => (await b!.listPools())[0]!.idle >= 1 || undefined);
+  const anywhere = await a!.createSandbox({ placement: 'any' });
+  t.equal(anywhere.node, 'node-a', 'placement any does not take node-b\'s idle sandbox of another spec');
+  await a!.deleteSandbox(anywhere.id);
   cut();
   const cutAt = Date.now();
   await waitFor('node-a to mark node-b unreachable', async () => !(await a!.nodes()).find((m) => m.name === 'node-b')!.reachable || undefined, 10_000);
@@ -318,6 +363,20 @@ t.test('certificates: another CA, an expired one, a name that is not the certifi
   await sleep(2000);
   t.notOk((await nodes[0]!.daemon.client.nodes()).some((m) => m.name === 'node-c' && m.reachable), 'a node with an expired certificate never joins');
 
+  // A peer that presents node-a's own name: node-a keeps it out and says why.
+  const twin = await startDaemon(t, { config: { ...federationConfig(0, `127.0.0.8:${await freePort('127.0.0.8')}`, [nodes[0]!.address],
+    nodes[0]!.ca.issue('node-a', '127.0.0.8', 'node-a-twin'), { min_idle: 0 }) } });
+  await waitFor('node-a to refuse its twin', async () => (await nodes[0]!.daemon.client.nodes()).find((m) => /own name/.test(m.error)) || undefined);
+  t.ok((await twin.client.nodes()).every((m) => m.self || !m.reachable), 'the twin is no member of anything');
+
+  // Peers from DNS: a name resolved as the system resolves host names (here /etc/hosts), with dns_port.
+  const port = await freePort('127.0.0.1');
+  await startDaemon(t, { config: federationConfig(3, `127.0.0.1:${port}`, [], nodes[0]!.ca.issue('node-d', '127.0.0.1'), { min_idle: 0 }) });
+  const dnsConfig = federationConfig(4, `127.0.0.9:${await freePort('127.0.0.9')}`, [], nodes[0]!.ca.issue('node-e', '127.0.0.9'), { min_idle: 0 });
+  Object.assign(dnsConfig.federation as object, { dns: 'localhost', dns_port: port });
+  const viaDns = await startDaemon(t, { config: dnsConfig });
+  await waitFor('node-e to find node-d through DNS', async () => (await viaDns.client.nodes()).some((m) => m.name === 'node-d' && m.reachable) || undefined);
+  t.pass('a node with no seeds finds its peers by a DNS name');
   const wrongName = new TestCa(`${dir}/ca3`).issue('node-x', '127.0.0.7');
   const r = spawnSync(process.execPath, [GODELD, '--socket', `${dir}/x.sock`, '--state-dir', `${dir}/x-state`, '--metrics-addr', '',
     '--config', writeConfig(`${dir}/x.json`, federationConfig(2, '127.0.0.7:1', [], wrongName, { min_idle: 0 }))], { encoding: 'utf8', timeout: 20_000 });

@@ -28,6 +28,8 @@ t.test('the API package and contract names', async (t) => {
   t.same(Object.keys(v1.Sandboxes.service).sort(), ['Create', 'Delete', 'Events', 'Get', 'List', 'Pause', 'Resume', 'SetTtl', 'Watch']);
   t.same(Object.keys(v1.Exec.service).sort(), ['Attach', 'ListSessions', 'Run', 'Session', 'Signal']);
   t.same(Object.keys(v1.Pools.service).sort(), ['List', 'Set']);
-  t.same(Object.keys(v1.System.service).sort(), ['Info', 'Version']);
+  t.same(Object.keys(v1.System.service).sort(), ['Info', 'Nodes', 'Version']);
+  t.same(Object.keys(v1.Swarm.service).sort(), ['Delete', 'Exec', 'List', 'Spawn']);
+  t.same(Object.keys(v1.Federation.service).sort(), ['Exchange', 'Relay'], 'served on the peer port only');
   t.equal(v1.Sandboxes.service.Create.path, '/godel.v1.Sandboxes/Create');
 });

@@ -236,6 +236,7 @@ export class Federation {
         lastSeen: m.lastSeen ? { seconds: Math.floor(m.lastSeen / 1000), nanos: (m.lastSeen % 1000) * 1e6 } : null,
         breaker: String(m.breaker.state === 0 ? 'closed' : m.breaker.state === 1 ? 'open' : m.breaker.state === 2 ? 'half-open' : 'isolated'),
         error: m.error,
+        certificateExpiresAt: m.link.certExpiresAt ? { seconds: Math.floor(m.link.certExpiresAt / 1000), nanos: 0 } : null,
       };
     })];
   }
@@ -303,10 +304,7 @@ export class Federation {
 
   private peerHandlers(): FederationHandlers {
     return {
-      Exchange: (call, callback) => {
-        const name = nameOfCertificate(call.getAuthContext()?.sslPeerCertificate);
-        callback(null, this.membership.answer(call.request, name));
-      },
+      Exchange: (call, callback) => callback(null, this.membership.answer(call.request)),
       Relay: (relay) => this.serveRelay(relay),
     };
   }

@@ -119,9 +119,10 @@ export class Membership extends EventEmitter {
   }
 
   /** The server side of Exchange: what this node knows, for a peer that has just told what it knows. */
-  answer(req: ExchangeRequest, callerName: string | undefined): { self: NodeInfo; members: MemberAddress[]; generation: number } {
+  answer(req: ExchangeRequest): { self: NodeInfo; members: MemberAddress[]; generation: number } {
     const advertised = req.self?.address;
-    if (advertised && callerName !== this.opts.self) this.add(advertised);
+    // A caller that presents this node's own name is added too: the exchange with it finds the clash and keeps it out.
+    if (advertised) this.add(advertised);
     this.learn(req.members ?? []);
     return { self: this.opts.selfInfo(), members: this.addresses(), generation: this.opts.generation() };
   }

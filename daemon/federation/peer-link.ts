@@ -16,11 +16,13 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 64 * 1024;
 export class PeerLink {
   /** The name in the certificate the peer presented, once a handshake has happened. */
   certName: string | undefined;
+  /** When that certificate expires (ms since the epoch). */
+  certExpiresAt: number | undefined;
   private readonly client: FederationClient;
 
   constructor(readonly address: string, tls: PeerTls) {
     const api = loadApi().godel.v1;
-    this.client = new api.Federation(address, tls.channelCredentials((name) => { this.certName = name; }), {
+    this.client = new api.Federation(address, tls.channelCredentials((name, validTo) => { this.certName = name; this.certExpiresAt = validTo; }), {
       'grpc.keepalive_time_ms': 2000,
       'grpc.keepalive_timeout_ms': 1000,
       'grpc.keepalive_permit_without_calls': 1,

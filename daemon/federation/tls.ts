@@ -70,12 +70,14 @@ export class PeerTls {
 
   /**
    * Client side, for one peer address. The chain is verified against the CA by TLS itself; the host name
-   * is not, since a seed is an address and the name is learnt from the certificate, which `onName` hears.
+   * is not, since a seed is an address and the name is learnt from the certificate, which `onCertificate`
+   * hears with its expiry.
    */
-  channelCredentials(onName: (name: string | undefined) => void): grpc.ChannelCredentials {
+  channelCredentials(onCertificate: (name: string | undefined, validTo: number | undefined) => void): grpc.ChannelCredentials {
     return grpc.experimental.createCertificateProviderChannelCredentials(this.provider, this.provider, {
       checkServerIdentity: (_host, cert) => {
-        onName(nameOfCertificate(cert));
+        const validTo = Date.parse(cert.valid_to);
+        onCertificate(nameOfCertificate(cert), Number.isFinite(validTo) ? validTo : undefined);
         return undefined;
       },
     });

@@ -33,6 +33,10 @@ export interface NodeInfo {
    * Why it is unreachable or excluded, when it is.
    */
   'error'?: (string);
+  /**
+   * When the certificate it presented in its last handshake expires (rotated certificates show here).
+   */
+  'certificateExpiresAt'?: (_google_protobuf_Timestamp | null);
 }
 
 export interface NodeInfo__Output {
@@ -64,4 +68,8 @@ export interface NodeInfo__Output {
    * Why it is unreachable or excluded, when it is.
    */
   'error': (string);
+  /**
+   * When the certificate it presented in its last handshake expires (rotated certificates show here).
+   */
+  'certificateExpiresAt': (_google_protobuf_Timestamp__Output | null);
 }

@@ -6,6 +6,9 @@ export interface SwarmExecRequest {
   'argv'?: (string)[];
   'env'?: ({[key: string]: string});
   'cwd'?: (string);
+  /**
+   * Seconds after which each member's command is killed; 0 means no limit.
+   */
   'timeout'?: (number);
 }
 
@@ -14,5 +17,8 @@ export interface SwarmExecRequest__Output {
   'argv': (string)[];
   'env': ({[key: string]: string});
   'cwd': (string);
+  /**
+   * Seconds after which each member's command is killed; 0 means no limit.
+   */
   'timeout': (number);
 }
