@@ -77,7 +77,9 @@ async function main(): Promise<void> {
     const placeS = summarize(fed.placement);
     report('swarm_placement_decision', placeS);
 
-    // 2. Exec and PTY through a forward (node-a -> node-b) against node-b directly, interleaved.
+    // 2. Exec and PTY through a forward (node-a -> node-b) against node-b directly, interleaved, once the
+    // pools have refilled (so that boots do not compete with what is measured).
+    await waitFor('pools to refill', async () => (await Promise.all([a, b, c].map(idleOf))).every((n) => n >= PER_NODE) || undefined, 180_000);
     const s = await b.createSandbox({});
     await sh(b, s.id, `head -c ${PTY_MB}M /dev/urandom > /workspace/big`);
     const direct: number[] = [];

@@ -80,6 +80,17 @@ t.test('a federation of three', async (t) => {
     await expectError(a.runCollect({ sandboxId: missing, argv: ['true'] }), 'SANDBOX_NOT_FOUND');
     await expectError(a.getSandbox(s.id.replace(/node-b$/, 'node-z')), 'NODE_UNAVAILABLE');
 
+    // A deadline travels with the call, and its expiry cancels the command on the owner.
+    const deadlined = await new Promise<{ code: number }>((resolve) => {
+      const call = a.exec.run({ sandboxId: s.id, argv: ['sleep', '1000'] }, { deadline: Date.now() + 700 });
+      call.on('data', () => undefined);
+      call.on('error', (err: { code: number }) => resolve(err));
+    });
+    t.equal(deadlined.code, 4, 'DEADLINE_EXCEEDED');
+    await waitFor('the command to be killed on node-b', async () => !/sleep 1000/.test(await sh(b, s.id, 'cat /proc/[0-9]*/cmdline | tr "\\0" " "; echo')) || undefined, 5000);
+    t.pass('the owner killed the command when the deadline passed');
+    await expectError(a.createSandbox({ placement: 'node-b', workspace: { hostDir: '/tmp' } }), 'INVALID_PLACEMENT');
+
     // The owner's audit log names the caller and the node it came through.
     const history = await b.listEvents({ sandboxId: s.id, limit: 1000, node: 'node-b' });
     const viaA = history.find((e) => e.type === 'request' && e.method === 'Exec.Run' && e.actor?.viaNode === 'node-a');
@@ -126,6 +137,13 @@ t.test('a federation of three', async (t) => {
     const pools = await a.listPoolsWithNodes({});
     t.same([...new Set(pools.pools.map((p) => p.node))].sort(), ['node-a', 'node-b', 'node-c']);
     t.match(ctl(B!, ['ls', '-l', 'view=1']).out, /NODE[\s\S]*node-a[\s\S]*node-c/);
+    const snap = await a.createSnapshot({ sandboxId: y.id, name: 'fed' });
+    t.match(snap.id, /-node-c$/, 'a snapshot is kept on its sandbox\'s node');
+    t.ok((await b.listSnapshots({})).some((x) => x.id === snap.id && x.node === 'node-c'), 'Snapshots.List covers every node');
+    t.same((await a.listSnapshots({ sandboxId: y.id })).map((x) => x.id), [snap.id], 'and by sandbox, on its node');
+    await b.deleteSnapshot(snap.id);
+    const history = await b.listEvents({ limit: 1000 });
+    t.ok(history.some((e) => e.sandboxId === y.id && e.node === 'node-c' && e.type === 'claimed'), 'Events covers every node, each event with its node');
     const watch = b.watch({});
     const seen: string[] = [];
     watch.on('data', (e) => { if (e.sandboxId === x.id) seen.push(`${e.type}@${e.node}`); });
@@ -211,6 +229,11 @@ t.test('a federation of three', async (t) => {
     const onC = await c.createSandbox({ labels: { hung: '1' } });
     await waitFor('node-a to know node-c\'s sandbox', async () => (await a.listSandboxesWithNodes({ labelSelector: { hung: '1' } })).sandboxes.length === 1 || undefined);
     await sleep(1500); // node-a's cache of node-c's sandboxes is refreshed on the next exchange.
+    const watch = a.watch({});
+    const notes: string[] = [];
+    watch.on('data', (e) => { if (e.type.startsWith('node-')) notes.push(`${e.type}@${e.node}`); });
+    watch.on('error', () => undefined);
+    await sleep(300);
     process.kill(C!.proc!.pid!, 'SIGSTOP');
     t.teardown(() => { try { process.kill(C!.proc!.pid!, 'SIGCONT'); } catch { /* gone already */ } });
     const stoppedAt = Date.now();
@@ -235,6 +258,9 @@ t.test('a federation of three', async (t) => {
     process.kill(C!.proc!.pid!, 'SIGCONT');
     await waitFor('node-c back', async () => (await a.nodes()).find((m) => m.name === 'node-c')!.reachable || undefined, 15_000);
     t.equal((await a.getSandbox(onC.id)).state, 'READY', 'its sandbox comes back as it was');
+    await waitFor('Watch to say node-c went and came back', () => (notes.includes('node-unreachable@node-c') && notes.includes('node-reachable@node-c')) || undefined, 15_000);
+    watch.cancel();
+    t.pass('a federated Watch says when a node\'s part stops and resumes');
     await a.deleteSandbox(onC.id);
   });
 
@@ -371,7 +397,10 @@ t.test('certificates: another CA, an expired one, a name that is not the certifi
 
   // Peers from DNS: a name resolved as the system resolves host names (here /etc/hosts), with dns_port.
   const port = await freePort('127.0.0.1');
-  await startDaemon(t, { config: federationConfig(3, `127.0.0.1:${port}`, [], nodes[0]!.ca.issue('node-d', '127.0.0.1'), { min_idle: 0 }) });
+  const deadSeed = `127.0.0.1:${await freePort('127.0.0.1')}`;
+  const nodeD = await startDaemon(t, { config: federationConfig(3, `127.0.0.1:${port}`, [deadSeed], nodes[0]!.ca.issue('node-d', '127.0.0.1'), { min_idle: 0 }) });
+  const dead = await waitFor('the dead seed to be reported', async () => (await nodeD.client.nodes()).find((m) => m.address === deadSeed && m.error && m.error !== 'not contacted yet'));
+  t.notOk(dead.reachable, `a seed that does not answer at start is listed unreachable: ${dead.error}`);
   const dnsConfig = federationConfig(4, `127.0.0.9:${await freePort('127.0.0.9')}`, [], nodes[0]!.ca.issue('node-e', '127.0.0.9'), { min_idle: 0 });
   Object.assign(dnsConfig.federation as object, { dns: 'localhost', dns_port: port });
   const viaDns = await startDaemon(t, { config: dnsConfig });
