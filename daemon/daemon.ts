@@ -208,7 +208,8 @@ export class Daemon {
     this.health.setStatus('', 'NOT_SERVING');
     this.shutdown.abort();
     this.gate?.close(socket);
-    await this.federation?.stop();
+    // Calls relayed from peers get the same grace as the socket's own, at the same time.
+    const peers = this.federation?.stop(SHUTDOWN_GRACE_MS);
     if (this.server) {
       const server = this.server;
       await new Promise<void>((resolve) => {
@@ -216,6 +217,7 @@ export class Daemon {
         server.tryShutdown(() => { clearTimeout(timer); resolve(); });
       });
     }
+    await peers;
     this.metricsServer?.close();
     this.files?.close();
     this.exec?.stop();

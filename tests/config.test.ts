@@ -60,4 +60,6 @@ t.test('node names go into ids; the federation section names what is wrong', asy
   t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443' } }), /mutual TLS is not optional/);
   t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443', tls: { ...tls, key: 'relative.key' } } }), /federation.tls.key must be an absolute path/);
   t.throws(() => parseConfig({ federation: { listen: '127.0.0.2:7443', tls, gossip: true } }), ConfigError);
+  t.throws(() => parseConfig({ federation: { listen: '0.0.0.0:7443', tls } }), /set federation.advertise/);
+  t.equal(parseConfig({ federation: { listen: '0.0.0.0:7443', advertise: '10.0.0.2:7443', tls } }).federation!.advertise, '10.0.0.2:7443');
 });

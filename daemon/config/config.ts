@@ -244,6 +244,10 @@ function parseFederation(raw: unknown): FederationConfig {
   if (!isObject(raw)) throw new ConfigError('federation must be an object');
   checkKeys(raw, ['listen', 'advertise', 'peers', 'dns', 'dns_port', 'tls'], 'federation');
   const listen = parseHostPort(raw.listen, 'federation.listen');
+  const wildcard = /^(0\.0\.0\.0|\[::\]):/.test(listen);
+  if (wildcard && raw.advertise === undefined) {
+    throw new ConfigError(`federation.listen ${listen} listens on every address: set federation.advertise to the address peers should dial`);
+  }
   const advertise = raw.advertise === undefined ? listen : parseHostPort(raw.advertise, 'federation.advertise');
   const peersRaw = raw.peers ?? [];
   if (!Array.isArray(peersRaw)) throw new ConfigError('federation.peers must be a list of HOST:PORT addresses');

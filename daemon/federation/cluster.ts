@@ -48,10 +48,10 @@ export class Cluster {
     return p ? { uid: p.uid, gid: p.gid, pid: p.pid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, pid: process.pid };
   }
 
-  async unary<Res>(node: string, path: string, request: unknown, caller: RelayCaller): Promise<Res> {
+  async unary<Res>(node: string, path: string, request: unknown, caller: RelayCaller, timeoutMs?: number): Promise<Res> {
     if (node !== this.self) {
       if (!this.federation) throw new GodelError('NODE_UNAVAILABLE', `no node named "${node}" is known to ${this.self}`);
-      return this.federation.callUnary<Res>(node, path, request, caller).catch((err: grpc.ServiceError) => { throw errorOfStatus(err); });
+      return this.federation.callUnary<Res>(node, path, request, caller, timeoutMs).catch((err: grpc.ServiceError) => { throw errorOfStatus(err); });
     }
     let res: Res | undefined;
     const s = await this.local.call<Res>(path, request, caller, (msg) => { res = msg; });

@@ -3,7 +3,6 @@
 // public calls: every call that names a sandbox, session or snapshot whose id carries another node's name
 // is relayed to that node (relay.ts), and the calls that list things answer for the whole federation.
 // Clients never see the peer port; they call their own node's Unix socket as before.
-import { availableParallelism, freemem, loadavg, totalmem } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import type { FederationHandlers } from '../../ipc/generated/godel/v1/Federation.js';
 import type { NodeInfo, NodeInfo__Output } from '../../ipc/generated/godel/v1/NodeInfo.js';
@@ -21,6 +20,7 @@ import { Membership, type Member } from './membership.js';
 import { RelayedCall, kindOf, metadataToEntries, pipeToRelay, serviceError, statusWithCode, type AnyMethod, type CallStatus, type MethodKind } from './relay.js';
 import type { AnyHandler, LocalCalls, LocalMethod } from './local-calls.js';
 import { PeerTls, nameOfCertificate } from './tls.js';
+import { nodeInfo } from './node-info.js';
 
 /** Fields of a request (or of its first message's parts) that name what a call is about. */
 const ROUTING_FIELDS = ['sandboxId', 'sessionId', 'snapshotId', 'id'];
@@ -121,12 +121,17 @@ export class Federation {
     this.deps.log.info({ listen: this.deps.config.listen, node: this.deps.node, seeds: this.deps.config.peers }, 'federation: peer port serving');
   }
 
-  async stop(): Promise<void> {
+  /** Stops trading state, and gives relayed calls `graceMs` to finish before they are cancelled. */
+  async stop(graceMs: number): Promise<void> {
     this.unsubscribe();
     await this.membership.stop();
     const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-    server?.forceShutdown();
+    if (server) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, graceMs);
+        server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+      });
+    }
     this.tls.close();
   }
 
@@ -166,10 +171,10 @@ export class Federation {
   }
 
   /** A unary call of a public method on another node, made by this node for its client (or itself). */
-  callUnary<Res>(node: string, path: string, request: unknown, caller: RelayCaller): Promise<Res> {
+  callUnary<Res>(node: string, path: string, request: unknown, caller: RelayCaller, timeoutMs = INTERNAL_CALL_MS): Promise<Res> {
     const def = this.deps.local.get(path)!.def;
     const m = this.usableMember(node);
-    const rc = m.link.open(def, node, { caller, deadline: Date.now() + INTERNAL_CALL_MS });
+    const rc = m.link.open(def, node, { caller, deadline: Date.now() + timeoutMs });
     return new Promise<Res>((resolve, reject) => {
       let res: Res | undefined;
       rc.on('message', (msg: Res) => { res = msg; rc.ack(); });
@@ -210,18 +215,7 @@ export class Federation {
 
   /** What this node tells its peers about itself. */
   selfInfo(): NodeInfo {
-    const sandboxes = this.deps.sandboxes;
-    return {
-      name: this.deps.node, address: this.deps.config.advertise, self: true, reachable: true, version: VERSION, breaker: 'closed',
-      capacity: {
-        cpus: availableParallelism(), memoryBytes: totalmem(), memoryFreeBytes: freemem(),
-        sandboxesRunning: Object.values(sandboxes.counts()).reduce((a, b) => a + b, 0), load1: loadavg()[0],
-      },
-      pools: sandboxes.poolStatuses().map((p) => ({
-        template: p.template.name, specHash: p.template.specHash, idle: p.idle,
-        room: Math.max(0, p.targets.maxTotal - sandboxes.claimedCount(p.template.name) - p.booting),
-      })),
-    };
+    return nodeInfo(this.deps.node, this.deps.config.advertise, this.deps.sandboxes);
   }
 
   /** Every node as this one sees it, itself first. */

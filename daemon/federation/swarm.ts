@@ -25,6 +25,7 @@ import type { Cluster } from './cluster.js';
 import { errorOfStatus } from './cluster.js';
 import { toSandbox } from '../server/convert.js';
 import { federatedSandboxList } from './views.js';
+import { nodeInfo } from './node-info.js';
 
 export const SWARM_LABEL = 'swarm';
 export const MAX_SWARM = 1000;
@@ -114,7 +115,7 @@ export class SwarmCoordinator {
     const swarmId = `sw-${newSwarmId()}`;
     const started = process.hrtime.bigint();
     await this.cluster.federation?.membership.refreshNow();
-    const infos = [this.cluster.federation?.selfInfo() ?? this.selfInfo(), ...(this.cluster.federation?.membership.reachable().map((m) => m.info!).filter(Boolean) ?? [])] as NodeInfo[];
+    const infos = [this.cluster.federation?.selfInfo() ?? nodeInfo(this.cluster.self, '', this.sandboxes), ...(this.cluster.federation?.membership.reachable().map((m) => m.info!).filter(Boolean) ?? [])] as NodeInfo[];
     let candidates = infos.map((i) => candidateOf(i, template.name, template.specHash)).filter((c): c is Candidate => !!c);
     for (const i of infos) {
       if (i.pools?.some((p) => p.template === template.name && p.specHash !== template.specHash)) {
@@ -264,16 +265,5 @@ export class SwarmCoordinator {
       }
     };
     await Promise.all(Array.from({ length: Math.min(EXEC_CONCURRENCY, sandboxes.length) }, worker));
-  }
-
-  private selfInfo(): NodeInfo {
-    return {
-      name: this.cluster.self,
-      capacity: { cpus: 1, sandboxesRunning: Object.values(this.sandboxes.counts()).reduce((a, b) => a + b, 0), load1: 0 },
-      pools: this.sandboxes.poolStatuses().map((p) => ({
-        template: p.template.name, specHash: p.template.specHash, idle: p.idle,
-        room: Math.max(0, p.targets.maxTotal - this.sandboxes.claimedCount(p.template.name) - p.booting),
-      })),
-    };
   }
 }

@@ -36,6 +36,11 @@ const LIST_POOLS = '/godel.v1.Pools/List';
 const LIST_SNAPSHOTS = '/godel.v1.Snapshots/List';
 const WATCH = '/godel.v1.Sandboxes/Watch';
 const EVENTS = '/godel.v1.Sandboxes/Events';
+/**
+ * How long a peer's part of a list may take. A peer that hangs is marked unreachable within a few seconds;
+ * until then a list waits this long for it at most, then names it unreachable.
+ */
+const PART_TIMEOUT_MS = 3000;
 
 type Unary<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
@@ -59,7 +64,7 @@ async function gather<Res>(cluster: Cluster, caller: RelayCaller, path: string, 
   const parts: Array<{ node: string; res: Res }> = [];
   await Promise.all(targets.nodes.map(async (node) => {
     try {
-      parts.push({ node, res: await cluster.unary<Res>(node, path, { ...request, node }, caller) });
+      parts.push({ node, res: await cluster.unary<Res>(node, path, { ...request, node }, caller, PART_TIMEOUT_MS) });
     } catch (err) {
       if (err instanceof GodelError && err.code !== 'NODE_UNAVAILABLE') throw err;
       unreachable.push(node);
