@@ -134,7 +134,8 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
       }
       let targets;
       try {
-        targets = cluster.targets(validateNodeFilter(req.node));
+        // A stream about one of this node's sandboxes is this node's alone.
+        targets = req.sandboxId ? { nodes: [self], unreachable: [] } : cluster.targets(validateNodeFilter(req.node));
       } catch (err) {
         fail('serverStream', call as never, undefined, err);
         return;
