@@ -210,6 +210,7 @@ t.test('a federation of three', async (t) => {
     await expectError(a.spawnSwarmCollect({ template: 'default', count: 5000 }), 'INVALID_COUNT');
     await expectError(a.spawnSwarmCollect({ template: 'default', count: 1, strategy: 99 as never }), 'INVALID_STRATEGY');
     await expectError(a.deleteSwarm('sw-000000000000'), 'SWARM_NOT_FOUND');
+    await expectError(a.spawnSwarmCollect({ template: 'default', count: 1, node: 'node-a', swarmId: 'sw-000000000000' }), 'INVALID_ARGUMENT');
     await expectError(a.spawnSwarmCollect({ template: 'nope', count: 1 }), 'TEMPLATE_NOT_FOUND');
   });
 

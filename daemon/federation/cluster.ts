@@ -21,8 +21,8 @@ export interface Targets {
 export function errorOfStatus(s: CallStatus | grpc.ServiceError): GodelError {
   const code = s.metadata?.get(ERROR_CODE_METADATA_KEY)[0];
   if (typeof code === 'string' && code in ErrorCodes) return new GodelError(code as ErrorCode, s.details);
-  if (s.code === grpc.status.CANCELLED) return new GodelError('SHUTTING_DOWN', s.details || 'cancelled');
-  return new GodelError('NODE_UNAVAILABLE', s.details || 'the node did not answer');
+  // With no code of ours, the hop itself failed (refused, cut, timed out, cancelled by a peer shutting down).
+  return new GodelError('NODE_UNAVAILABLE', s.details || `the node did not answer (${grpc.status[s.code] ?? s.code})`);
 }
 
 export class Cluster {

@@ -101,6 +101,10 @@ export class Federation {
     return this.deps.node;
   }
 
+  get log(): Logger {
+    return this.deps.log;
+  }
+
   /** Binds the peer port and starts trading state with the peers. */
   async start(): Promise<void> {
     const api = loadApi().godel.v1;
@@ -177,7 +181,7 @@ export class Federation {
     const rc = m.link.open(def, node, { caller, deadline: Date.now() + timeoutMs });
     return new Promise<Res>((resolve, reject) => {
       let res: Res | undefined;
-      rc.on('message', (msg: Res) => { res = msg; rc.ack(); });
+      rc.on('message', (msg: Res, size: number) => { res = msg; rc.ack(size); });
       rc.on('status', (s: CallStatus) => (s.code === grpc.status.OK ? resolve(res as Res) : reject(serviceError(s))));
       rc.send(request);
       rc.halfClose();
@@ -201,8 +205,8 @@ export class Federation {
     signal?.addEventListener('abort', abort);
     return new Promise<CallStatus>((resolve) => {
       let chain = Promise.resolve();
-      rc.on('message', (msg: Res) => {
-        chain = chain.then(async () => { await onMessage(msg); rc.ack(); }).catch(() => rc.cancel());
+      rc.on('message', (msg: Res, size: number) => {
+        chain = chain.then(async () => { await onMessage(msg); rc.ack(size); }).catch(() => rc.cancel());
       });
       rc.on('status', (s: CallStatus) => {
         signal?.removeEventListener('abort', abort);
@@ -241,6 +245,8 @@ export class Federation {
       const res = await this.callUnary<{ sandboxes: unknown[] }>(m.name, '/godel.v1.Sandboxes/List', { node: m.name }, this.callerOf());
       this.lastKnown.set(m.name, res.sandboxes);
     } catch (err) {
+      // Asked again at the next exchange, rather than only when the peer's sandboxes change again.
+      m.generation = -1;
       this.deps.log.debug({ node: m.name, err: errorMessage(err) }, 'federation: cannot refresh a peer\'s sandboxes');
     }
   }
@@ -260,7 +266,7 @@ export class Federation {
       // rest, or put it back for the local handler.
       const onEnd = (): void => {
         call.off('data', onData);
-        fail(kind, call, callback, new GodelError('INVALID_ARGUMENT', `${name}: the call ended before its first message`));
+        fail(kind, call, callback, new GodelError('INVALID_ARGUMENT', `${name}: the call ended before its first message`), this.deps.log);
       };
       const onData = (first: unknown): void => {
         call.pause();
@@ -288,7 +294,7 @@ export class Federation {
       }
       m = this.usableMember(node);
     } catch (err) {
-      fail(kind, call, callback, err);
+      fail(kind, call, callback, err, this.deps.log);
       return;
     }
     this.deps.onForward?.(def.path);
@@ -311,17 +317,22 @@ export class Federation {
     let invoked = false;
     relay.on('data', (f: RelayFrame__Output) => {
       if (!call) {
-        entry = f.frame === 'start' ? this.deps.local.get(f.start!.method) : undefined;
+        // Files.Open lends a descriptor on this host's socket only: no relay may ask for one.
+        entry = f.frame === 'start' && f.start!.caller && f.start!.method !== FILES_OPEN ? this.deps.local.get(f.start!.method) : undefined;
         if (!entry) {
-          const s = f.frame === 'start'
-            ? statusWithCode(grpc.status.UNIMPLEMENTED, 'NOT_SUPPORTED', `this node (${this.deps.node}, version ${VERSION}) does not serve ${f.start!.method}`)
-            : statusWithCode(grpc.status.INVALID_ARGUMENT, 'INVALID_ARGUMENT', 'a relay must begin with its start frame');
+          const s = f.frame !== 'start'
+            ? statusWithCode(grpc.status.INVALID_ARGUMENT, 'INVALID_ARGUMENT', 'a relay must begin with its start frame')
+            : !f.start!.caller
+              ? statusWithCode(grpc.status.INVALID_ARGUMENT, 'INVALID_ARGUMENT', 'a relay must name the caller it carries')
+              : f.start!.method === FILES_OPEN
+                ? statusWithCode(grpc.status.FAILED_PRECONDITION, 'NOT_SUPPORTED', `files are lent only to clients on ${this.deps.node}'s own host`)
+                : statusWithCode(grpc.status.UNIMPLEMENTED, 'NOT_SUPPORTED', `this node (${this.deps.node}, version ${VERSION}) does not serve ${f.start!.method}`);
           relay.write({ status: { code: s.code, details: s.details, metadata: metadataToEntries(s.metadata) } });
           relay.end();
           return;
         }
         // The caller's identity is trusted because the relay came over mutual TLS from a member of the federation.
-        call = this.deps.local.open(entry, relay, f.start!.metadata, f.start!.credit, f.start!.caller ?? { uid: 0, gid: 0, pid: 0 }, via);
+        call = this.deps.local.open(entry, relay, f.start!.metadata, f.start!.credit, f.start!.caller!, via);
         const kind = kindOf(entry.def);
         if (kind === 'clientStream' || kind === 'bidi') {
           invoked = true;
@@ -349,8 +360,9 @@ export class Federation {
   }
 }
 
-/** Answers a call that cannot go anywhere, whatever its kind. */
-export function fail(kind: MethodKind, call: AnyCall, callback: Callback | undefined, err: unknown): void {
+/** Answers a call that cannot go anywhere, whatever its kind; an unexpected failure is logged in full. */
+export function fail(kind: MethodKind, call: AnyCall, callback: Callback | undefined, err: unknown, log: Logger): void {
+  if (!(err instanceof GodelError)) log.error({ method: call.getPath?.(), err }, 'unexpected failure');
   const e = err instanceof GodelError
     ? serviceError(statusWithCode(err.grpcStatus, err.code, err.message))
     : serviceError(statusWithCode(grpc.status.INTERNAL, 'INTERNAL', 'internal error in godeld; see its log'));

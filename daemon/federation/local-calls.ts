@@ -72,7 +72,8 @@ export class LocalCalls {
         write: (f) => {
           if (f.message) {
             const msg = def.responseDeserialize(f.message as Buffer) as Res;
-            chain = chain.then(async () => { await onMessage(msg); call!.creditFromPeer(1); }).catch(() => call!.cancel());
+            const size = (f.message as Buffer).length;
+            chain = chain.then(async () => { await onMessage(msg); call!.creditFromPeer(size); }).catch(() => call!.cancel());
           } else if (f.status) {
             const s = f.status;
             void chain.then(() => resolve({ code: s.code!, details: s.details ?? '', metadata: entriesToMetadata((s.metadata ?? []).map((e) => ({ key: e.key!, value: Buffer.from(e.value as Buffer) }))) }));

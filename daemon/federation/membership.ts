@@ -17,12 +17,15 @@ import { PeerLink } from './peer-link.js';
 import type { PeerTls } from './tls.js';
 
 const EXCHANGE_INTERVAL_MS = 1000;
-const EXCHANGE_TIMEOUT_MS = 1000;
+/** Longer than the interval: a busy peer (boots on two cores) may take over a second to answer. */
+const EXCHANGE_TIMEOUT_MS = 2000;
 /** A member that has not answered for this long is unreachable (a hung process, a dead host, a partition). */
 export const UNREACHABLE_AFTER_MS = 3000;
 const BREAKER_FAILURES = 3;
 const BREAKER_HALF_OPEN_AFTER_MS = 2000;
 const DNS_INTERVAL_MS = 10_000;
+/** A learnt address (not a seed) that has not answered for this long is forgotten. */
+const FORGET_AFTER_MS = 10 * 60_000;
 
 export interface Member {
   address: string;
@@ -39,6 +42,9 @@ export interface Member {
   breaker: CircuitBreakerPolicy;
   /** The member's store generation last seen, to know when its sandboxes changed. */
   generation: number;
+  /** Seeds are never forgotten; learnt addresses are, once they have been silent long enough. */
+  seed: boolean;
+  addedAt: number;
 }
 
 export interface MembershipOptions {
@@ -66,7 +72,7 @@ export class Membership extends EventEmitter {
 
   constructor(private readonly opts: MembershipOptions) {
     super();
-    for (const s of opts.seeds) this.add(s);
+    for (const s of opts.seeds) this.add(s, true);
   }
 
   start(): void {
@@ -93,9 +99,10 @@ export class Membership extends EventEmitter {
     return [...this.byAddress.values()].sort((a, b) => (a.name ?? a.address).localeCompare(b.name ?? b.address));
   }
 
-  /** The usable member of that name (reachable or not), or undefined when no such node is known. */
+  /** The member of that name (a usable one first), or undefined when no such node is known. */
   byName(name: string): Member | undefined {
-    return this.members().find((m) => m.name === name && !m.excluded);
+    const named = this.members().filter((m) => m.name === name && !m.excluded);
+    return named.find((m) => this.usable(m)) ?? named[0];
   }
 
   /** Members that answer now and may be used. */
@@ -127,21 +134,23 @@ export class Membership extends EventEmitter {
     return { self: this.opts.selfInfo(), members: this.addresses(), generation: this.opts.generation() };
   }
 
+  /** What this node tells others it knows: itself and the members that answer now (no stale addresses). */
   private addresses(): MemberAddress[] {
     return [{ name: this.opts.self, address: this.opts.advertise },
-      ...this.members().filter((m) => m.name && !m.excluded).map((m) => ({ name: m.name!, address: m.address }))];
+      ...this.reachable().map((m) => ({ name: m.name!, address: m.address }))];
   }
 
   private learn(list: MemberAddress[]): void {
     for (const a of list) if (a.address && a.name !== this.opts.self) this.add(a.address);
   }
 
-  private add(address: string): Member | undefined {
+  private add(address: string, seed = false): Member | undefined {
     if (address === this.opts.advertise || this.stopped) return undefined;
     const known = this.byAddress.get(address);
     if (known) return known;
     const m: Member = {
       address, link: new PeerLink(address, this.opts.tls), reachable: false, error: 'not contacted yet', excluded: false, generation: -1,
+      seed, addedAt: Date.now(),
       breaker: circuitBreaker(handleAll, { halfOpenAfter: BREAKER_HALF_OPEN_AFTER_MS, breaker: new ConsecutiveBreaker(BREAKER_FAILURES) }),
     };
     this.byAddress.set(address, m);
@@ -151,7 +160,18 @@ export class Membership extends EventEmitter {
 
   private async tick(): Promise<void> {
     if (this.stopped) return;
+    const now = Date.now();
+    for (const m of this.members()) {
+      if (!m.seed && !m.reachable && now - (m.lastSeen ?? m.addedAt) > FORGET_AFTER_MS) this.forget(m, 'silent for 10 minutes');
+    }
     await Promise.allSettled(this.members().map((m) => this.exchangeWith(m)));
+  }
+
+  private forget(m: Member, why: string): void {
+    if (this.byAddress.get(m.address) !== m) return;
+    this.byAddress.delete(m.address);
+    m.link.close();
+    this.opts.log.info({ peer: m.address, node: m.name, why }, 'federation: forgetting a peer address');
   }
 
   /** One exchange with a member; concurrent asks for the same member share it. */
@@ -173,11 +193,21 @@ export class Membership extends EventEmitter {
       if (res.self && res.self.name !== name) {
         this.opts.log.warn({ peer: m.address, certificate: name, claims: res.self.name }, 'federation: a peer calls itself by another name than its certificate\'s; the certificate\'s is used');
       }
-      const clash = name === this.opts.self
-        ? `the peer at ${m.address} presents this node's own name "${name}"`
-        : this.members().find((o) => o !== m && o.name === name && !o.excluded && o.reachable)
-          ? `node name "${name}" is used by two peers (${this.members().find((o) => o !== m && o.name === name)!.address} and ${m.address})`
-          : undefined;
+      let clash = name === this.opts.self ? `the peer at ${m.address} presents this node's own name "${name}"` : undefined;
+      // Another member by the same name: an old address of the same node (it moved, or was known by two
+      // spellings), which is forgotten; or another node by that name, which is a clash.
+      for (const o of this.members()) {
+        if (clash || o === m || o.name !== name || o.excluded) continue;
+        const sameNode = !o.reachable || (!!o.info?.address && o.info.address === res.self?.address);
+        if (!sameNode) {
+          clash = `node name "${name}" is used by two peers (${o.address} and ${m.address})`;
+        } else if (o.reachable && o.address === o.info?.address && m.address !== res.self?.address) {
+          this.forget(m, `another address of ${name}, which advertises ${o.address}`);
+          return;
+        } else {
+          this.forget(o, `${name} answers at ${m.address} now`);
+        }
+      }
       if (clash) {
         if (!m.excluded) this.opts.log.error({ peer: m.address, node: name }, `federation: ${clash}; this address is not used`);
         m.excluded = true;

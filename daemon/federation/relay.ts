@@ -1,10 +1,10 @@
 // One call of a public service carried to the node that owns its sandbox, over a Federation.Relay stream.
 //
 // grpc-js reads everything a peer sends whether or not its reader keeps up (it buffers the unread
-// messages), so HTTP/2 flow control stops at each hop. The relay has flow control of its own: each side may
-// send only as many messages as the other has granted (RELAY_WINDOW to start, then one more per message
-// the other side has passed on), so a slow reader at one end holds back the writer at the other, and each
-// forward holds at most a window of messages in each direction.
+// messages), so HTTP/2 flow control stops at each hop. The relay has flow control of its own, in bytes:
+// each side may send while the other has granted room (RELAY_WINDOW to start, then as many bytes as the
+// other side has passed on; one message always goes, however large), so a slow reader at one end holds back
+// the writer at the other, and a forward holds about a window (plus one message) in each direction.
 //
 // On the owner, a relayed call is served by the very handlers that serve its Unix socket: RelayedCall
 // looks to them like a grpc-js server call (write with backpressure and 'drain', 'cancelled', end, an
@@ -17,10 +17,12 @@ import type { RelayFrame, RelayFrame__Output } from '../../ipc/generated/godel/v
 import type { RelayStart__Output } from '../../ipc/generated/godel/v1/RelayStart.js';
 import { ERROR_CODE_METADATA_KEY } from '../../ipc/errors.js';
 
-/** Messages one side may send ahead of the other's grants. */
-export const RELAY_WINDOW = 32;
-/** Grants are sent in batches of this many, so a stream of small messages is not doubled by its acks. */
+/** Bytes one side may send ahead of the other's grants. */
+export const RELAY_WINDOW = 2 * 1024 * 1024;
+/** Grants are sent in batches of this many bytes, so a stream of small messages is not doubled by its acks. */
 const GRANT_BATCH = RELAY_WINDOW / 4;
+/** Messages the handler may queue on a relayed call before its writes report backpressure. */
+const QUEUED_MESSAGES = 16;
 
 // Handlers and definitions are typed per method elsewhere; a relay carries any of them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -96,7 +98,7 @@ export class RelayedCall extends Duplex {
     private readonly peerToken: string,
     private readonly onFinished: () => void,
   ) {
-    super({ objectMode: true, writableHighWaterMark: RELAY_WINDOW, readableHighWaterMark: RELAY_WINDOW });
+    super({ objectMode: true, writableHighWaterMark: QUEUED_MESSAGES, readableHighWaterMark: QUEUED_MESSAGES });
     this.metadata = entriesToMetadata(start.metadata);
     this.credit = start.credit || RELAY_WINDOW;
     // The handler's status for a failed call arrives as an 'error' event, as it does on a grpc-js call.
@@ -125,17 +127,17 @@ export class RelayedCall extends Duplex {
 
   /** A request message from the caller's side. */
   deliver(message: Buffer): void {
-    if (this.push(this.def.requestDeserialize(message))) this.grant(1);
-    else this.owed++;
+    if (this.push(this.def.requestDeserialize(message))) this.grant(message.length);
+    else this.owed += message.length;
   }
 
-  /** The caller may take `n` more response messages. */
+  /** The caller may take `n` more bytes of responses. */
   creditFromPeer(n: number): void {
     this.credit += n;
     if (this.pending && this.credit > 0) {
       const { frame, done } = this.pending;
       this.pending = undefined;
-      this.credit--;
+      this.credit -= frame.length;
       this.relay.write({ message: frame });
       done();
     }
@@ -185,7 +187,7 @@ export class RelayedCall extends Duplex {
     }
     const frame = this.def.responseSerialize(chunk) as Buffer;
     if (this.credit > 0) {
-      this.credit--;
+      this.credit -= frame.length;
       this.relay.write({ message: frame });
       done();
     } else {
@@ -218,8 +220,9 @@ export class RelayedCall extends Duplex {
 }
 
 /**
- * The caller's side of a relayed call. Emits 'message' for each response (the consumer calls `ack` once
- * it has passed one on), 'drain' when it may send again, and 'status' once, at the end.
+ * The caller's side of a relayed call. Emits 'message' for each response with its size in bytes (the
+ * consumer calls `ack(size)` once it has passed it on), 'drain' when it may send again, and 'status' once,
+ * at the end.
  */
 export class RelayClientCall extends EventEmitter {
   private credit = RELAY_WINDOW;
@@ -241,7 +244,7 @@ export class RelayClientCall extends EventEmitter {
     stream.on('end', () => this.end(this.lost(Object.assign(new Error('the relay ended without a status'), { code: grpc.status.UNAVAILABLE, details: 'the relay ended without a status', metadata: new grpc.Metadata() }))));
   }
 
-  /** Queues a request message; false when the owner has not granted room for more (wait for 'drain'). */
+  /** Queues a request message; false when the owner has not granted room for it yet (wait for 'drain'). */
   send(message: unknown): boolean {
     if (this.over) return true;
     this.queue.push(this.def.requestSerialize(message) as Buffer);
@@ -254,8 +257,8 @@ export class RelayClientCall extends EventEmitter {
     this.flush();
   }
 
-  /** The consumer passed on `n` responses: the owner may send as many more. */
-  ack(n = 1): void {
+  /** The consumer passed on `n` bytes of responses: the owner may send as many more. */
+  ack(n: number): void {
     this.acks += n;
     if (this.acks >= GRANT_BATCH && !this.over) {
       this.stream.write({ credit: this.acks });
@@ -274,8 +277,9 @@ export class RelayClientCall extends EventEmitter {
 
   private flush(): void {
     while (this.queue.length && this.credit > 0 && !this.over) {
-      this.credit--;
-      this.stream.write({ message: this.queue.shift()! });
+      const m = this.queue.shift()!;
+      this.credit -= m.length;
+      this.stream.write({ message: m });
     }
     if (this.queue.length === 0) {
       if (this.halfClosed && !this.over) {
@@ -289,7 +293,7 @@ export class RelayClientCall extends EventEmitter {
   private frame(f: RelayFrame__Output): void {
     switch (f.frame) {
       case 'message':
-        this.emit('message', this.def.responseDeserialize(f.message!));
+        this.emit('message', this.def.responseDeserialize(f.message!), f.message!.length);
         break;
       case 'credit':
         this.credit += f.credit!;
@@ -348,15 +352,26 @@ export function pipeToRelay(
     streamCall.resume();
   }
   let response: unknown;
-  rc.on('message', (m: unknown) => {
+  // Bytes written to the client that wait for its 'drain' before they are acknowledged to the owner.
+  let owed = 0;
+  const onDrain = (): void => {
+    const n = owed;
+    owed = 0;
+    rc.ack(n);
+  };
+  rc.on('message', (m: unknown, size: number) => {
     if (kind === 'unary' || kind === 'clientStream') {
       response = m;
-      rc.ack();
+      rc.ack(size);
       return;
     }
     if (streamCall.cancelled) return;
-    if (streamCall.write(m)) rc.ack();
-    else streamCall.once('drain', () => rc.ack());
+    if (streamCall.write(m) && owed === 0) {
+      rc.ack(size);
+      return;
+    }
+    if (owed === 0) streamCall.once('drain', onDrain);
+    owed += size;
   });
   rc.on('status', (s: CallStatus) => {
     if (kind === 'unary' || kind === 'clientStream') {

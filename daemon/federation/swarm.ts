@@ -34,6 +34,7 @@ const ATTEMPTS = 3;
 const EXEC_CONCURRENCY = 64;
 const newSwarmId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 12);
 const SPAWN = '/godel.v1.Swarm/Spawn';
+const SWARM_ID_RE = /^sw-[0-9a-z]{12}$/;
 
 export type Strategy = 'SPREAD' | 'BINPACK';
 
@@ -98,8 +99,16 @@ type Sink<T> = (e: T) => Promise<boolean> | boolean;
 export class SwarmCoordinator {
   constructor(private readonly cluster: Cluster, private readonly sandboxes: SandboxManager, private readonly log: Logger) {}
 
-  /** Places a swarm (or, with `node` set to this node, this node's share of one), streaming each member. */
-  async spawn(req: SpawnSwarmRequest__Output, caller: RelayCaller, send: Sink<SpawnSwarmEvent>): Promise<void> {
+  /**
+   * Places a swarm (or, with `node` set to this node, this node's share of one), streaming each member.
+   * `internal`: the call came from a node placing a swarm (a relay, or this node itself), the only callers
+   * that may set `node` and `swarm_id`. `signal` ends the placement when the caller goes away.
+   */
+  async spawn(req: SpawnSwarmRequest__Output, caller: RelayCaller, send: Sink<SpawnSwarmEvent>, opts: { internal: boolean; signal: AbortSignal }): Promise<void> {
+    if ((req.node || req.swarmId) && !opts.internal) {
+      throw new GodelError('INVALID_ARGUMENT', 'node and swarm_id are set by the node that places a swarm, not by its clients');
+    }
+    if (req.node && !SWARM_ID_RE.test(req.swarmId)) throw new GodelError('INVALID_ID', `"${req.swarmId.slice(0, 64)}" is not a swarm id`);
     if (!req.count || req.count > MAX_SWARM) throw new GodelError('INVALID_COUNT', `count must be 1 to ${MAX_SWARM}, not ${req.count}`);
     const strategy = parseStrategy(req.strategy as string);
     const labels = validateLabels(req.labels);
@@ -109,7 +118,7 @@ export class SwarmCoordinator {
     const template = this.sandboxes.template(req.template || 'default');
     if (req.node) {
       if (req.node !== this.cluster.self) throw new GodelError('INVALID_ARGUMENT', `a swarm share for node ${req.node} was sent to ${this.cluster.self}`);
-      await this.spawnHere(req, send);
+      await this.spawnHere(req, send, opts.signal);
       return;
     }
     const swarmId = `sw-${newSwarmId()}`;
@@ -136,6 +145,7 @@ export class SwarmCoordinator {
         let warm = 0;
         const status = await this.cluster.stream<SpawnSwarmEvent>(node, SPAWN,
           { ...req, labels, swarmId, node, count: share.count }, caller, async (e) => {
+            if (opts.signal.aborted) return;
             if (e.placed) {
               got.push(e.placed);
               if (e.placed.fromWarmPool) warm++;
@@ -144,7 +154,7 @@ export class SwarmCoordinator {
             } else if (e.done?.message) {
               lastError = `${node}: ${e.done.message}`;
             }
-          });
+          }, opts.signal);
         return { node, got, warm, status };
       }));
       for (const r of results) {
@@ -169,9 +179,11 @@ export class SwarmCoordinator {
         }
       }
     }
-    if (remaining > 0 && req.allOrNothing) {
-      await this.deleteMembers(placed, caller);
-      throw new GodelError('POOL_EXHAUSTED', `a swarm of ${req.count} cannot be placed whole (only ${req.count - remaining} found room${lastError ? `; ${lastError}` : ''}); nothing was left behind`);
+    if ((remaining > 0 || opts.signal.aborted) && req.allOrNothing) {
+      const left = await this.removeWhole(swarmId, placed, caller);
+      const outcome = left.length ? `; ${left.length} could not be deleted yet (${left.slice(0, 3).join('; ')}): delete swarm ${swarmId} once their nodes answer` : '; nothing was left behind';
+      if (opts.signal.aborted) throw new GodelError('SHUTTING_DOWN', `the swarm was given up when its client went away${outcome}`);
+      throw new GodelError('POOL_EXHAUSTED', `a swarm of ${req.count} cannot be placed whole (only ${req.count - remaining} found room${lastError ? `; ${lastError}` : ''})${outcome}`);
     }
     if (placed.length === 0) throw new GodelError('POOL_EXHAUSTED', `no node has room for a sandbox of template "${template.name}"${lastError ? `: ${lastError}` : ''}`);
     await send({
@@ -182,20 +194,29 @@ export class SwarmCoordinator {
     });
   }
 
-  /** This node's share: creates at once, streams each; stops at the first failure and says why in `done`. */
-  private async spawnHere(req: SpawnSwarmRequest__Output, send: Sink<SpawnSwarmEvent>): Promise<void> {
+  /**
+   * This node's share: creates at once and streams each, saying in `done` why any failed. A share of an
+   * all-or-nothing swarm whose placing node went away deletes what it made: nobody would know of it.
+   */
+  private async spawnHere(req: SpawnSwarmRequest__Output, send: Sink<SpawnSwarmEvent>, signal: AbortSignal): Promise<void> {
     const labels = { ...validateLabels(req.labels), [SWARM_LABEL]: req.swarmId };
     let failure = '';
     let count = 0;
+    const made: string[] = [];
     await Promise.all(Array.from({ length: req.count }, async () => {
       try {
         const rec = await this.sandboxes.create({ template: req.template || 'default', labels, env: validateEnv(req.env), ttlSeconds: req.ttlSeconds });
+        made.push(rec.id);
         count++;
-        await send({ placed: toSandbox(rec) });
+        if (!signal.aborted) await send({ placed: toSandbox(rec) });
       } catch (err) {
         failure = err instanceof GodelError ? `${err.code}: ${err.message}` : errorMessage(err);
       }
     }));
+    if (signal.aborted && req.allOrNothing) {
+      await Promise.allSettled(made.map((id) => this.sandboxes.delete(id, 'its all-or-nothing swarm was given up')));
+      return;
+    }
     await send({ done: { swarmId: req.swarmId, count, placements: [{ node: this.cluster.self, count, warm: 0 }], placementSeconds: 0, message: failure } });
   }
 
@@ -222,10 +243,23 @@ export class SwarmCoordinator {
   }
 
   async delete(swarmId: string, caller: RelayCaller): Promise<{ deleted: number; failed: Record<string, string> }> {
-    if (!/^sw-[0-9a-z]{12}$/.test(swarmId)) throw new GodelError('INVALID_ID', `"${swarmId.slice(0, 64)}" is not a swarm id (swarm ids look like sw-0123456789ab)`);
+    if (!SWARM_ID_RE.test(swarmId)) throw new GodelError('INVALID_ID', `"${swarmId.slice(0, 64)}" is not a swarm id (swarm ids look like sw-0123456789ab)`);
     const { sandboxes } = await this.members(caller, swarmId);
     if (!sandboxes.length) throw new GodelError('SWARM_NOT_FOUND', `no swarm with id ${swarmId}`);
     return this.deleteMembers(sandboxes, caller);
+  }
+
+  /**
+   * Deletes an all-or-nothing swarm that failed: the members it heard of, then whatever the federation
+   * still lists with its label (a share that made more than it could report). Returns what is left.
+   */
+  private async removeWhole(swarmId: string, heard: Sandbox[], caller: RelayCaller): Promise<string[]> {
+    const first = await this.deleteMembers(heard, caller);
+    const rest = await this.members(caller, swarmId).catch(() => ({ sandboxes: [] as Sandbox[] }));
+    const second = await this.deleteMembers(rest.sandboxes.filter((s) => s.state !== 'UNKNOWN'), caller);
+    const failed = { ...first.failed, ...second.failed };
+    for (const s of rest.sandboxes) if (s.state === 'UNKNOWN' && !failed[s.id!]) failed[s.id!] = `node ${s.node} does not answer`;
+    return Object.entries(failed).map(([id, why]) => `${id}: ${why}`);
   }
 
   private async deleteMembers(members: Sandbox[], caller: RelayCaller): Promise<{ deleted: number; failed: Record<string, string> }> {

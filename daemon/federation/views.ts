@@ -22,6 +22,7 @@ import type { WatchSandboxesRequest__Output } from '../../ipc/generated/godel/v1
 import { NODE_NAME_RE } from '../config/config.js';
 import { GodelError } from '../errors.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
+import type { Logger } from '../log.js';
 import { writeWithBackpressure } from '../server/respond.js';
 import { validateLabels } from '../validation.js';
 import type { Cluster } from './cluster.js';
@@ -41,6 +42,9 @@ const EVENTS = '/godel.v1.Sandboxes/Events';
  * until then a list waits this long for it at most, then names it unreachable.
  */
 const PART_TIMEOUT_MS = 3000;
+/** How soon a stream's part on a node that stopped answering is tried again, at first and at most. */
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 10_000;
 
 type Unary<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
@@ -50,9 +54,9 @@ function validateNodeFilter(node: string): string {
 }
 
 /** Answers a unary view; a failure keeps its status and code. */
-function respond<Req, Res>(fn: (call: ServerUnaryCall<Req, Res>) => Promise<Res>): Unary<Req, Res> {
+function respond<Req, Res>(log: Logger, fn: (call: ServerUnaryCall<Req, Res>) => Promise<Res>): Unary<Req, Res> {
   return (call, callback) => {
-    fn(call).then((res) => callback(null, res), (err: unknown) => fail('unary', call as never, callback as never, err));
+    fn(call).then((res) => callback(null, res), (err: unknown) => fail('unary', call as never, callback as never, err, log));
   };
 }
 
@@ -101,24 +105,44 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
   const self = cluster.self;
 
   /**
-   * Streams one node's part of Watch or Events into the client's call until it ends; while the node is
-   * unreachable the client is told so, and its part resumes when it answers again (follow only).
+   * Streams one node's part of Watch or Events into the client's call until it ends. When following and
+   * the node stops answering, the client is told, and the part resumes (without the events it has sent
+   * already) when the node answers again, tried at most once a second, backing off to every ten.
    */
   async function streamPart(call: ServerWritableStream<unknown, SandboxEvent>, node: string, path: string, req: object, follow: boolean, stop: AbortSignal): Promise<void> {
     const caller = cluster.callerOf(call);
-    for (let first = true; !stop.aborted; first = false) {
-      if (!first) {
-        await waitForReachable(fed, node, stop);
-        if (stop.aborted) return;
-        await writeWithBackpressure(call, { type: 'node-reachable', node, message: `node ${node} answers again`, sandboxId: '' });
-      }
-      const s = await cluster.stream<SandboxEvent>(node, path, { ...req, node }, caller,
-        (e) => writeWithBackpressure(call, { ...e, node: e.node || node }), stop);
+    let lastSeq = -1;
+    let down = false;
+    let backoffMs = RETRY_MIN_MS;
+    for (;;) {
+      let delivered = false;
+      const s = await cluster.stream<SandboxEvent>(node, path, { ...req, node }, caller, async (e) => {
+        delivered = true;
+        if (Number(e.seq) <= lastSeq) return true;
+        lastSeq = Number(e.seq);
+        return writeWithBackpressure(call, { ...e, node: e.node || node });
+      }, stop);
       if (stop.aborted || call.cancelled) return;
       if (s.code === grpc.status.OK && (!follow || node === self)) return;
-      if (s.code !== grpc.status.OK && s.code !== grpc.status.UNAVAILABLE && s.code !== grpc.status.CANCELLED) throw serviceError(s);
-      await writeWithBackpressure(call, { type: 'node-unreachable', node, message: `node ${node} does not answer: ${s.details}`, sandboxId: '' });
+      if (s.code !== grpc.status.OK && s.code !== grpc.status.UNAVAILABLE && s.code !== grpc.status.CANCELLED && s.code !== grpc.status.DEADLINE_EXCEEDED) {
+        throw serviceError(s);
+      }
+      // A peer that ended a live stream by itself is going away (a restart): the same as one that stopped answering.
+      if (!down) {
+        down = true;
+        const why = s.code === grpc.status.OK ? 'it ended its stream (shutting down?)' : s.details;
+        await writeWithBackpressure(call, { type: 'node-unreachable', node, message: `node ${node} does not answer: ${why}`, sandboxId: '' });
+      }
       if (!follow) return;
+      if (delivered) backoffMs = RETRY_MIN_MS;
+      await sleepUnless(backoffMs, stop);
+      backoffMs = Math.min(RETRY_MAX_MS, backoffMs * 2);
+      await waitForReachable(fed, node, stop);
+      if (stop.aborted) return;
+      // Said when the membership has the node back; should the stream fail again at once, the next
+      // node-unreachable comes no sooner than the backoff.
+      down = false;
+      await writeWithBackpressure(call, { type: 'node-reachable', node, message: `node ${node} answers again`, sandboxId: '' });
     }
   }
 
@@ -137,7 +161,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
         // A stream about one of this node's sandboxes is this node's alone.
         targets = req.sandboxId ? { nodes: [self], unreachable: [] } : cluster.targets(validateNodeFilter(req.node));
       } catch (err) {
-        fail('serverStream', call as never, undefined, err);
+        fail('serverStream', call as never, undefined, err, fed.log);
         return;
       }
       const stop = new AbortController();
@@ -155,7 +179,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
 
   return {
     sandboxes: {
-      List: respond<ListSandboxesRequest__Output, ListSandboxesResponse>((call) => federatedSandboxList(cluster, cluster.callerOf(call), call.request)),
+      List: respond<ListSandboxesRequest__Output, ListSandboxesResponse>(fed.log, (call) => federatedSandboxList(cluster, cluster.callerOf(call), call.request)),
       Watch: federatedStream(WATCH, () => true),
       Events: federatedStream(EVENTS, (req: EventsRequest__Output) => req.follow),
       Create: (call: ServerUnaryCall<CreateSandboxRequest__Output, Sandbox>, callback: sendUnaryData<Sandbox>) => {
@@ -163,7 +187,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
         try {
           node = placeCreate(call.request);
         } catch (err) {
-          fail('unary', call as never, callback as never, err);
+          fail('unary', call as never, callback as never, err, fed.log);
           return;
         }
         if (node === self) local.createSandbox(call, callback);
@@ -171,7 +195,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
       },
     },
     pools: {
-      List: respond<ListPoolsRequest__Output, ListPoolsResponse>(async (call) => {
+      List: respond<ListPoolsRequest__Output, ListPoolsResponse>(fed.log, async (call) => {
         const { parts, unreachable } = await gather<ListPoolsResponse>(cluster, cluster.callerOf(call), LIST_POOLS, call.request);
         const pools: Pool[] = parts.flatMap(({ node, res }) => (res.pools ?? []).map((p) => ({ ...p, node: p.node || node })));
         return { pools, unreachableNodes: unreachable };
@@ -190,7 +214,7 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
           else fed.forward('unary', fed.methodDef(LIST_SNAPSHOTS), owner, call as never, callback as never);
           return;
         }
-        respond<ListSnapshotsRequest__Output, ListSnapshotsResponse>(async (c) => {
+        respond<ListSnapshotsRequest__Output, ListSnapshotsResponse>(fed.log, async (c) => {
           const { parts, unreachable } = await gather<ListSnapshotsResponse>(cluster, cluster.callerOf(c), LIST_SNAPSHOTS, c.request);
           const snapshots: Snapshot[] = parts.flatMap(({ node, res }) => (res.snapshots ?? []).map((s) => ({ ...s, node: s.node || node })));
           return { snapshots, unreachableNodes: unreachable };
@@ -227,6 +251,18 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
 /** Idle sandboxes a member last said it had for a template of exactly this spec. */
 export function warmIdle(m: Member, template: string, specHash: string): number {
   return m.info?.pools?.find((p) => p.template === template && p.specHash === specHash)?.idle ?? 0;
+}
+
+function sleepUnless(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+    stop.addEventListener('abort', done, { once: true });
+  });
 }
 
 function waitForReachable(fed: Federation, node: string, stop: AbortSignal): Promise<void> {

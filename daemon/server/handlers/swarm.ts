@@ -8,7 +8,11 @@ import { serverStream, unary, writeWithBackpressure } from '../respond.js';
 export function swarmHandlers(swarms: SwarmCoordinator, cluster: Cluster, obs: Observer): SwarmHandlers {
   return {
     Spawn: serverStream(obs, 'Swarm.Spawn', async (call) => {
-      await swarms.spawn(call.request, cluster.callerOf(call), (e) => writeWithBackpressure(call, e));
+      const stop = new AbortController();
+      call.on('cancelled', () => stop.abort());
+      // Only a node placing a swarm calls through local calls (a relay, or itself): it may name a share.
+      const internal = cluster.local.peerOf(call) !== undefined;
+      await swarms.spawn(call.request, cluster.callerOf(call), (e) => writeWithBackpressure(call, e), { internal, signal: stop.signal });
     }),
     List: unary(obs, 'Swarm.List', async (_req, call) => swarms.list(cluster.callerOf(call))),
     Delete: unary(obs, 'Swarm.Delete', async (req, call) => swarms.delete(req.swarmId, cluster.callerOf(call))),

@@ -28,14 +28,14 @@ export interface FederationClient extends grpc.Client {
   
   /**
    * Relay carries one call of a public service to the node that owns its sandbox, with flow control of
-   * its own in both directions (grpc-js buffers whatever its reader has not read, so a forward without it
+   * its own in both directions, counted in bytes (grpc-js buffers whatever its reader has not read, so a forward without it
    * would let a fast stream fill memory).
    */
   Relay(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_RelayFrame, _godel_v1_RelayFrame__Output>;
   Relay(options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_RelayFrame, _godel_v1_RelayFrame__Output>;
   /**
    * Relay carries one call of a public service to the node that owns its sandbox, with flow control of
-   * its own in both directions (grpc-js buffers whatever its reader has not read, so a forward without it
+   * its own in both directions, counted in bytes (grpc-js buffers whatever its reader has not read, so a forward without it
    * would let a fast stream fill memory).
    */
   relay(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_godel_v1_RelayFrame, _godel_v1_RelayFrame__Output>;
@@ -55,7 +55,7 @@ export interface FederationHandlers extends grpc.UntypedServiceImplementation {
   
   /**
    * Relay carries one call of a public service to the node that owns its sandbox, with flow control of
-   * its own in both directions (grpc-js buffers whatever its reader has not read, so a forward without it
+   * its own in both directions, counted in bytes (grpc-js buffers whatever its reader has not read, so a forward without it
    * would let a fast stream fill memory).
    */
   Relay: grpc.handleBidiStreamingCall<_godel_v1_RelayFrame__Output, _godel_v1_RelayFrame>;

@@ -10,7 +10,7 @@ export interface RelayFrame {
    */
   'message'?: (Buffer | Uint8Array | string);
   /**
-   * More messages the other side may send.
+   * More bytes of messages the other side may send.
    */
   'credit'?: (number);
   /**
@@ -31,7 +31,7 @@ export interface RelayFrame__Output {
    */
   'message'?: (Buffer);
   /**
-   * More messages the other side may send.
+   * More bytes of messages the other side may send.
    */
   'credit'?: (number);
   /**

@@ -11,7 +11,7 @@ export interface RelayStart {
   'metadata'?: (_godel_v1_MetadataEntry)[];
   'caller'?: (_godel_v1_RelayCaller | null);
   /**
-   * How many messages the owner may send before it is granted more.
+   * How many bytes of messages the owner may send before it is granted more.
    */
   'credit'?: (number);
 }
@@ -24,7 +24,7 @@ export interface RelayStart__Output {
   'metadata': (_godel_v1_MetadataEntry__Output)[];
   'caller': (_godel_v1_RelayCaller__Output | null);
   /**
-   * How many messages the owner may send before it is granted more.
+   * How many bytes of messages the owner may send before it is granted more.
    */
   'credit': (number);
 }
