@@ -13,6 +13,7 @@ import { loadApi } from '../ipc/proto.js';
 import { GODELCTL, GODELD, expectError, sh, waitFor, type TestDaemon } from './helpers/daemon.js';
 import { startFederation, waitForMesh } from './helpers/federation.js';
 import { TestSession } from './helpers/session.js';
+import { chunksOf, makeTar } from './helpers/sandbox-contract.js';
 
 function rssKiB(d: TestDaemon): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${d.proc!.pid}/status`, 'utf8'))![1]);
@@ -79,6 +80,45 @@ t.test('a federation of three', async (t) => {
     t.equal(err.grpcCode, 5);
     await expectError(a.runCollect({ sandboxId: missing, argv: ['true'] }), 'SANDBOX_NOT_FOUND');
     await expectError(a.getSandbox(s.id.replace(/node-b$/, 'node-z')), 'NODE_UNAVAILABLE');
+
+    // Archives (a client stream in, a server stream out), Files.Watch, signals and snapshots, through node-c.
+    const put = await c.putArchive(s.id, '/workspace', chunksOf(await makeTar([['tree/a.txt', 'A'], ['tree/sub/b.txt', 'B']])));
+    t.equal(put.entries, 2, 'PutArchive through node-c');
+    const packed: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const g = a.files.getArchive({ sandboxId: s.id, path: '/workspace/tree' });
+      g.on('data', (ch: { data: Buffer }) => packed.push(ch.data));
+      g.on('end', resolve);
+      g.on('error', reject);
+    });
+    t.ok(Buffer.concat(packed).includes('sub/b.txt'), 'GetArchive through node-a');
+    const fileEvents: string[] = [];
+    const fw = a.files.watch({ sandboxId: s.id, path: '/workspace/tree' });
+    fw.on('data', (e: { type: string; path: string }) => fileEvents.push(`${e.type} ${e.path}`));
+    fw.on('error', () => undefined);
+    await sleep(500);
+    await sh(b, s.id, 'echo c > /workspace/tree/c.txt');
+    await waitFor('Files.Watch through node-a', () => fileEvents.includes('create /workspace/tree/c.txt') || undefined);
+    fw.cancel();
+    const held = new TestSession(c, { start: { sandboxId: s.id, argv: ['sleep', '600'], tty: false, tag: 'held' } });
+    await held.started;
+    t.ok((await a.listSessions(s.id)).some((x) => x.tag === 'held' && x.running), 'Exec.ListSessions through node-a');
+    await a.signalSession({ sandboxId: s.id, tag: 'held', signal: 'TERM' });
+    t.same(await held.ended, { exitCode: -1, signal: 'SIGTERM' }, 'Exec.Signal through node-a reaches the session');
+    const snapshot = await c.createSnapshot({ sandboxId: s.id });
+    const restored = await a.restoreSnapshot({ snapshotId: snapshot.id });
+    t.equal(restored.node, 'node-b', 'Snapshots.Restore runs on the snapshot\'s node');
+    t.equal((await a.readFile(restored.id, '/workspace/tree/a.txt')).toString(), 'A');
+    const forked = await c.fork({ sandboxId: s.id, count: 2 });
+    t.same(forked.sandboxes.map((x) => x.node), ['node-b', 'node-b'], 'Snapshots.Fork too');
+    await expectError(a.pauseSandbox(s.id), 'NOT_SUPPORTED');
+    t.ok((await a.setTtl(s.id, 3600)).expiresAt, 'Sandboxes.SetTtl through node-a');
+    const cp = ctl(A!, ['cp', `${s.id}:/workspace/tree/a.txt`, `${A!.dir}/a.txt`]);
+    t.equal(cp.code, 0, cp.err);
+    t.equal(readFileSync(`${A!.dir}/a.txt`, 'utf8'), 'A', 'godelctl cp from another node\'s sandbox streams');
+    await Promise.all([restored.id, ...forked.sandboxes.map((x) => x.id)].map((id) => a.deleteSandbox(id)));
+    await a.deleteSnapshot(snapshot.id);
+    await a.deleteSnapshot(forked.snapshot!.id);
 
     // A deadline travels with the call, and its expiry cancels the command on the owner.
     const deadlined = await new Promise<{ code: number }>((resolve) => {
