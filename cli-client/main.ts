@@ -350,12 +350,13 @@ program.command('events')
   .description('show stored lifecycle events and the audit log (who did what), oldest first; -f follows new ones')
   .option('-f, --follow', 'keep printing events as they happen (Ctrl-C stops)')
   .option('--sandbox <id>', 'only events of this sandbox')
-  .option('-n, --tail <count>', 'how many stored events to show first', '100')
-  .action(action(async (c, opts: { follow?: boolean; sandbox?: string; tail: string }) => {
+  .option('-n, --tail <count>', 'how many stored events to show first (of each node)', '100')
+  .option('--node <name>', 'only this node\'s events (default: every node of the federation)', '')
+  .action(action(async (c, opts: { follow?: boolean; sandbox?: string; tail: string; node: string }) => {
     const limit = Number(opts.tail);
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`--tail takes a positive number, not "${opts.tail}"`);
     await new Promise<void>((resolve, reject) => {
-      const s = c.events({ sandboxId: opts.sandbox ?? '', follow: !!opts.follow, limit });
+      const s = c.events({ sandboxId: opts.sandbox ?? '', follow: !!opts.follow, limit, node: opts.node });
       s.on('data', (e: SandboxEvent) => {
         if (globals().output === 'json') json(e);
         else process.stdout.write(`${formatEvent(e)}\n`);
@@ -369,9 +370,9 @@ program.command('events')
 /** One line per event: time, sandbox, type, then what happened (or, for an audit record, who did what). */
 function formatEvent(e: SandboxEvent): string {
   const detail = e.type === 'request'
-    ? `${e.method} ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''} by uid=${e.actor?.uid} gid=${e.actor?.gid} pid=${e.actor?.pid}`
+    ? `${e.method} ${e.status}${e.errorCode ? ` (${e.errorCode})` : ''} by uid=${e.actor?.uid} gid=${e.actor?.gid} pid=${e.actor?.pid}${e.actor?.viaNode ? ` via ${e.actor.viaNode}` : ''}`
     : `${e.state}${e.message ? `: ${e.message}` : ''}`;
-  return `${formatTime(e.time)}  ${(e.sandboxId || '-').padEnd(12)}  ${e.type.padEnd(9)}  ${detail}`;
+  return `${formatTime(e.time)}  ${(e.node || '-').padEnd(8)}  ${(e.sandboxId || '-').padEnd(12)}  ${e.type.padEnd(9)}  ${detail}`;
 }
 
 const snapshot = program.command('snapshot').description('keep a sandbox\'s filesystem at one point in time');
@@ -392,11 +393,12 @@ snapshot.command('ls')
   .description('list snapshots')
   .option('-s, --sandbox <id>', 'only snapshots of this sandbox', '')
   .option('-l, --label <key=value>', 'only snapshots with this label (repeatable)', collect, [])
-  .action(action(async (c, opts: { sandbox: string; label: string[] }) => {
-    const list = await c.listSnapshots({ sandboxId: opts.sandbox, labelSelector: parsePairs(opts.label, '--label') });
+  .option('--node <name>', 'only this node\'s snapshots (default: every node of the federation)', '')
+  .action(action(async (c, opts: { sandbox: string; label: string[]; node: string }) => {
+    const list = await c.listSnapshots({ sandboxId: opts.sandbox, labelSelector: parsePairs(opts.label, '--label'), node: opts.node });
     if (globals().output === 'json') { json(list); return; }
-    printTable(['SNAPSHOT', 'NAME', 'SANDBOX', 'TEMPLATE', 'KIND', 'SIZE', 'FROZEN', 'CREATED'], list.map((x: Snapshot) => [
-      x.id, x.name, x.sandboxId, x.template, x.kind, `${(Number(x.sizeBytes) / 2 ** 20).toFixed(1)} MiB`, `${(x.frozenSeconds * 1000).toFixed(0)} ms`, formatTime(x.createdAt),
+    printTable(['SNAPSHOT', 'NODE', 'NAME', 'SANDBOX', 'TEMPLATE', 'KIND', 'SIZE', 'FROZEN', 'CREATED'], list.map((x: Snapshot) => [
+      x.id, x.node || '-', x.name, x.sandboxId, x.template, x.kind, `${(Number(x.sizeBytes) / 2 ** 20).toFixed(1)} MiB`, `${(x.frozenSeconds * 1000).toFixed(0)} ms`, formatTime(x.createdAt),
     ]));
   }));
 

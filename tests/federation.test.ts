@@ -136,6 +136,7 @@ t.test('a federation of three', async (t) => {
     const viaA = history.find((e) => e.type === 'request' && e.method === 'Exec.Run' && e.actor?.viaNode === 'node-a');
     t.ok(viaA, 'node-b audited the call from node-a');
     t.equal(viaA!.actor!.uid, process.getuid!());
+    t.match(ctl(C!, ['events', '--sandbox', s.id]).out, /node-b\s+sb-\S+\s+request\s+Exec.Run OK by uid=\d+ gid=\d+ pid=\d+ via node-a/, 'godelctl events shows both');
     await c.deleteSandbox(s.id);
     await expectError(b.getSandbox(s.id), 'SANDBOX_NOT_FOUND');
   });
