@@ -101,13 +101,14 @@ export class SandboxManager {
     for (const pool of this.pools.values()) pool.refill();
   }
 
-  /** Stops background work and waits for boots and deletes under way. Sandboxes keep running. */
+  /** Stops background work, waits for boots and deletes under way, and closes the providers. Sandboxes keep running. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweepTimer);
     for (const u of this.unwatch.splice(0)) u();
     await Promise.allSettled([...this.pools.values()].map((p) => p.stop()));
     await Promise.allSettled([...this.bootsInFlight, ...this.deleting.values()]);
+    await Promise.allSettled([...this.providers.values()].map((p) => p.close?.()));
     this.events.removeAllListeners();
   }
 
