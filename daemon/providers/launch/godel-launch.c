@@ -16,14 +16,17 @@
  *                                   crash at any point leaves a way to find the process), info=1 (fd 3 is
  *                                   a pipe whose whole contents are reported when it closes: bwrap's
  *                                   --info-fd), env=K=V (repeated; without any the child inherits this
- *                                   helper's environment)
+ *                                   helper's environment), dir=MODE:UID:GID:PATH (repeated: created
+ *                                   in the child before anything else, an existing one is fine, owned by
+ *                                   UID:GID unless they are -1; the boot's own file system work then
+ *                                   waits, when the journal is busy, in the child and not in the daemon)
  *   ID normal PID...                every thread of each process back to SCHED_OTHER at nice 0
  * Replies on stdout, one line each; TEXT is hex:
- *   ID started PID | ID error TEXT  once the exec succeeded or failed
+ *   ID started PID | ID error ERRNO TEXT   once the exec succeeded or failed
  *   ID info TEXT                    (info=1) what the child wrote on fd 3, when it closed it
  *   ID exit CODE SIGNAL TEXT        when the child exited (-1 for the one that does not apply), with the
  *                                   collected stderr
- *   ID done | ID error TEXT         for normal
+ *   ID done | ID error ERRNO TEXT   for normal
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -39,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -105,9 +109,10 @@ static void reply(const char *id, const char *word, const char *plain, const cha
 }
 
 static void reply_errno(const char *id, const char *what, int err) {
-  char msg[512];
+  char msg[512], code[16];
   snprintf(msg, sizeof msg, "%s: %s", what, strerror(err));
-  reply(id, "error", NULL, msg, strlen(msg));
+  snprintf(code, sizeof code, "%d", err);
+  reply(id, "error", code, msg, strlen(msg));
 }
 
 /* In the child, before exec: a failure is reported on the status pipe and ends the child. */
@@ -141,6 +146,21 @@ static void write_pidfile(const char *path, int status_fd) {
   close(fd);
 }
 
+/* "MODE:UID:GID:PATH": the path is everything after the third colon. */
+static void make_dir(char *spec, int status_fd) {
+  char *end;
+  long mode = strtol(spec, &end, 8);
+  if (*end != ':') child_fail(status_fd, EINVAL);
+  long uid = strtol(end + 1, &end, 10);
+  if (*end != ':') child_fail(status_fd, EINVAL);
+  long gid = strtol(end + 1, &end, 10);
+  if (*end != ':') child_fail(status_fd, EINVAL);
+  const char *path = end + 1;
+  if (mkdir(path, (mode_t)mode) < 0 && errno != EEXIST) child_fail(status_fd, errno);
+  if (chmod(path, (mode_t)mode) < 0) child_fail(status_fd, errno);
+  if (uid >= 0 && chown(path, (uid_t)uid, (gid_t)gid) < 0) child_fail(status_fd, errno);
+}
+
 static int nonblocking_pipe(int fds[2]) {
   if (pipe2(fds, O_CLOEXEC) < 0) return -1;
   return fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -161,6 +181,8 @@ static void spawn_request(const char *id, char **fields, int count) {
   const char *stderr_path = NULL, *pidfile = NULL;
   char *envs[MAX_ARGS];
   int nenv = 0;
+  char *dirs[MAX_ARGS];
+  int ndirs = 0;
   int i = 0;
   for (; i < count && strcmp(fields[i], "--") != 0; i++) {
     char *f = fields[i];
@@ -173,6 +195,7 @@ static void spawn_request(const char *id, char **fields, int count) {
     else if (!strncmp(f, "stderr=", 7)) stderr_path = f + 7;
     else if (!strncmp(f, "pidfile=", 8)) pidfile = f + 8;
     else if (!strncmp(f, "env=", 4) && nenv < MAX_ARGS - 1) envs[nenv++] = f + 4;
+    else if (!strncmp(f, "dir=", 4) && ndirs < MAX_ARGS) dirs[ndirs++] = f + 4;
     else return reply_errno(id, f, EINVAL);
   }
   if (i + 1 >= count) return reply_errno(id, "no command", EINVAL);
@@ -210,6 +233,7 @@ static void spawn_request(const char *id, char **fields, int count) {
       struct sched_param sp = {0};
       if (sched_setscheduler(0, SCHED_IDLE, &sp) < 0) child_fail(sfd, errno);
     }
+    for (int d = 0; d < ndirs; d++) make_dir(dirs[d], sfd);
     if (pidfile) write_pidfile(pidfile, sfd);
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0) child_fail(sfd, errno);

@@ -31,6 +31,11 @@ export interface LaunchOptions {
   info?: boolean;
   /** The whole environment; the daemon's when omitted. */
   env?: Record<string, string>;
+  /**
+   * Directories the child creates first (an existing one is fine), with their mode and owner: a boot's file
+   * system work waits for a busy journal in the child, not on the daemon's event loop.
+   */
+  dirs?: Array<{ path: string; mode: number; uid?: number; gid?: number }>;
 }
 
 export interface ExitStatus {
@@ -58,6 +63,17 @@ interface Pending {
 }
 
 const signalNames = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+const errnoNames = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/**
+ * A failure to start: a full disk (the child could not create a sandbox's directory or pid file) stays a
+ * system error with its errno name, which the API answers as DISK_FULL; anything else is the provider's.
+ */
+function startError(errno: number, message: string): Error {
+  const name = errnoNames.get(errno);
+  if (name === 'ENOSPC' || name === 'EDQUOT') return Object.assign(new Error(message), { code: name, errno: -errno });
+  return new GodelError('PROVIDER_FAILED', `cannot start a process: ${message}`);
+}
 
 class Launched implements LaunchedProcess {
   readonly info: Promise<string>;
@@ -93,9 +109,17 @@ export class Launcher {
       ...(opts.uid !== undefined ? [`uid=${opts.uid}`] : []), ...(opts.gid !== undefined ? [`gid=${opts.gid}`] : []),
       ...(opts.setsid ? ['setsid=1'] : []), ...(opts.idle ? ['idle=1'] : []), ...(opts.info ? ['info=1'] : []),
       ...(opts.stderr ? [`stderr=${opts.stderr}`] : []), ...(opts.pidFile ? [`pidfile=${opts.pidFile}`] : []),
-      ...Object.entries(opts.env ?? {}).map(([k, v]) => `env=${k}=${v}`), '--', ...opts.argv,
+      ...Object.entries(opts.env ?? {}).map(([k, v]) => `env=${k}=${v}`),
+      ...(opts.dirs ?? []).map((d) => `dir=${d.mode.toString(8)}:${d.uid ?? -1}:${d.gid ?? -1}:${d.path}`), '--', ...opts.argv,
     ];
     return new Promise((resolve, reject) => this.request('spawn', fields, { started: { resolve, reject } }));
+  }
+
+  /** Runs a command to its end; rejects with its stderr when it fails. */
+  async run(argv: string[], opts: Omit<LaunchOptions, 'argv' | 'stderr'> = {}): Promise<void> {
+    const p = await this.spawn({ ...opts, argv, stderr: 'pipe' });
+    const r = await p.exited;
+    if (r.code !== 0) throw new GodelError('PROVIDER_FAILED', `${argv[0]} failed (${r.signal ?? r.code}): ${r.stderr.trim()}`);
   }
 
   /** Every thread of each process back to the normal scheduling policy at nice 0. */
@@ -177,7 +201,7 @@ export class Launcher {
       p.started = undefined;
       started.resolve(proc);
     } else if (word === 'error') {
-      const err = new GodelError('PROVIDER_FAILED', `cannot start a process: ${hex(rest[0])}`);
+      const err = startError(Number(rest[0]), hex(rest[1]));
       this.pending.delete(id);
       p.started?.reject(err);
       p.done?.reject(err);

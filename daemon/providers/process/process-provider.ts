@@ -12,7 +12,7 @@ import { Launcher, type LaunchedProcess } from '../launch/launcher.js';
 import { Freezer } from './freezer.js';
 import { Cgroups, type CgroupCounters } from './cgroups.js';
 import { mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
-import { chownSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js';
@@ -72,6 +72,7 @@ export class ProcessProvider implements Provider {
   private readonly cgroups: Cgroups;
   private readonly freezer: Freezer;
   private readonly bwrap = findExecutable('bwrap');
+  private readonly rm = findExecutable('rm') ?? '/bin/rm';
   private readonly helper = GODEL_EXEC;
   private readonly isRoot = process.getuid?.() === 0;
   /** Last counters seen per sandbox cgroup, so each OOM kill or refused fork is reported once. */
@@ -135,17 +136,21 @@ export class ProcessProvider implements Provider {
     }
     const dir = this.sandboxDir(id);
     const workspace = join(dir, 'workspace');
-    mkdirSync(dir, { recursive: true, mode: 0o711 });
-    mkdirSync(workspace, { mode: 0o700 });
     const uid = overrides?.hostUid ?? this.opts.config.sandboxUid;
     const gid = overrides?.hostGid ?? this.opts.config.sandboxGid;
-    if (this.isRoot) chownSync(workspace, uid, gid);
+    // The launch helper's child creates both before bwrap runs: a mkdir that waits for a busy journal
+    // (every handoff's fsync commits it) then holds up the child, not the daemon's event loop.
+    const dirs = [{ path: dir, mode: 0o711 }, { path: workspace, mode: 0o700, ...(this.isRoot ? { uid, gid } : {}) }];
     const { diskBytes, ...cgroupLimits } = spec.limits ?? {};
     let procs: string[] = [];
     let child: LaunchedProcess;
     const logPath = join(dir, 'bwrap.log');
     try {
-      if (diskBytes) await mountWorkspaceFs(dir, workspace, diskBytes, uid, gid);
+      if (diskBytes) {
+        // A disk-limited workspace is mounted before bwrap starts, so its directories come first here.
+        for (const d of dirs) mkdirSync(d.path, { recursive: true, mode: d.mode });
+        await mountWorkspaceFs(dir, workspace, diskBytes, uid, gid);
+      }
       if (Object.keys(cgroupLimits).length) procs = this.cgroups.create(id, cgroupLimits);
       const args = bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []);
       // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
@@ -154,7 +159,7 @@ export class ProcessProvider implements Provider {
         ? [this.helper, '--uid', String(uid), '--gid', String(gid), ...procs.flatMap((p) => ['--cgroup', p]), '--', this.bwrap!, ...args]
         : [this.bwrap!, ...args];
       child = await this.launcher.spawn({
-        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH },
+        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH }, dirs,
         // The pid file is written before bwrap runs, so a crash mid-boot leaves a way to find and kill it.
         pidFile: join(dir, PID_FILE),
         // A background boot (a pool refill nobody waits for) gets only the CPU that handoffs and
@@ -163,7 +168,7 @@ export class ProcessProvider implements Provider {
       });
     } catch (err) {
       await this.release(id);
-      rmSync(dir, { recursive: true, force: true });
+      await this.removeDir(dir);
       throw err;
     }
     try {
@@ -178,7 +183,7 @@ export class ProcessProvider implements Provider {
       killQuietly(-child.pid, 'SIGKILL');
       this.killBwrapOf(id, true);
       await this.release(id);
-      rmSync(dir, { recursive: true, force: true });
+      await this.removeDir(dir);
       throw err;
     } finally {
       child.release(); // It runs on without the launcher's attention (it outlives the daemon by design).
@@ -237,7 +242,7 @@ export class ProcessProvider implements Provider {
 
   async destroy(id: string, handle: ProviderHandle | undefined): Promise<void> {
     await this.stop(id, handle);
-    rmSync(this.sandboxDir(id), { recursive: true, force: true });
+    await this.removeDir(this.sandboxDir(id));
   }
 
   async stop(id: string, handle: ProviderHandle | undefined): Promise<void> {
@@ -341,13 +346,21 @@ export class ProcessProvider implements Provider {
       this.killBwrapOf(id, false);
       await this.freezer.remove(id);
       await this.release(id);
-      rmSync(this.sandboxDir(id), { recursive: true, force: true });
+      await this.removeDir(this.sandboxDir(id));
       if (!reaped.includes(id)) reaped.push(id);
     }
     for (const id of this.cgroups.list()) {
       if (!knownIds.has(id)) await this.cgroups.remove(id);
     }
     return reaped;
+  }
+
+  /**
+   * Removes a sandbox's directory through the launch helper (rm -rf): unlinking a workspace waits for the
+   * journal like any metadata change, and it must not wait on the daemon's event loop.
+   */
+  private async removeDir(dir: string): Promise<void> {
+    await this.launcher.run([this.rm, '-rf', '--', dir]);
   }
 
   private sandboxDir(id: string): string {
