@@ -135,10 +135,14 @@ export class SandboxManager {
     const pool = this.pools.get(template.name)!;
     const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
     if (warm) {
-      if (req.prepare || provider.handedOut) {
+      // Without a prepare step, the provider's part of the handoff (priority back up, a VM's clock) and
+      // the claim's synced write overlap: neither needs the other, and the client hears of the sandbox
+      // only once both are done. With one, the sandbox is prepared at full priority before it is claimed.
+      const handing = req.prepare ? undefined : provider.handedOut?.(warm.id, warm.handle!);
+      if (req.prepare) {
         try {
           await provider.handedOut?.(warm.id, warm.handle!);
-          await req.prepare?.(warm, provider);
+          await req.prepare(warm, provider);
         } catch (err) {
           this.discard(warm, 'preparing it failed').catch((e: unknown) => {
             this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox that failed to prepare');
@@ -147,14 +151,20 @@ export class SandboxManager {
         }
       }
       this.claim(warm, req, true);
-      try {
-        await this.persist(warm, { type: 'claimed' });
-      } catch (err) {
+      const [handed, stored] = await Promise.allSettled([handing, this.persist(warm, { type: 'claimed' })]);
+      if (stored.status === 'rejected') {
         // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
         this.discard(warm, 'claim could not be stored').catch((e: unknown) => {
           this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
         });
-        throw err;
+        throw stored.reason;
+      }
+      if (handed.status === 'rejected') {
+        // Stored as claimed, but never acknowledged: it is deleted as a claimed sandbox is, events and all.
+        this.delete(warm.id, 'handing it out failed').catch((e: unknown) => {
+          this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot delete a sandbox whose handoff failed');
+        });
+        throw handed.reason;
       }
       // Refill after the response is on its way: the handoff path does no boot work.
       pool.refillSoon();
