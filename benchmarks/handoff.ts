@@ -32,9 +32,9 @@ const STEADY_POOL = Number(process.env.BENCH_STEADY_POOL ?? 40);
 const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 5);
 const STEADY_RATES = (process.env.BENCH_STEADY_RATES ?? '20,40').split(',').map(Number);
 /** Rates tried, in order, for the highest steady rate with every create warm; the search stops at the first miss. */
-const MAX_RATE_LADDER = (process.env.BENCH_MAX_RATES ?? '40,50,60,70,80,90,100,120,140,160').split(',').map(Number);
+const MAX_RATE_LADDER = (process.env.BENCH_MAX_RATES ?? '40,45,50,55,60,70,80,100,120').split(',').map(Number);
 const VM_CLAIMS = Number(process.env.BENCH_VM_CLAIMS ?? 20);
-const VM_INTERVAL_MS = Number(process.env.BENCH_VM_INTERVAL_MS ?? 400);
+const VM_INTERVAL_MS = Number(process.env.BENCH_VM_INTERVAL_MS ?? 700);
 const VM_POOL = 4;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'quiet,burst,steady,maxrate,python,microvm,cold').split(','));
 const PROFILE = process.env.BENCH_PROFILE === '1';

@@ -9,8 +9,11 @@ import type { SandboxRecord } from '../store/store.js';
 export type PoolHealth = 'HEALTHY' | 'FAILING' | 'DISABLED';
 
 export interface PoolDeps {
-  /** Boots one unclaimed sandbox of the template and records it (CREATING, then READY). */
-  boot(template: Template): Promise<SandboxRecord>;
+  /**
+   * Boots one unclaimed sandbox of the template and records it (CREATING, then READY). `background`: at
+   * the lowest priority, taking only the CPU that handoffs leave.
+   */
+  boot(template: Template, background: boolean): Promise<SandboxRecord>;
   /** Destroys an idle sandbox that leaves the pool without being handed out. */
   discard(rec: SandboxRecord, reason: string): Promise<void>;
   /** All sandboxes of the template: idle, booting and claimed. */
@@ -129,7 +132,11 @@ export class WarmPool {
 
   private bootOne(): void {
     this.booting++;
-    const p = this.deps.boot(this.template).then(
+    // A pool with a reserve refills in the background, so that its boots never slow the handoffs they
+    // replace; one about to run dry (fewer idle than it boots at once) refills at normal priority, since a
+    // miss costs the client a whole cold boot, and a host busy with other work would starve idle-priority boots.
+    const background = this.idle.length >= this.template.refillConcurrency;
+    const p = this.deps.boot(this.template, background).then(
       (rec) => {
         this.failures = 0;
         if (this.lastError) this.deps.log.info({ template: this.template.name }, 'pool recovered: boots succeed again');

@@ -85,7 +85,7 @@ export class SandboxManager {
         maxAgeSeconds: o?.maxAgeSeconds ?? t.pool.maxAgeSeconds,
       };
       this.pools.set(t.name, new WarmPool(t, targets, {
-        boot: (tpl) => this.boot(tpl),
+        boot: (tpl, background) => this.boot(tpl, undefined, background),
         discard: (rec, reason) => this.discard(rec, reason),
         total: (name) => this.total(name),
         isAlive: (rec) => this.isAlive(rec),
@@ -374,13 +374,13 @@ export class SandboxManager {
   }
 
   /** Boots one sandbox: recorded as CREATING first, so a crash mid-boot leaves a trace to clean up. */
-  private boot(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
-    const p = this.bootInner(template, claim);
+  private boot(template: Template, claim?: CreateRequest, background = false): Promise<SandboxRecord> {
+    const p = this.bootInner(template, claim, background);
     this.bootsInFlight.add(p);
     return p.finally(() => this.bootsInFlight.delete(p));
   }
 
-  private async bootInner(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
+  private async bootInner(template: Template, claim: CreateRequest | undefined, background: boolean): Promise<SandboxRecord> {
     const provider = this.provider(template.spec.provider);
     const rec: SandboxRecord = {
       v: SCHEMA_VERSION, id: `sb-${newId()}`, template: template.name, specHash: template.specHash, provider: provider.name,
@@ -390,7 +390,7 @@ export class SandboxManager {
     this.records.set(rec.id, rec);
     try {
       await this.store.putSandbox(rec);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
       if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {
