@@ -33,8 +33,8 @@ t.test('a burst from a full pool: each sandbox handed out once, at full priority
   const d = await startDaemon(t, { config: { templates: { default: { pool: { min_idle: 12, max_total: 64, refill_concurrency: 4 } } } } });
   const c = d.client;
   await waitFor('12 idle', async () => ((await poolOf(c)).idle === 12) || undefined, 30_000);
-  // Boots of a pool with a reserve run at SCHED_IDLE (only the CPU that handoffs leave); the first few of
-  // an empty pool at normal priority.
+  // Boots of a pool with a reserve (half its target) run at SCHED_IDLE, only the CPU that handoffs leave;
+  // those that fill an empty pool's first half at normal priority.
   const idlePriority = d.sandboxPids().filter((pid) => schedPolicy(pid) === 5).length;
   t.ok(idlePriority >= 2 && idlePriority < 24, `sandboxes booted with a reserve in the pool wait at SCHED_IDLE (${idlePriority / 2} of 12)`);
   // 4 clients, back to back, 24 creates: the pool's 12 and then whatever the refill (or a cold boot) gives.

@@ -132,10 +132,10 @@ export class WarmPool {
 
   private bootOne(): void {
     this.booting++;
-    // A pool with a reserve refills in the background, so that its boots never slow the handoffs they
-    // replace; one about to run dry (fewer idle than it boots at once) refills at normal priority, since a
-    // miss costs the client a whole cold boot, and a host busy with other work would starve idle-priority boots.
-    const background = this.idle.length >= this.template.refillConcurrency;
+    // A pool with a reserve (at least half its target idle) refills in the background, so that its boots
+    // never slow the handoffs they replace. Below that it refills at normal priority: a miss costs the
+    // client a whole cold boot, and on a host busy with other work idle-priority boots would starve.
+    const background = this.idle.length >= Math.max(this.template.refillConcurrency, Math.ceil(this.targets.minIdle / 2));
     const p = this.deps.boot(this.template, background).then(
       (rec) => {
         this.failures = 0;

@@ -130,11 +130,10 @@ export class Launcher {
   /** Ends the helper (it exits when its input closes) and waits for it. What it started runs on. */
   close(): Promise<void> {
     const child = this.child;
-    if (!child) return Promise.resolve();
-    this.closing ??= new Promise<void>((resolve) => {
+    this.closing ??= child ? new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
       child.stdin!.end();
-    });
+    }) : Promise.resolve();
     return this.closing;
   }
 
