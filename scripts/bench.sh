@@ -2,7 +2,7 @@
 # Runs the benchmarks on a real daemon; each prints one JSON line per measurement and a summary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+GODEL_SETUP_BENCH_TOOLS=1 bash scripts/setup.sh
 benches=("$@")
 [ ${#benches[@]} -gt 0 ] || benches=(handoff exec files recovery microvm federation)
 for b in "${benches[@]}"; do

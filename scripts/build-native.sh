@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the small native parts: godel-exec (runs commands inside process sandboxes), godel-notify
+# Builds the small native parts: godel-exec (runs commands inside process sandboxes), godel-launch (starts
+# the providers' processes, so that the daemon itself never forks), godel-notify
 # (relays systemd notifications, which Node cannot send) and the godel-unix addon (a client's SO_PEERCRED,
 # and lending open files over the socket with SCM_RIGHTS, which Node cannot do either). The addon
 # compiles against the running Node's own headers.
@@ -17,6 +18,7 @@ build() {
   fi
 }
 build daemon/providers/process/native/godel-exec.c godel-exec
+build daemon/providers/launch/godel-launch.c godel-launch
 build daemon/systemd/godel-notify.c godel-notify
 node_include="$(dirname "$(dirname "$(command -v node)")")/include/node"
 [ -f "$node_include/node_api.h" ] || { echo "build-native: Node's headers are missing ($node_include/node_api.h)" >&2; exit 1; }

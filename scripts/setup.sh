@@ -25,6 +25,12 @@ if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v git >/dev/null || need+=(git)
   command -v systemd-analyze >/dev/null || need+=(systemd)
 fi
+# The handoff benchmark's second client (benchmarks/handoff-client.py) is Python grpcio, so that its figures
+# do not depend on the Node client. Debian's package goes with Debian's interpreter, /usr/bin/python3 (a
+# python3 earlier on PATH, pyenv's say, does not see it).
+if [ "${GODEL_SETUP_BENCH_TOOLS:-0}" = 1 ]; then
+  /usr/bin/python3 -c 'import grpc' 2>/dev/null || need+=(python3 python3-grpcio)
+fi
 # The microvm provider (for the tests, or GODEL_SETUP_MICROVM=1): QEMU, and what npm run image builds the
 # guest image with.
 if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ] || [ "${GODEL_SETUP_MICROVM:-0}" = 1 ]; then

@@ -1,6 +1,7 @@
 // Crash consistency: SIGKILL the daemon at random moments under a load of create, exec, delete and
 // snapshot calls, start it again, and check that nothing acknowledged was lost and nothing unknown runs.
 import t from 'tap';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GodelClient } from '../ipc/client.js';
 import { poolConfig, startDaemon, waitFor } from './helpers/daemon.js';
@@ -49,7 +50,10 @@ t.test('SIGKILL at random points loses nothing acknowledged and leaves nothing u
     let running = true;
     const loadDone = load(d.client, () => running, expected);
     await sleep(150 + Math.random() * 600);
+    const launchers = d.launcherPids();
     await d.stop('SIGKILL');
+    // The launch helper that started the boots goes with the daemon; what it started is adopted or reaped below.
+    await waitFor(`round ${round}: the launch helper to go with the daemon`, () => launchers.every((pid) => !existsSync(`/proc/${pid}`)) || undefined, 5000);
     running = false;
     const { created, deleted, deleting } = await loadDone;
     await d.start();
@@ -77,4 +81,27 @@ t.test('SIGKILL at random points loses nothing acknowledged and leaves nothing u
   const [p] = await d.client.listPools();
   await waitFor('the pool to refill', async () => ((await d.client.listPools())[0]!.idle >= Math.min(2, 30 - p!.claimed)) || undefined, 20_000);
   t.pass('the pool refills after the last crash');
+
+  // A crash in the middle of a refill: boots started by the launch helper, some recorded (lazily) and some
+  // not, some half-way through bwrap's setup. Each is adopted into the pool or reaped; none runs unknown.
+  for (const s of await d.client.listSandboxes()) await d.client.deleteSandbox(s.id);
+  await d.client.setPool({ template: 'default', minIdle: 16 });
+  await waitFor('boots in flight', async () => ((await d.client.listPools())[0]!.booting > 0 && (await d.client.listPools())[0]!.idle >= 4) || undefined, 20_000);
+  const launchers = d.launcherPids();
+  t.ok(launchers.length >= 1, 'the boots were started by a launch helper');
+  await d.stop('SIGKILL');
+  await waitFor('the launch helper to go with the daemon', () => launchers.every((pid) => !existsSync(`/proc/${pid}`)) || undefined, 5000);
+  await d.start();
+  const settled = await waitFor('the pool to settle', async () => {
+    const [q] = await d.client.listPools();
+    return q!.booting === 0 ? q : undefined;
+  });
+  t.equal(d.sandboxPids().length / 2, settled!.idle, 'every sandbox that runs is in the pool: the rest were reaped');
+  const reconciled = d.logs().filter((l) => l.msg === 'reconciled the store with running sandboxes').pop()!;
+  t.ok(Number(reconciled.pooled) >= 1, `the recorded ones were adopted into the pool (${reconciled.pooled}; ${reconciled.removed} removed, ${reconciled.orphans} orphans)`);
+  await waitFor('the pool to refill to 16', async () => ((await d.client.listPools())[0]!.idle >= 16) || undefined, 30_000);
+  const running = d.launcherPids();
+  await d.stop();
+  await waitFor('the launch helper to exit with a clean stop', () => running.every((pid) => !existsSync(`/proc/${pid}`)) || undefined, 5000);
+  t.pass('a clean stop leaves no launch helper behind');
 });

@@ -2,7 +2,7 @@
 // exhaustion, a template that cannot boot, and recycling of old idle sandboxes.
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expectError, poolConfig, startDaemon, waitFor } from './helpers/daemon.js';
+import { expectError, poolConfig, schedPolicy, startDaemon, waitFor } from './helpers/daemon.js';
 import type { GodelClient, Pool } from '../ipc/client.js';
 
 async function poolOf(c: GodelClient, template = 'default'): Promise<Pool> {
@@ -27,6 +27,31 @@ t.test('50 concurrent creates get 50 distinct sandboxes and no idle sandbox twic
   const p = await poolOf(c);
   t.equal(p.claimed, 50);
   t.equal(p.health, 'HEALTHY');
+});
+
+t.test('a burst from a full pool: each sandbox handed out once, at full priority, and the pool refills to its target', async (t) => {
+  const d = await startDaemon(t, { config: { templates: { default: { pool: { min_idle: 12, max_total: 64, refill_concurrency: 4 } } } } });
+  const c = d.client;
+  await waitFor('12 idle', async () => ((await poolOf(c)).idle === 12) || undefined, 30_000);
+  // Boots of a pool with a reserve (half its target) run at SCHED_IDLE, only the CPU that handoffs leave;
+  // those that fill an empty pool's first half at normal priority.
+  const idlePriority = d.sandboxPids().filter((pid) => schedPolicy(pid) === 5).length;
+  t.ok(idlePriority >= 2 && idlePriority < 24, `sandboxes booted with a reserve in the pool wait at SCHED_IDLE (${idlePriority / 2} of 12)`);
+  // 4 clients, back to back, 24 creates: the pool's 12 and then whatever the refill (or a cold boot) gives.
+  const created: Array<{ id: string; fromWarmPool: boolean }> = [];
+  let left = 24;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (left-- > 0) created.push(await c.createSandbox({}));
+  }));
+  t.equal(new Set(created.map((s) => s.id)).size, 24, 'all distinct');
+  t.ok(created.filter((s) => s.fromWarmPool).length >= 12, 'at least the 12 idle ones came from the pool');
+  const hostnames = await Promise.all(created.map((s) => c.runCollect({ sandboxId: s.id, argv: ['hostname'] })));
+  t.same(hostnames.map((h) => h.stdout.toString().trim()), created.map((s) => s.id), 'each is its own sandbox');
+  const policies = created.flatMap((s) => d.processesOf(s.id).map(schedPolicy));
+  t.ok(policies.length >= 24 * 3, `every process of every handed-out sandbox was found (${policies.length})`);
+  t.ok(policies.every((p) => p === 0), 'and every one runs at SCHED_OTHER again');
+  await waitFor('the pool to refill to its target', async () => { const p = await poolOf(c); return (p.idle === 12 && p.booting === 0) || undefined; }, 30_000);
+  t.equal(d.sandboxPids().length, (24 + 12) * 2, 'nothing else runs: an outer bwrap and its init for each');
 });
 
 t.test('Pools.Set changes targets at run time and persists across restarts', async (t) => {

@@ -9,8 +9,11 @@ import type { SandboxRecord } from '../store/store.js';
 export type PoolHealth = 'HEALTHY' | 'FAILING' | 'DISABLED';
 
 export interface PoolDeps {
-  /** Boots one unclaimed sandbox of the template and records it (CREATING, then READY). */
-  boot(template: Template): Promise<SandboxRecord>;
+  /**
+   * Boots one unclaimed sandbox of the template and records it (CREATING, then READY). `background`: at
+   * the lowest priority, taking only the CPU that handoffs leave.
+   */
+  boot(template: Template, background: boolean): Promise<SandboxRecord>;
   /** Destroys an idle sandbox that leaves the pool without being handed out. */
   discard(rec: SandboxRecord, reason: string): Promise<void>;
   /** All sandboxes of the template: idle, booting and claimed. */
@@ -129,7 +132,11 @@ export class WarmPool {
 
   private bootOne(): void {
     this.booting++;
-    const p = this.deps.boot(this.template).then(
+    // A pool with a reserve (at least half its target idle) refills in the background, so that its boots
+    // never slow the handoffs they replace. Below that it refills at normal priority: a miss costs the
+    // client a whole cold boot, and on a host busy with other work idle-priority boots would starve.
+    const background = this.idle.length >= Math.max(this.template.refillConcurrency, Math.ceil(this.targets.minIdle / 2));
+    const p = this.deps.boot(this.template, background).then(
       (rec) => {
         this.failures = 0;
         if (this.lastError) this.deps.log.info({ template: this.template.name }, 'pool recovered: boots succeed again');

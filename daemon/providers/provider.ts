@@ -9,7 +9,7 @@ export type Capability = 'exec' | 'filesystem-snapshot' | 'memory-snapshot' | 'p
 export interface BootRequest {
   id: string;
   spec: TemplateSpec;
-  /** A pool refill nobody waits for: it must not take CPU from requests being served. */
+  /** A pool refill nobody waits for: it gets only the CPU that requests being served leave (until handedOut). */
   background: boolean;
   /** Boot-time changes for one sandbox (a git workspace): never used for pool sandboxes. */
   overrides?: BootOverrides;
@@ -113,10 +113,13 @@ export interface Provider {
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
   /**
-   * Called as an idle pool sandbox is handed to a client, before the client hears of it: a VM cloned
-   * from one saved state gets its own clock and entropy here. A failure discards the sandbox.
+   * Called as an idle pool sandbox is handed to a client, before the client hears of it: a sandbox
+   * booted in the background gets its full priority back, a VM cloned from one saved state its own
+   * clock and entropy. A failure discards the sandbox.
    */
   handedOut?(id: string, handle: ProviderHandle): Promise<void>;
+  /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */
+  close?(): Promise<void>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */
   watchResources?(listener: (e: ResourceEvent) => void): () => void;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */

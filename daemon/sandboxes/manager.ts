@@ -84,7 +84,7 @@ export class SandboxManager {
         maxAgeSeconds: o?.maxAgeSeconds ?? t.pool.maxAgeSeconds,
       };
       this.pools.set(t.name, new WarmPool(t, targets, {
-        boot: (tpl) => this.boot(tpl),
+        boot: (tpl, background) => this.boot(tpl, undefined, background),
         discard: (rec, reason) => this.discard(rec, reason),
         total: (name) => this.total(name),
         isAlive: (rec) => this.isAlive(rec),
@@ -100,13 +100,14 @@ export class SandboxManager {
     for (const pool of this.pools.values()) pool.refill();
   }
 
-  /** Stops background work and waits for boots and deletes under way. Sandboxes keep running. */
+  /** Stops background work, waits for boots and deletes under way, and closes the providers. Sandboxes keep running. */
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.sweepTimer);
     for (const u of this.unwatch.splice(0)) u();
     await Promise.allSettled([...this.pools.values()].map((p) => p.stop()));
     await Promise.allSettled([...this.bootsInFlight, ...this.deleting.values()]);
+    await Promise.allSettled([...this.providers.values()].map((p) => p.close?.()));
     this.events.removeAllListeners();
   }
 
@@ -133,10 +134,14 @@ export class SandboxManager {
     const pool = this.pools.get(template.name)!;
     const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
     if (warm) {
-      if (req.prepare || provider.handedOut) {
+      // Without a prepare step, the provider's part of the handoff (priority back up, a VM's clock) and
+      // the claim's synced write overlap: neither needs the other, and the client hears of the sandbox
+      // only once both are done. With one, the sandbox is prepared at full priority before it is claimed.
+      const handing = req.prepare ? undefined : provider.handedOut?.(warm.id, warm.handle!);
+      if (req.prepare) {
         try {
           await provider.handedOut?.(warm.id, warm.handle!);
-          await req.prepare?.(warm, provider);
+          await req.prepare(warm, provider);
         } catch (err) {
           this.discard(warm, 'preparing it failed').catch((e: unknown) => {
             this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox that failed to prepare');
@@ -145,14 +150,20 @@ export class SandboxManager {
         }
       }
       this.claim(warm, req, true);
-      try {
-        await this.persist(warm, { type: 'claimed' });
-      } catch (err) {
+      const [handed, stored] = await Promise.allSettled([handing, this.persist(warm, { type: 'claimed' })]);
+      if (stored.status === 'rejected') {
         // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
         this.discard(warm, 'claim could not be stored').catch((e: unknown) => {
           this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
         });
-        throw err;
+        throw stored.reason;
+      }
+      if (handed.status === 'rejected') {
+        // Stored as claimed, but never acknowledged: it is deleted as a claimed sandbox is, events and all.
+        this.delete(warm.id, 'handing it out failed').catch((e: unknown) => {
+          this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot delete a sandbox whose handoff failed');
+        });
+        throw handed.reason;
       }
       // Refill after the response is on its way: the handoff path does no boot work.
       pool.refillSoon();
@@ -362,13 +373,13 @@ export class SandboxManager {
   }
 
   /** Boots one sandbox: recorded as CREATING first, so a crash mid-boot leaves a trace to clean up. */
-  private boot(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
-    const p = this.bootInner(template, claim);
+  private boot(template: Template, claim?: CreateRequest, background = false): Promise<SandboxRecord> {
+    const p = this.bootInner(template, claim, background);
     this.bootsInFlight.add(p);
     return p.finally(() => this.bootsInFlight.delete(p));
   }
 
-  private async bootInner(template: Template, claim?: CreateRequest): Promise<SandboxRecord> {
+  private async bootInner(template: Template, claim: CreateRequest | undefined, background: boolean): Promise<SandboxRecord> {
     const provider = this.provider(template.spec.provider);
     const rec: SandboxRecord = {
       v: SCHEMA_VERSION, id: newId('sb', this.node), template: template.name, specHash: template.specHash, provider: provider.name,
@@ -378,7 +389,7 @@ export class SandboxManager {
     this.records.set(rec.id, rec);
     try {
       await this.store.putSandbox(rec);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background: !claim, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
       if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {

@@ -112,9 +112,17 @@ interface PendingCommit {
   reject: (err: unknown) => void;
 }
 
+/**
+ * How a write reaches the disk. `synced`: the caller resumes once it is on disk (what is acknowledged to a
+ * client). `lazy`: written without an fsync of its own; it reaches the disk with the next synced batch, or
+ * the OS's writeback, and a crash may lose it.
+ */
+type Durability = 'synced' | 'lazy';
+
 export class Store {
   private nextSeq = 1;
-  private readonly queue: PendingCommit[] = [];
+  private readonly synced: PendingCommit[] = [];
+  private readonly lazy: PendingCommit[] = [];
   private writing = false;
 
   private constructor(
@@ -216,42 +224,51 @@ export class Store {
     await this.db.batch().put(rec.template, JSON.stringify(rec), { sublevel: this.pools }).write({ sync: true });
   }
 
-  /** Writes a sandbox record, and its event when given, in one synced batch. Returns the event as stored. */
+  /**
+   * Writes a sandbox record, and its event when given, in one batch. Returns the event as stored.
+   * A handed-out sandbox's record is synced before this returns. An unclaimed pool sandbox's is lazy: it
+   * must never make a handoff wait for its fsync, and a crash that loses it leaves a sandbox the store
+   * does not know, which the next start reaps as an orphan (or a record of one that died, which it removes).
+   */
   async putSandbox(rec: SandboxRecord, event?: NewEvent): Promise<EventRecord | undefined> {
     const ev = event && this.makeEvent(rec, event);
     const ops: Op[] = [{ type: 'put', key: rec.id, value: JSON.stringify(rec), sublevel: this.sandboxes }];
     if (ev) ops.push({ type: 'put', key: seqKey(ev.seq), value: JSON.stringify(ev), sublevel: this.events });
-    await this.commit(ops);
+    await this.commit(ops, rec.claimed ? 'synced' : 'lazy');
     return ev;
   }
 
-  /** Removes a sandbox record, with its final event, in one synced batch. */
+  /** Removes a sandbox record, with its final event, in one batch; synced as putSandbox is. */
   async removeSandbox(rec: SandboxRecord, event?: NewEvent): Promise<EventRecord | undefined> {
     const ev = event && this.makeEvent(rec, event);
     const ops: Op[] = [{ type: 'del', key: rec.id, sublevel: this.sandboxes }];
     if (ev) ops.push({ type: 'put', key: seqKey(ev.seq), value: JSON.stringify(ev), sublevel: this.events });
-    await this.commit(ops);
+    await this.commit(ops, rec.claimed ? 'synced' : 'lazy');
     return ev;
   }
 
   /**
-   * Group commit: while one synced batch is being written, later transitions queue up and go to disk
-   * together in the next one. Each caller's operations stay atomic (they are in one batch) and each
-   * caller resumes only once its batch is synced, but 20 concurrent handoffs cost two fsyncs, not twenty.
+   * Group commit: while one batch is being written, later writes queue up and go to disk together in
+   * the next one. Each caller's operations stay atomic (they are in one batch) and each synced caller
+   * resumes only once its batch is synced, but 20 concurrent handoffs cost two fsyncs, not twenty.
+   * Lazy writes ride along in the next batch either way, in the order they were made, so that a
+   * record's writes never land out of order; on their own they are written without an fsync. One
+   * batch is in flight at a time (LevelDB orders batches only as they reach it).
    */
-  private commit(ops: Op[]): Promise<void> {
+  private commit(ops: Op[], durability: Durability = 'synced'): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ ops, resolve, reject });
+      (durability === 'synced' ? this.synced : this.lazy).push({ ops, resolve, reject });
       if (!this.writing) void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
     this.writing = true;
-    while (this.queue.length) {
-      const group = this.queue.splice(0);
+    while (this.synced.length || this.lazy.length) {
+      const sync = this.synced.length > 0;
+      const group = [...this.lazy.splice(0), ...this.synced.splice(0)];
       try {
-        await this.db.batch(group.flatMap((g) => g.ops), { sync: true });
+        await this.db.batch(group.flatMap((g) => g.ops), { sync });
         for (const g of group) g.resolve();
       } catch (err) {
         const e = storeError(err);

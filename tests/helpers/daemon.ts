@@ -112,6 +112,20 @@ export class TestDaemon {
     return processesWhere((argv) => !!argv[0]?.endsWith('bwrap') && argv.some((a) => a.startsWith(marker) && a.endsWith('/workspace')));
   }
 
+  /** Pids of the daemon's launch helpers (godel-launch, its children that start sandboxes and VMs). */
+  launcherPids(): number[] {
+    const daemon = this.proc?.pid;
+    return processesWhere((argv) => !!argv[0]?.endsWith('/godel-launch')).filter((pid) => parentOf(pid) === daemon);
+  }
+
+  /** Every process of a sandbox: its outer bwrap, the namespace init, and what runs under it. */
+  processesOf(sandboxId: string): number[] {
+    const workspace = `${this.stateDir}/sandboxes/${sandboxId}/workspace`;
+    const tree = (pid: number): number[] => [pid, ...childrenOf(pid).flatMap(tree)];
+    const bwraps = processesWhere((argv) => !!argv[0]?.endsWith('bwrap') && argv.includes(workspace));
+    return bwraps.filter((pid) => !bwraps.includes(parentOf(pid) ?? -1)).flatMap(tree);
+  }
+
   async cleanup(): Promise<void> {
     // A clean stop (which a daemon must manage at any point) also lets it write its coverage; a daemon
     // that hangs on SIGTERM is killed after a while, and the test that left it so fails on its log.
@@ -167,6 +181,35 @@ export class TestDaemon {
 }
 
 /** Pids of the host's processes whose command line satisfies `match`. */
+/** Field `n` (1-based, as proc(5) numbers them) of /proc/PID/stat, or undefined when the process is gone. */
+export function statField(pid: number, n: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[n - 3];
+  } catch {
+    return undefined; // Exited.
+  }
+}
+
+/** The scheduling policy of a process (field 41): 0 SCHED_OTHER, 5 SCHED_IDLE. */
+export function schedPolicy(pid: number): number | undefined {
+  const v = statField(pid, 41);
+  return v === undefined ? undefined : Number(v);
+}
+
+function parentOf(pid: number): number | undefined {
+  const v = statField(pid, 4);
+  return v === undefined ? undefined : Number(v);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return []; // Exited.
+  }
+}
+
 function processesWhere(match: (argv: string[]) => boolean): number[] {
   const pids: number[] = [];
   for (const e of readdirSync('/proc')) {

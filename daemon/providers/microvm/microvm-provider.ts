@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { release, setPriority } from 'node:os';
+import { release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MicrovmProviderConfig, TemplateSpec } from '../../config/config.js';
 import { GodelError } from '../../errors.js';
@@ -16,6 +16,7 @@ import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
 import { findExecutable, readStartTime } from '../process/procfs.js';
 import { AgentClient } from './agent-client.js';
+import { Launcher } from '../launch/launcher.js';
 import { qmp } from './qmp.js';
 import { AGENT_VERSION } from '../../../guest/protocol.js';
 
@@ -25,7 +26,6 @@ const RESTORE_TIMEOUT_MS = 30_000;
 const SILENT_BOOT_MS = 15_000;
 const SILENT_BOOT = 'the guest printed nothing on its console';
 const DEFAULT_MEMORY_MIB = 512;
-const BACKGROUND_NICE = 10;
 const IMAGE_FILES = ['vmlinuz', 'initrd.img', 'rootfs.img'];
 
 export interface MicrovmProviderOptions {
@@ -38,16 +38,6 @@ export interface MicrovmProviderOptions {
   uid: number;
   gid: number;
   log: Logger;
-}
-
-function run(cmd: string, args: string[], opts: { uid?: number; gid?: number } = {}): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], ...opts });
-    p.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-    p.on('error', (err) => reject(new GodelError('PROVIDER_FAILED', `cannot run ${cmd}: ${err.message}`)));
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new GodelError('PROVIDER_FAILED', `${cmd} failed: ${stderr.trim()}`))));
-  });
 }
 
 /** How long a KVM probe boot may take before KVM is taken not to work (it takes well under a second when it does). */
@@ -97,6 +87,10 @@ export class MicrovmProvider implements Provider {
   readonly capabilities: readonly Capability[] = ['exec', 'pause', 'memory-snapshot'];
   private readonly qemu = findExecutable('qemu-system-x86_64');
   private readonly qemuImg = findExecutable('qemu-img');
+  private readonly cp = findExecutable('cp') ?? '/bin/cp';
+  private readonly rm = findExecutable('rm') ?? '/bin/rm';
+  /** Starts QEMU and its tools, so that no boot forks the daemon (see launch/launcher.ts). */
+  private readonly launcher: Launcher;
   private readonly agents = new Map<string, AgentClient>();
   /** Template states being saved, by key, so that concurrent boots save one. */
   private readonly saving = new Set<string>();
@@ -105,6 +99,7 @@ export class MicrovmProvider implements Provider {
   private accelChoice: 'kvm' | 'tcg' | undefined;
 
   constructor(private readonly opts: MicrovmProviderOptions) {
+    this.launcher = new Launcher(opts.log);
     mkdirSync(opts.vmsDir, { recursive: true, mode: 0o711 });
     mkdirSync(opts.templatesDir, { recursive: true, mode: 0o711 });
     if (opts.config.accel !== 'auto') this.accelChoice = opts.config.accel;
@@ -185,8 +180,11 @@ export class MicrovmProvider implements Provider {
     let pid = 0;
     try {
       const overlay = join(dir, 'overlay.qcow2');
-      if (from) await run('cp', ['--reflink=auto', join(from, 'disk.qcow2'), overlay]);
-      else await run(this.qemuImg!, ['create', '-q', '-f', 'qcow2', '-b', join(this.opts.imageDir, 'rootfs.img'), '-F', 'raw', overlay]);
+      // A refill nobody waits for runs at SCHED_IDLE, QEMU included (and all it forks: the state's reader,
+      // every vCPU and I/O thread), until it is handed out: it gets only the CPU that handoffs leave.
+      const idle = background;
+      if (from) await this.launcher.run([this.cp, '--reflink=auto', join(from, 'disk.qcow2'), overlay], { idle });
+      else await this.launcher.run([this.qemuImg!, 'create', '-q', '-f', 'qcow2', '-b', join(this.opts.imageDir, 'rootfs.img'), '-F', 'raw', overlay], { idle });
       if (this.isRoot) {
         chownSync(dir, this.opts.uid, this.opts.gid);
         chownSync(overlay, this.opts.uid, this.opts.gid);
@@ -194,11 +192,10 @@ export class MicrovmProvider implements Provider {
       const incoming = from ? ['-incoming', `exec:cat ${join(from, 'state')}`] : [];
       // -daemonize: QEMU detaches (its own session, reparented) once the VM is set up; the launcher's exit
       // status says whether it started.
-      await run(this.qemu!, [...this.qemuArgs(id, spec), ...incoming], this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {});
+      await this.launcher.run([this.qemu!, ...this.qemuArgs(id, spec), ...incoming], { idle, ...(this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {}) });
       pid = Number(readFileSync(join(dir, 'vm.pid'), 'utf8').trim());
       const startTime = readStartTime(pid);
       if (!startTime) throw new GodelError('PROVIDER_FAILED', `QEMU exited right after starting: ${this.console(id)}`);
-      if (background) setPriorityQuietly(pid, BACKGROUND_NICE);
       const handle: ProviderHandle = { pid, startTime, id };
       if (from) {
         await this.waitIncoming(id, () => this.isAlive(handle));
@@ -221,7 +218,7 @@ export class MicrovmProvider implements Provider {
     } catch (err) {
       this.forget(id);
       if (pid) killQuietly(pid);
-      rmSync(dir, { recursive: true, force: true });
+      await this.removeDir(dir);
       throw err;
     }
   }
@@ -275,7 +272,7 @@ export class MicrovmProvider implements Provider {
       await sleep(10);
     }
     // Stopped, the VM's disk is flushed to the host: its copy matches the saved memory.
-    await run('cp', ['--reflink=auto', join(this.vmDir(id), 'overlay.qcow2'), join(dir, 'disk.qcow2')]);
+    await this.launcher.run([this.cp, '--reflink=auto', join(this.vmDir(id), 'overlay.qcow2'), join(dir, 'disk.qcow2')]);
   }
 
   private async waitIncoming(id: string, alive: () => boolean): Promise<void> {
@@ -318,7 +315,7 @@ export class MicrovmProvider implements Provider {
    * for (it is a round trip through an emulated guest): the agent runs nothing else before it.
    */
   async handedOut(id: string, handle: ProviderHandle): Promise<void> {
-    setPriorityQuietly(Number(handle.pid), 0);
+    await this.launcher.normal([Number(handle.pid)]);
     this.agent(id).syncInOrder(randomBytes(64), (err) => this.opts.log.error({ sandbox: id, err: err.message }, 'the guest could not set its clock and reseed at handoff'));
   }
 
@@ -342,7 +339,17 @@ export class MicrovmProvider implements Provider {
 
   async destroy(id: string, handle: ProviderHandle | undefined): Promise<void> {
     await this.stop(id, handle);
-    rmSync(this.vmDir(id), { recursive: true, force: true });
+    await this.removeDir(this.vmDir(id));
+  }
+
+  /** Ends the launch helper; the VMs it started run on. */
+  async close(): Promise<void> {
+    await this.launcher.close();
+  }
+
+  /** Removes a VM's directory through the launch helper: unlinking a large disk image must not hold up the event loop. */
+  private async removeDir(dir: string): Promise<void> {
+    await this.launcher.run([this.rm, '-rf', '--', dir]);
   }
 
   async reapOrphans(knownIds: ReadonlySet<string>): Promise<string[]> {
@@ -431,14 +438,6 @@ function readableByOthers(file: string): boolean {
 function killQuietly(pid: number): void {
   try {
     process.kill(pid, 'SIGKILL');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
-
-function setPriorityQuietly(pid: number, nice: number): void {
-  try {
-    setPriority(pid, nice);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }

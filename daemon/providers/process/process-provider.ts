@@ -8,12 +8,12 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Pty } from '../../exec/pty.js';
+import { Launcher, type LaunchedProcess } from '../launch/launcher.js';
 import { Freezer } from './freezer.js';
 import { Cgroups, type CgroupCounters } from './cgroups.js';
 import { mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
-import { chownSync, closeSync, constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js';
 import { GodelError } from '../../errors.js';
@@ -52,7 +52,6 @@ const WRITE_HOLDER = [
   '  mv -f -- "$t" "$1"; trap - EXIT',
   'fi',
 ].join('\n');
-const BACKGROUND_NICE = 10;
 /** How often the sandboxes' cgroups are read for OOM kills and refused forks. */
 const LIMIT_WATCH_MS = 1000;
 /** Holds "<pid> <start time>" of the sandbox's outer bwrap process. */
@@ -73,13 +72,17 @@ export class ProcessProvider implements Provider {
   private readonly cgroups: Cgroups;
   private readonly freezer: Freezer;
   private readonly bwrap = findExecutable('bwrap');
+  private readonly rm = findExecutable('rm') ?? '/bin/rm';
   private readonly helper = GODEL_EXEC;
   private readonly isRoot = process.getuid?.() === 0;
   /** Last counters seen per sandbox cgroup, so each OOM kill or refused fork is reported once. */
   private readonly counters = new Map<string, CgroupCounters>();
   private limitWatch: NodeJS.Timeout | undefined;
+  /** Starts every sandbox's bwrap, so that no boot forks the daemon. */
+  private readonly launcher: Launcher;
 
   constructor(private readonly opts: ProcessProviderOptions) {
+    this.launcher = new Launcher(opts.log);
     mkdirSync(opts.sandboxesDir, { recursive: true, mode: 0o711 });
     this.cgroups = new Cgroups(opts.sandboxesDir);
     this.freezer = new Freezer((id) => this.cgroups.v2Dir(id));
@@ -133,45 +136,41 @@ export class ProcessProvider implements Provider {
     }
     const dir = this.sandboxDir(id);
     const workspace = join(dir, 'workspace');
-    mkdirSync(dir, { recursive: true, mode: 0o711 });
-    mkdirSync(workspace, { mode: 0o700 });
     const uid = overrides?.hostUid ?? this.opts.config.sandboxUid;
     const gid = overrides?.hostGid ?? this.opts.config.sandboxGid;
-    if (this.isRoot) chownSync(workspace, uid, gid);
+    // The launch helper's child creates both before bwrap runs: a mkdir that waits for a busy journal
+    // (every handoff's fsync commits it) then holds up the child, not the daemon's event loop.
+    const dirs = [{ path: dir, mode: 0o711 }, { path: workspace, mode: 0o700, ...(this.isRoot ? { uid, gid } : {}) }];
     const { diskBytes, ...cgroupLimits } = spec.limits ?? {};
     let procs: string[] = [];
-    let child: ChildProcess;
+    let child: LaunchedProcess;
+    const logPath = join(dir, 'bwrap.log');
     try {
-      if (diskBytes) await mountWorkspaceFs(dir, workspace, diskBytes, uid, gid);
-      if (Object.keys(cgroupLimits).length) procs = this.cgroups.create(id, cgroupLimits);
-      const logPath = join(dir, 'bwrap.log');
-      const logFd = openSync(logPath, 'w', 0o600);
-      try {
-        const args = bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []);
-        // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
-        // that no process of the sandbox is ever outside them.
-        child = procs.length
-          ? spawn(this.helper, ['--uid', String(uid), '--gid', String(gid), ...procs.flatMap((p) => ['--cgroup', p]), '--', this.bwrap!, ...args], {
-            detached: true, stdio: ['ignore', 'ignore', logFd, 'pipe'], env: { PATH: BASE_PATH },
-          })
-          : spawn(this.bwrap!, args, {
-            detached: true, stdio: ['ignore', 'ignore', logFd, 'pipe'], env: { PATH: BASE_PATH }, ...(this.isRoot ? { uid, gid } : {}),
-          });
-      } finally {
-        closeSync(logFd);
+      if (diskBytes) {
+        // A disk-limited workspace is mounted before bwrap starts, so its directories come first here.
+        for (const d of dirs) mkdirSync(d.path, { recursive: true, mode: d.mode });
+        await mountWorkspaceFs(dir, workspace, diskBytes, uid, gid);
       }
+      if (Object.keys(cgroupLimits).length) procs = this.cgroups.create(id, cgroupLimits);
+      const args = bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []);
+      // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
+      // that no process of the sandbox is ever outside them.
+      const argv = procs.length
+        ? [this.helper, '--uid', String(uid), '--gid', String(gid), ...procs.flatMap((p) => ['--cgroup', p]), '--', this.bwrap!, ...args]
+        : [this.bwrap!, ...args];
+      child = await this.launcher.spawn({
+        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH }, dirs,
+        // The pid file is written before bwrap runs, so a crash mid-boot leaves a way to find and kill it.
+        pidFile: join(dir, PID_FILE),
+        // A background boot (a pool refill nobody waits for) gets only the CPU that handoffs and
+        // commands leave over: SCHED_IDLE, until it is handed out (handedOut).
+        idle: background,
+      });
     } catch (err) {
       await this.release(id);
-      rmSync(dir, { recursive: true, force: true });
+      await this.removeDir(dir);
       throw err;
     }
-    const logPath = join(dir, 'bwrap.log');
-    // A background boot sets up its namespaces at low priority so that handoffs served meanwhile keep the
-    // CPU; the sandbox's own commands come from exec at normal priority.
-    if (background && child.pid) setPriorityQuietly(child.pid, BACKGROUND_NICE);
-    // Recorded before anything can fail, so a crash mid-boot leaves a way to find and kill this bwrap.
-    if (child.pid) writeFileSync(join(dir, PID_FILE), `${child.pid} ${readStartTime(child.pid) ?? 0}\n`);
-    child.unref(); // Node still reaps it if it exits while the daemon runs; otherwise it outlives the daemon.
     try {
       const initPid = await this.waitForInfo(child, logPath);
       await this.waitForCommand(initPid, child, logPath);
@@ -181,12 +180,29 @@ export class ProcessProvider implements Provider {
     } catch (err) {
       // bwrap's namespace init runs in a session of its own (--new-session), so the process group of
       // the outer bwrap does not hold it: kill both by the pid file, and by command line.
-      if (child.pid) killQuietly(-child.pid, 'SIGKILL');
+      killQuietly(-child.pid, 'SIGKILL');
       this.killBwrapOf(id, true);
       await this.release(id);
-      rmSync(dir, { recursive: true, force: true });
+      await this.removeDir(dir);
       throw err;
+    } finally {
+      child.release(); // It runs on without the launcher's attention (it outlives the daemon by design).
     }
+  }
+
+  /**
+   * A pool sandbox booted at SCHED_IDLE is handed to a client: every process in it (the outer bwrap, the
+   * namespace init, its command) goes back to normal priority before the client hears of it.
+   */
+  async handedOut(id: string, handle: ProviderHandle): Promise<void> {
+    const init = Number(handle.initPid);
+    const outer = this.recordedBwrap(id);
+    await this.launcher.normal([...(outer ? [outer] : []), init, ...readChildren(init)]);
+  }
+
+  /** Ends the launch helper; the sandboxes it started run on. */
+  async close(): Promise<void> {
+    await this.launcher.close();
   }
 
   /** A terminal from the sandbox's own devpts, owned by the sandbox's user, so that it has a name in there. */
@@ -226,7 +242,7 @@ export class ProcessProvider implements Provider {
 
   async destroy(id: string, handle: ProviderHandle | undefined): Promise<void> {
     await this.stop(id, handle);
-    rmSync(this.sandboxDir(id), { recursive: true, force: true });
+    await this.removeDir(this.sandboxDir(id));
   }
 
   async stop(id: string, handle: ProviderHandle | undefined): Promise<void> {
@@ -330,7 +346,7 @@ export class ProcessProvider implements Provider {
       this.killBwrapOf(id, false);
       await this.freezer.remove(id);
       await this.release(id);
-      rmSync(this.sandboxDir(id), { recursive: true, force: true });
+      await this.removeDir(this.sandboxDir(id));
       if (!reaped.includes(id)) reaped.push(id);
     }
     for (const id of this.cgroups.list()) {
@@ -339,41 +355,42 @@ export class ProcessProvider implements Provider {
     return reaped;
   }
 
+  /**
+   * Removes a sandbox's directory through the launch helper (rm -rf): unlinking a workspace waits for the
+   * journal like any metadata change, and it must not wait on the daemon's event loop.
+   */
+  private async removeDir(dir: string): Promise<void> {
+    await this.launcher.run([this.rm, '-rf', '--', dir]);
+  }
+
   private sandboxDir(id: string): string {
     return join(this.opts.sandboxesDir, id);
   }
 
   /** bwrap writes {"child-pid": N} on the info fd once the namespaces exist. */
-  private waitForInfo(child: ChildProcess, logPath: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      let text = '';
-      const info = child.stdio[3] as NodeJS.ReadableStream;
-      const timer = setTimeout(() => done(new GodelError('PROVIDER_FAILED', `bwrap did not start within ${BOOT_TIMEOUT_MS} ms`)), BOOT_TIMEOUT_MS);
-      const done = (err?: Error, pid?: number): void => {
-        clearTimeout(timer);
-        info.removeAllListeners();
-        child.removeListener('error', onError);
-        if (err) reject(err);
-        else resolve(pid!);
-      };
-      const onError = (err: Error): void => done(new GodelError('PROVIDER_FAILED', `cannot start bwrap: ${err.message}`));
-      child.once('error', onError);
-      info.on('data', (d: Buffer) => { text += d.toString(); });
-      info.on('end', () => {
-        const pid = /"child-pid"\s*:\s*(\d+)/.exec(text)?.[1];
-        if (pid) done(undefined, Number(pid));
-        else setTimeout(() => done(new GodelError('PROVIDER_FAILED', `bwrap failed: ${bwrapError(logPath)}`)), 20);
-      });
-      info.on('error', (err: Error) => done(new GodelError('PROVIDER_FAILED', `bwrap info: ${err.message}`)));
+  private async waitForInfo(child: LaunchedProcess, logPath: string): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new GodelError('PROVIDER_FAILED', `bwrap did not start within ${BOOT_TIMEOUT_MS} ms`)), BOOT_TIMEOUT_MS);
     });
+    try {
+      const text = await Promise.race([child.info, timeout]);
+      const pid = /"child-pid"\s*:\s*(\d+)/.exec(text)?.[1];
+      if (pid) return Number(pid);
+      // bwrap writes its error just before it exits: give the log that moment.
+      await Promise.race([child.exited, sleep(20)]);
+      throw new GodelError('PROVIDER_FAILED', `bwrap failed: ${bwrapError(logPath)}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The sandbox is ready once its init has forked the command, which happens after the mounts are in place. */
-  private async waitForCommand(initPid: number, child: ChildProcess, logPath: string): Promise<void> {
+  private async waitForCommand(initPid: number, child: LaunchedProcess, logPath: string): Promise<void> {
     const deadline = Date.now() + BOOT_TIMEOUT_MS;
     for (let delay = 0.2; Date.now() < deadline; delay = Math.min(delay * 2, 10)) {
       if (readChildren(initPid).length > 0) return;
-      if (child.exitCode !== null || child.signalCode !== null) break;
+      if (child.hasExited) break;
       await sleep(delay);
     }
     throw new GodelError('PROVIDER_FAILED', `the sandbox did not become ready: ${bwrapError(logPath)}`);
@@ -382,20 +399,26 @@ export class ProcessProvider implements Provider {
   /** Kills the bwrap recorded in the sandbox's pid file and its namespace init, if they still run. */
   /** `scan`: also look for the sandbox's bwrap by command line (costs a walk of /proc). */
   private killBwrapOf(id: string, scan: boolean): void {
-    let text: string;
-    try {
-      text = readFileSync(join(this.sandboxDir(id), PID_FILE), 'utf8');
-    } catch {
-      text = ''; // No pid file: bwrap was never started, or a crash came first; the scan below decides.
-    }
-    const [pid, start] = text.trim().split(' ').map(Number);
-    if (pid && readStartTime(pid) === start) {
+    const pid = this.recordedBwrap(id);
+    if (pid) {
       for (const child of readChildren(pid)) killQuietly(child, 'SIGKILL');
       killQuietly(pid, 'SIGKILL');
     }
     // The crash-loop test showed that the pid file alone can miss a sandbox whose boot a crash cut
     // short; its command line names its workspace, which is unique to this state dir and sandbox.
     if (scan) for (const p of this.bwrapProcesses()) if (p.id === id) killQuietly(p.pid, 'SIGKILL');
+  }
+
+  /** The sandbox's outer bwrap as its pid file names it, if that very process still runs. */
+  private recordedBwrap(id: string): number | undefined {
+    let text: string;
+    try {
+      text = readFileSync(join(this.sandboxDir(id), PID_FILE), 'utf8');
+    } catch {
+      return undefined; // No pid file: bwrap was never started, or a crash came first.
+    }
+    const [pid, start] = text.trim().split(' ').map(Number);
+    return pid && readStartTime(pid) === start ? pid : undefined;
   }
 
   /** This state dir's bwrap processes, with the sandbox each belongs to (named by its workspace path). */
@@ -565,14 +588,6 @@ function unsearchableAncestor(dir: string, uid: number, gid: number): string | u
     const searchable = (st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
     if (!searchable) return d;
     if (d === '/') return undefined;
-  }
-}
-
-function setPriorityQuietly(pid: number, nice: number): void {
-  try {
-    setPriority(pid, nice);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
   }
 }
 
