@@ -163,6 +163,11 @@ export class Membership extends EventEmitter {
     const now = Date.now();
     for (const m of this.members()) {
       if (!m.seed && !m.reachable && now - (m.lastSeen ?? m.addedAt) > FORGET_AFTER_MS) this.forget(m, 'silent for 10 minutes');
+      // Silence is judged by the clock, not by the exchange in flight failing: that waits out its own timeout.
+      if (m.reachable && m.lastSeen && now - m.lastSeen >= UNREACHABLE_AFTER_MS) {
+        m.error = `${m.address} has not answered for ${Math.round((now - m.lastSeen) / 1000)} s`;
+        this.setReachable(m, false);
+      }
     }
     await Promise.allSettled(this.members().map((m) => this.exchangeWith(m)));
   }
