@@ -2,7 +2,7 @@
 // warm pools, against the same 50 from one daemon alone; Exec.Run of `true` and PTY throughput through a
 // forward against the same call made on the owner directly (interleaved); placement decision time.
 // Prints one JSON object per measurement, then a summary with the ratios the bars are stated in.
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GodelClient } from '../ipc/client.js';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'godel-bench-'));
     chmodSync(dir, 0o711);
     const solo = new TestDaemon(dir, { templates: { default: { pool: { min_idle: SWARM, max_total: 200 } } } });
-    teardowns.push(() => solo.cleanup(), () => rmSync(dir, { recursive: true, force: true }));
+    teardowns.push(() => solo.cleanup()); // It removes its directory too, once the daemon and its sandboxes are gone.
     await solo.start();
     const one = await swarms(solo.client, [solo.client], SWARM, SWARM, ROUNDS);
     const oneS = summarize(one.ms);
@@ -128,7 +128,11 @@ async function main(): Promise<void> {
       },
     } })}\n`);
   } finally {
-    for (const fn of teardowns.reverse()) await fn();
+    // Every teardown runs, whatever an earlier one did; the first failure is reported after.
+    const results = [];
+    for (const fn of teardowns.reverse()) results.push(await Promise.allSettled([fn()]).then(([r]) => r!));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }
 
