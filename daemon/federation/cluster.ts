@@ -7,7 +7,7 @@ import type { RelayCaller } from '../../ipc/generated/godel/v1/RelayCaller.js';
 import { GodelError } from '../errors.js';
 import type { Peer } from '../server/peers.js';
 import type { Federation } from './federation.js';
-import type { LocalCalls } from './local-calls.js';
+import { callerFrom, type LocalCalls } from './local-calls.js';
 import type { CallStatus } from './relay.js';
 
 export interface Targets {
@@ -44,8 +44,7 @@ export class Cluster {
   }
 
   callerOf(call?: { getPeer(): string }): RelayCaller {
-    const p = call ? this.peerOf(call) : undefined;
-    return p ? { uid: p.uid, gid: p.gid, pid: p.pid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, pid: process.pid };
+    return callerFrom(call ? this.peerOf(call) : undefined);
   }
 
   async unary<Res>(node: string, path: string, request: unknown, caller: RelayCaller, timeoutMs?: number): Promise<Res> {

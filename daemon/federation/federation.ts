@@ -18,7 +18,7 @@ import type { Peer } from '../server/peers.js';
 import { VERSION } from '../version.js';
 import { Membership, type Member } from './membership.js';
 import { RelayedCall, kindOf, metadataToEntries, pipeToRelay, serviceError, statusWithCode, type AnyMethod, type CallStatus, type MethodKind } from './relay.js';
-import type { AnyHandler, LocalCalls, LocalMethod } from './local-calls.js';
+import { callerFrom, type AnyHandler, type LocalCalls, type LocalMethod } from './local-calls.js';
 import { PeerTls, nameOfCertificate } from './tls.js';
 import { nodeInfo } from './node-info.js';
 
@@ -170,8 +170,7 @@ export class Federation {
 
   /** The caller to name in a relay: the client of `call`, or this daemon itself. */
   callerOf(call?: { getPeer(): string }): RelayCaller {
-    const p = call ? this.deps.peerOf(call) : undefined;
-    return p ? { uid: p.uid, gid: p.gid, pid: p.pid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, pid: process.pid };
+    return callerFrom(call ? this.deps.peerOf(call) : undefined);
   }
 
   /** A unary call of a public method on another node, made by this node for its client (or itself). */

@@ -13,6 +13,11 @@ const TOKEN_PREFIX = 'godel-relay:';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyHandler = (...args: any[]) => void;
 
+/** The caller a call is made for: its client, or this daemon itself when it calls on its own behalf. */
+export function callerFrom(peer: Peer | undefined): RelayCaller {
+  return peer ? { uid: peer.uid, gid: peer.gid, pid: peer.pid } : { uid: process.getuid?.() ?? 0, gid: process.getgid?.() ?? 0, pid: process.pid };
+}
+
 export interface LocalMethod {
   def: AnyMethod;
   handler: AnyHandler;
