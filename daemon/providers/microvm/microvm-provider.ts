@@ -315,8 +315,10 @@ export class MicrovmProvider implements Provider {
    * for (it is a round trip through an emulated guest): the agent runs nothing else before it.
    */
   async handedOut(id: string, handle: ProviderHandle): Promise<void> {
-    await this.launcher.normal([Number(handle.pid)]);
+    // Queued first, before the function's first await (so before the client hears of the sandbox): the
+    // agent takes messages in order, so the client's first command finds the clock set and the entropy fresh.
     this.agent(id).syncInOrder(randomBytes(64), (err) => this.opts.log.error({ sandbox: id, err: err.message }, 'the guest could not set its clock and reseed at handoff'));
+    await this.launcher.normal([Number(handle.pid)]);
   }
 
   isAlive(handle: ProviderHandle): boolean {
