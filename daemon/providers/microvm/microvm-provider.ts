@@ -14,7 +14,7 @@ import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
-import { findExecutable, readStartTime } from '../process/procfs.js';
+import { findExecutable, readStartTime, waitForExit } from '../process/procfs.js';
 import { AgentClient } from './agent-client.js';
 import { Launcher } from '../launch/launcher.js';
 import { qmp } from './qmp.js';
@@ -335,7 +335,7 @@ export class MicrovmProvider implements Provider {
     const pid = handle ? Number(handle.pid) : this.pidFromFile(id);
     if (pid && (handle ? this.isAlive(handle) : this.isOurQemu(pid, id))) {
       killQuietly(pid);
-      for (let i = 0; i < 400 && readStartTime(pid) !== undefined; i++) await sleep(5);
+      await waitForExit(pid, undefined, 2_000);
     }
   }
 

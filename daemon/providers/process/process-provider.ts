@@ -20,7 +20,7 @@ import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
-import { findExecutable, readChildren, readStartTime } from './procfs.js';
+import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 
 /** uid and gid of the sandbox user as seen inside the sandbox. */
 export const SANDBOX_UID = 1000;
@@ -252,8 +252,7 @@ export class ProcessProvider implements Provider {
       // SIGKILL to the pid namespace's init takes every process in the namespace with it.
       const pid = Number(handle.initPid);
       killQuietly(pid, 'SIGKILL');
-      for (let i = 0; i < 1000 && this.isAlive(handle); i++) await sleep(5);
-      if (this.isAlive(handle)) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} did not exit after SIGKILL`);
+      if (!await waitForExit(pid, Number(handle.startTime), 5_000)) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} did not exit after SIGKILL`);
     }
     // Without a handle (a boot a crash cut short), the pid file and a scan are all there is to go by.
     this.killBwrapOf(id, !handle);
