@@ -213,6 +213,16 @@ export function schedPolicy(pid: number): number | undefined {
   return v === undefined ? undefined : Number(v);
 }
 
+/** The nice value of the autogroup of the process's session ("/autogroup-N nice V"), undefined without one. */
+export function autogroupNice(pid: number): number | undefined {
+  try {
+    const m = / nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined; // Gone, or a kernel without autogroups.
+  }
+}
+
 function parentOf(pid: number): number | undefined {
   const v = statField(pid, 4);
   return v === undefined ? undefined : Number(v);
