@@ -37,6 +37,7 @@ import { Cluster } from './federation/cluster.js';
 import { federatedViews } from './federation/views.js';
 import { SwarmCoordinator } from './federation/swarm.js';
 import { swarmHandlers } from './server/handlers/swarm.js';
+import { E2bEndpoint } from './e2b/server.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -92,6 +93,7 @@ export class Daemon {
   private gate: PeerGate | undefined;
   private files: FileManager | undefined;
   private federation: Federation | undefined;
+  private e2b: E2bEndpoint | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -182,6 +184,11 @@ export class Daemon {
       await gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
       restrictSocket(socket, config.socketGroup);
       await this.federation?.start();
+      if (config.e2b) {
+        this.e2b = new E2bEndpoint({ sandboxes: this.sandboxes, exec: this.exec, files, config: config.e2b, node: config.node, stateDir, obs });
+        const address = await this.e2b.listen();
+        log.info({ address }, 'E2B-compatible endpoint listening');
+      }
       if (metricsListener) {
         metrics.serveOn(metricsListener.server);
         log.info({ address: metricsListener.address }, 'metrics served at /metrics');
@@ -218,6 +225,7 @@ export class Daemon {
       });
     }
     await peers;
+    await this.e2b?.close();
     this.metricsServer?.close();
     this.files?.close();
     this.exec?.stop();

@@ -109,7 +109,18 @@ export interface FederationConfig {
   tls: FederationTls;
 }
 
+export interface E2bConfig {
+  /** HOST:PORT of the E2B-compatible endpoint (plain HTTP). */
+  listen: string;
+  /** API keys: each a key, or `sha256:<hex>` of one (read from the config and from api_keys_file). */
+  apiKeys: string[];
+  /** E2B template name -> godel template name; a name not listed is taken as a godel template's own. */
+  templates: Record<string, string>;
+}
+
 export interface DaemonConfig {
+  /** The E2B-compatible endpoint; undefined when it is off (the default). */
+  e2b?: E2bConfig;
   /** This daemon's name, unique in its federation; sandbox, session and snapshot ids carry it. */
   node: string;
   /** Undefined when the daemon is not federated. */
@@ -174,7 +185,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'e2b'], 'config');
   const node = optString(raw.node, 'node') ?? defaultNodeName(hostname());
   if (!NODE_NAME_RE.test(node)) {
     throw new ConfigError(`node "${node}" is not a valid node name: 1-40 lowercase letters, digits and -, starting and ending with a letter or digit (ids carry it)`);
@@ -219,7 +230,46 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces };
+  const e2b = raw.e2b === undefined ? undefined : parseE2b(raw.e2b, templates);
+  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, ...(e2b ? { e2b } : {}) };
+}
+
+const API_KEY_RE = /^(sha256:[0-9a-f]{64}|[\x21-\x7e]{8,256})$/;
+
+function parseE2b(raw: unknown, templates: ReadonlyMap<string, Template>): E2bConfig {
+  if (!isObject(raw)) throw new ConfigError('e2b must be an object');
+  checkKeys(raw, ['listen', 'api_keys', 'api_keys_file', 'templates'], 'e2b');
+  const listen = parseHostPort(raw.listen, 'e2b.listen');
+  const keysRaw = raw.api_keys ?? [];
+  if (!Array.isArray(keysRaw) || keysRaw.some((k) => typeof k !== 'string')) throw new ConfigError('e2b.api_keys must be a list of strings');
+  const apiKeys = [...keysRaw as string[]];
+  const file = optString(raw.api_keys_file, 'e2b.api_keys_file');
+  if (file !== undefined) {
+    if (!file.startsWith('/')) throw new ConfigError('e2b.api_keys_file must be an absolute path');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read e2b.api_keys_file ${file}: ${(err as Error).message}`);
+    }
+    // One key per line; blank lines and # comments are skipped.
+    apiKeys.push(...text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  }
+  // Neither the key nor its position in a file is echoed: a message names only what is wrong.
+  if (apiKeys.some((k) => !API_KEY_RE.test(k))) {
+    throw new ConfigError('e2b: every API key must be 8-256 printable characters without spaces, or sha256:<64 lowercase hex digits>');
+  }
+  if (apiKeys.length === 0) throw new ConfigError('e2b needs at least one key in api_keys or api_keys_file: the endpoint never serves without authentication');
+  const tplRaw = raw.templates ?? {};
+  if (!isObject(tplRaw)) throw new ConfigError('e2b.templates must be an object of E2B template name -> godel template name');
+  const map: Record<string, string> = { base: 'default' };
+  for (const [name, target] of Object.entries(tplRaw)) {
+    if (typeof target !== 'string' || !templates.has(target)) {
+      throw new ConfigError(`e2b.templates.${name} must name a godel template (defined: ${[...templates.keys()].join(', ')})`);
+    }
+    map[name] = target;
+  }
+  return { listen, apiKeys, templates: map };
 }
 
 /** Node names go into ids (sb-<random>-<node>), so they keep to what ids may hold. */

@@ -1,0 +1,32 @@
+// What every envd call carries, checked by the server before a handler runs: the sandbox (E2b-Sandbox-Id)
+// and the user (Authorization: Basic base64("user:")). E2B's two users, `user` and `root`, are both the
+// sandbox's one unprivileged user (uid 1000 inside, no capabilities: a godel sandbox has no root), and
+// E2B's home directory is godel's /workspace: relative paths and a missing cwd resolve there.
+import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
+import { WORKSPACE } from '../providers/process/process-provider.js';
+import { GodelError } from '../errors.js';
+import { validateFilePath } from '../validation.js';
+
+export const E2B_USERS = ['user', 'root'] as const;
+
+export function envdCall(ctx: HandlerContext): { sandboxId: string } {
+  // The server routes a call here only with a sandbox id it has checked.
+  return { sandboxId: ctx.requestHeader.get('e2b-sandbox-id') ?? '' };
+}
+
+/** The user named by a Basic authorization header ('' when none), or an error for one the sandbox does not have. */
+export function userOf(authorization: string | null): string {
+  if (!authorization) return '';
+  const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization);
+  const user = m ? Buffer.from(m[1]!, 'base64').toString('utf8').replace(/:.*$/s, '') : undefined;
+  if (user === undefined || (user && !(E2B_USERS as readonly string[]).includes(user))) {
+    throw new GodelError('INVALID_ARGUMENT', `unknown user: a godel sandbox has the users ${E2B_USERS.join(' and ')} (both run as its one unprivileged user)`);
+  }
+  return user;
+}
+
+/** A path as envd takes it: absolute, or relative to the home directory (/workspace). */
+export function resolvePath(path: string): string {
+  if (!path) throw new ConnectError('a path is required', Code.InvalidArgument);
+  return validateFilePath(path.startsWith('/') ? path : `${WORKSPACE}/${path}`);
+}
