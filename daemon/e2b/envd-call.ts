@@ -9,9 +9,13 @@ import { validateFilePath } from '../validation.js';
 
 export const E2B_USERS = ['user', 'root'] as const;
 
-export function envdCall(ctx: HandlerContext): { sandboxId: string } {
-  // The server routes a call here only with a sandbox id it has checked.
-  return { sandboxId: ctx.requestHeader.get('e2b-sandbox-id') ?? '' };
+/** The sandbox (which the server checked before routing the call here) and the user of an envd call. */
+export function envdCall(ctx: HandlerContext): { sandboxId: string; user: string } {
+  try {
+    return { sandboxId: ctx.requestHeader.get('e2b-sandbox-id') ?? '', user: userOf(ctx.requestHeader.get('authorization')) };
+  } catch (err) {
+    throw new ConnectError((err as Error).message, Code.InvalidArgument);
+  }
 }
 
 /** The user named by a Basic authorization header ('' when none), or an error for one the sandbox does not have. */

@@ -24,6 +24,8 @@ import { Process } from './generated/process/process_pb.js';
 /** Largest JSON body the control plane reads. */
 export const MAX_JSON_BYTES = 1024 * 1024;
 /** Largest Connect message envd's services read (stdin chunks, paths). */
+/** How much of a too-large JSON body is read (and dropped) before the connection is cut. */
+const DRAIN_LIMIT_BYTES = 16 * MAX_JSON_BYTES;
 const MAX_RPC_BYTES = 4 * 1024 * 1024;
 const SANDBOX_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
@@ -93,7 +95,7 @@ export class E2bEndpoint {
     const sandboxHeader = req.headers['e2b-sandbox-id'];
     const envdPath = url.pathname === '/files' || url.pathname.startsWith('/process.Process/') || url.pathname.startsWith('/filesystem.Filesystem/');
     if (sandboxHeader !== undefined || envdPath) {
-      this.envd(req, res, url, typeof sandboxHeader === 'string' ? sandboxHeader : '');
+      this.envd(req, res, url, typeof sandboxHeader === 'string' ? sandboxHeader : this.signedFor(req, url));
       return;
     }
     const started = Date.now();
@@ -152,7 +154,9 @@ export class E2bEndpoint {
       sendError(res, err);
     };
     if (!sandboxId) {
-      fail(new E2bHttpError(400, 'envd calls need the E2b-Sandbox-Id header'), 'envd');
+      fail(url.searchParams.has('signature')
+        ? new E2bHttpError(401, 'the signature is not valid for any sandbox (or it has expired)')
+        : new E2bHttpError(400, 'envd calls need the E2b-Sandbox-Id header'), 'envd');
       return;
     }
     // E2B's proxy answers 502 for a sandbox it cannot reach; the SDK reads that as a sandbox that timed out.
@@ -179,15 +183,14 @@ export class E2bEndpoint {
       fail(new E2bHttpError(401, typeof token === 'string' || signature ? 'invalid access token or signature' : 'missing X-Access-Token header'), 'envd');
       return;
     }
-    try {
-      userOf(typeof req.headers.authorization === 'string' ? req.headers.authorization : null);
-      const user = url.searchParams.get('username');
-      if (user) userOf(`Basic ${Buffer.from(`${user}:`).toString('base64')}`);
-    } catch (err) {
-      fail(err, 'envd');
-      return;
-    }
     if (url.pathname === '/files') {
+      try {
+        const user = url.searchParams.get('username');
+        if (user) userOf(`Basic ${Buffer.from(`${user}:`).toString('base64')}`);
+      } catch (err) {
+        fail(err, 'envd');
+        return;
+      }
       const method = req.method === 'POST' ? 'files.Write' : 'files.Read';
       const run = req.method === 'POST' ? postFiles : req.method === 'GET' ? getFile : undefined;
       if (!run) {
@@ -208,6 +211,25 @@ export class E2bEndpoint {
       return;
     }
     this.rpc(req, res);
+  }
+
+  /**
+   * The sandbox a signed /files URL is for. With one sandbox URL for all sandboxes, the SDK's upload and
+   * download URLs carry no sandbox id (E2B's carry it in the host name); the signature binds the URL to one
+   * sandbox's access token, so the sandbox is the one whose token it verifies with. '' when none.
+   */
+  private signedFor(req: IncomingMessage, url: URL): string {
+    const signature = url.searchParams.get('signature');
+    if (url.pathname !== '/files' || !signature?.startsWith('v1_')) return '';
+    const q = {
+      path: url.searchParams.get('path') ?? '', operation: req.method === 'POST' ? 'write' as const : 'read' as const,
+      user: url.searchParams.get('username') ?? '', signature,
+      ...(url.searchParams.has('signature_expiration') ? { expiration: url.searchParams.get('signature_expiration')! } : {}),
+    };
+    for (const rec of this.deps.sandboxes.list({}, '')) {
+      if (rec.labels[OWNER_LABEL] && this.auth.signatureMatches(rec.id, q)) return rec.id;
+    }
+    return '';
   }
 
   private findSandbox(id: string): { state: string } | undefined {
@@ -263,12 +285,15 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > MAX_JSON_BYTES) {
+    // The rest of a body that is too large is read and dropped, so that the client can read the 413; one
+    // that goes on far beyond the limit has its connection cut.
+    if (size > DRAIN_LIMIT_BYTES) {
       req.destroy();
-      throw new E2bHttpError(413, `request body is larger than ${MAX_JSON_BYTES} bytes`);
+      break;
     }
-    chunks.push(c);
+    if (size <= MAX_JSON_BYTES) chunks.push(c);
   }
+  if (size > MAX_JSON_BYTES) throw new E2bHttpError(413, `request body is larger than ${MAX_JSON_BYTES} bytes`);
   if (size === 0) return {};
   let v: unknown;
   try {
