@@ -38,6 +38,7 @@ import { federatedViews } from './federation/views.js';
 import { SwarmCoordinator } from './federation/swarm.js';
 import { swarmHandlers } from './server/handlers/swarm.js';
 import { E2bEndpoint } from './e2b/server.js';
+import { E2bProvider } from './providers/e2b/e2b-provider.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -113,6 +114,7 @@ export class Daemon {
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
         config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log,
       }));
+      providers.set('e2b', new E2bProvider({ node: config.node, templates: new Map([...config.templates].filter(([, t]) => t.spec.provider === 'e2b')), log }));
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
       }

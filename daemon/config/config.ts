@@ -26,6 +26,18 @@ export interface TemplateSpec {
   env: Record<string, string>;
   /** Absent when the template sets none (so that older templates keep their hash). */
   limits?: ResourceLimits;
+  /** For the e2b provider: the E2B template to boot and where to reach E2B. */
+  e2b?: E2bTemplateSpec;
+}
+
+/** Where an e2b-provider template's sandboxes come from; the key is named by its environment variable, never held. */
+export interface E2bTemplateSpec {
+  template: string;
+  apiUrl: string;
+  /** One URL for every sandbox's envd (an E2B-compatible endpoint such as godeld's); else `domain` decides. */
+  sandboxUrl: string;
+  domain: string;
+  apiKeyEnv: string;
 }
 
 /** Per-sandbox resource limits; an absent field is not limited. */
@@ -321,7 +333,7 @@ function parseTemplate(name: string, raw: unknown): Template {
     throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
   }
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits'], where);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits', 'e2b'], where);
   const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
   const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
   if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
@@ -367,8 +379,26 @@ function parseTemplate(name: string, raw: unknown): Template {
     policy: policy === 'stop' ? 'STOP' : 'DELETE',
   };
   const limits = parseLimits(raw.limits, `${where}.limits`);
-  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}) };
+  const e2b = provider === 'e2b' ? parseE2bTemplate(raw.e2b, `${where}.e2b`) : undefined;
+  if (provider !== 'e2b' && raw.e2b !== undefined) throw new ConfigError(`${where}.e2b is only for templates with provider "e2b"`);
+  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}), ...(e2b ? { e2b } : {}) };
   return { name, spec, specHash: specHash(spec), pool, refillConcurrency, lifecycle };
+}
+
+function parseE2bTemplate(raw: unknown, where: string): E2bTemplateSpec {
+  if (!isObject(raw)) throw new ConfigError(`${where} must be an object: {template, api_url, sandbox_url or domain, api_key_env}`);
+  checkKeys(raw, ['template', 'api_url', 'sandbox_url', 'domain', 'api_key_env'], where);
+  const template = optString(raw.template, `${where}.template`) ?? 'base';
+  const url = (k: 'api_url' | 'sandbox_url'): string => {
+    const v = optString(raw[k], `${where}.${k}`) ?? '';
+    if (v && !/^https?:\/\/[^/\s]+\/?$/.test(v)) throw new ConfigError(`${where}.${k} must be an http(s) URL with no path, like https://api.e2b.app`);
+    return v.replace(/\/$/, '');
+  };
+  const domain = optString(raw.domain, `${where}.domain`) ?? '';
+  const apiUrl = url('api_url') || `https://api.${domain || 'e2b.app'}`;
+  const apiKeyEnv = optString(raw.api_key_env, `${where}.api_key_env`) ?? 'E2B_API_KEY';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw new ConfigError(`${where}.api_key_env must name an environment variable (it holds the key; the config never does)`);
+  return { template, apiUrl, sandboxUrl: url('sandbox_url'), domain: domain || 'e2b.app', apiKeyEnv };
 }
 
 /** "512M", "2G", "1048576" or a number of bytes. */
