@@ -27,8 +27,11 @@ const near = await startNear({
   node: 'near',
   templates: {
     remote: { provider: 'e2b', e2b: { template: 'base', api_url: `http://${address}`, sandbox_url: `http://${address}`, api_key_env: 'GODEL_TEST_E2B_KEY' }, pool: { min_idle: 1 } },
+    refused: { provider: 'e2b', e2b: { template: 'base', api_url: `http://${address}`, sandbox_url: `http://${address}`, api_key_env: 'GODEL_TEST_E2B_WRONG' }, pool: { min_idle: 0 } },
+    // A port on this host that nothing listens on: E2B unreachable.
+    unreachable: { provider: 'e2b', e2b: { template: 'base', api_url: 'http://127.0.20.2:9', sandbox_url: 'http://127.0.20.2:9', api_key_env: 'GODEL_TEST_E2B_KEY' }, pool: { min_idle: 0 } },
   },
-}, { GODEL_TEST_E2B_KEY: E2B_KEY });
+}, { GODEL_TEST_E2B_KEY: E2B_KEY, GODEL_TEST_E2B_WRONG: 'not-the-key-at-all' });
 
 t.test('the sandbox contract holds for an e2b sandbox on another godeld', async (t) => {
   await waitFor('a warm e2b sandbox', async () => (await near.client.listPools()).find((p) => p.template === 'remote' && p.idle >= 1));
@@ -48,6 +51,19 @@ t.test('the sandbox contract holds for an e2b sandbox on another godeld', async 
 
   await near.client.deleteSandbox(sb.id);
   t.same(await Sandbox.list({ ...sdkOptions(address), query: { metadata: { 'godel.sandbox': sb.id } } }).nextItems(), [], 'deleted on the far side too');
+});
+
+t.test('E2B refusing, unreachable, or killing a sandbox behind godel\'s back maps to godel\'s codes', async (t) => {
+  await expectError(near.client.createSandbox({ template: 'refused' }), 'PROVIDER_FAILED');
+  await expectError(near.client.createSandbox({ template: 'unreachable' }), 'PROVIDER_UNAVAILABLE');
+  const sb = await near.client.createSandbox({ template: 'remote' });
+  const [remote] = await Sandbox.list({ ...sdkOptions(address), query: { metadata: { 'godel.sandbox': sb.id } } }).nextItems();
+  t.ok(await Sandbox.kill(remote!.sandboxId, sdkOptions(address)), 'killed on the far side');
+  const lost = await near.client.runCollect({ sandboxId: sb.id, argv: ['true'] });
+  t.equal(lost.exitCode, 255, 'the command is lost');
+  t.match(lost.stderr.toString(), /lost the command/);
+  await expectError(near.client.runCollect({ sandboxId: sb.id, argv: ['true'] }), 'SANDBOX_DEAD');
+  await near.client.deleteSandbox(sb.id);
 });
 
 t.test('E2B\'s cloud, when E2B_API_KEY is set', { skip: process.env.E2B_API_KEY ? false : 'E2B_API_KEY is not set' }, async (t) => {

@@ -80,7 +80,8 @@ export class E2bProvider implements Provider {
   }
 
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand {
-    return new RemoteCommand(this.remote(handle).client, req, this.opts.log);
+    const remote = this.remote(handle);
+    return new RemoteCommand(remote.client, req, this.opts.log, () => this.gone.add(remote.sandboxId));
   }
 
   async stop(): Promise<void> {
@@ -222,6 +223,7 @@ function providerError(err: unknown, what: string): GodelError {
   if (err instanceof AuthenticationError) return new GodelError('PROVIDER_FAILED', `${what}: E2B refused the API key (${msg})`);
   if (err instanceof RateLimitError) return new GodelError('PROVIDER_UNAVAILABLE', `${what}: E2B is rate limiting (${msg})`);
   if (err instanceof NotFoundError || err instanceof TimeoutError) return new GodelError('SANDBOX_DEAD', `${what}: the E2B sandbox is gone (${msg})`);
+  if (err instanceof TypeError && /fetch failed/.test(msg)) return new GodelError('PROVIDER_UNAVAILABLE', `${what}: E2B cannot be reached (${errorMessage(err.cause)})`);
   if (/\b400\b/.test(msg) && /not supported|cannot pause/i.test(msg)) return new GodelError('NOT_SUPPORTED', `${what}: ${msg}`);
   return new GodelError('PROVIDER_FAILED', `${what}: ${msg}`);
 }

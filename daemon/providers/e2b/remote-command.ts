@@ -27,7 +27,8 @@ export class RemoteCommand implements RunningCommand {
   private readonly tty: boolean;
   private ended = false;
 
-  constructor(private readonly client: Promise<Client<typeof Process>>, req: ExecRequest, log: Logger) {
+  /** `onGone` hears that the sandbox itself is not there any more (E2B's proxy answers 502 for it). */
+  constructor(private readonly client: Promise<Client<typeof Process>>, req: ExecRequest, log: Logger, onGone: () => void) {
     this.tty = !!req.tty;
     this.stderr = this.tty ? null : new PassThrough({ highWaterMark: 1024 * 1024 });
     let resolvePid!: (pid: number) => void;
@@ -35,6 +36,7 @@ export class RemoteCommand implements RunningCommand {
     this.exited = this.run(req, resolvePid).catch((err: unknown) => {
       // The stream broke (E2B unreachable, the sandbox gone): the command is lost to us; say so where its output goes.
       log.warn({ err: (err as Error).message }, 'lost a command in an E2B sandbox');
+      if (err instanceof ConnectError && err.code === Code.Unavailable) onGone();
       (this.stderr ?? this.stdout).write(`godel: lost the command in the E2B sandbox: ${(err as Error).message}\n`);
       resolvePid(0);
       return { exitCode: 255, signal: '' };
