@@ -82,7 +82,16 @@ export class ControlPlane {
   list(caller: Caller, query: URLSearchParams, v2: boolean): Reply {
     const meta = query.get('metadata');
     const selector: Record<string, string> = {};
-    if (meta) for (const [k, v] of new URLSearchParams(meta)) selector[decodeURIComponent(k)] = decodeURIComponent(v);
+    // The SDK encodes each key and value, then the pairs as a query string, then that as one parameter.
+    if (meta) {
+      for (const [k, v] of new URLSearchParams(meta)) {
+        try {
+          selector[decodeURIComponent(k)] = decodeURIComponent(v);
+        } catch {
+          throw new E2bHttpError(400, 'metadata filter is not a valid encoded query string');
+        }
+      }
+    }
     const states = (query.get('state') ?? (v2 ? 'running,paused' : 'running')).split(',').filter(Boolean);
     for (const s of states) if (s !== 'running' && s !== 'paused') throw new E2bHttpError(400, `state must be running or paused, not "${s}"`);
     const limitRaw = query.get('limit');
