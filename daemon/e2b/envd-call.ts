@@ -6,6 +6,10 @@ import { Code, ConnectError, type HandlerContext } from '@connectrpc/connect';
 import { WORKSPACE } from '../providers/process/process-provider.js';
 import { GodelError } from '../errors.js';
 import { validateFilePath } from '../validation.js';
+import { connectErrorOf } from './errors.js';
+
+/** Reports each envd call (log line, metrics, audit); `err` is set for a failure. */
+export type OnCall = (method: string, sandboxId: string, err?: unknown) => void;
 
 export const E2B_USERS = ['user', 'root'] as const;
 
@@ -33,4 +37,17 @@ export function userOf(authorization: string | null): string {
 export function resolvePath(path: string): string {
   if (!path) throw new ConnectError('a path is required', Code.InvalidArgument);
   return validateFilePath(path.startsWith('/') ? path : `${WORKSPACE}/${path}`);
+}
+
+/** Runs a unary method's body, reporting it and turning a failure into the Connect error the SDK expects. */
+export async function unaryCall<T>(method: string, ctx: HandlerContext, onCall: OnCall, fn: (sandboxId: string) => T | Promise<T>): Promise<T> {
+  const { sandboxId } = envdCall(ctx);
+  try {
+    const res = await fn(sandboxId);
+    onCall(method, sandboxId);
+    return res;
+  } catch (err) {
+    onCall(method, sandboxId, err);
+    throw connectErrorOf(err);
+  }
 }

@@ -7,7 +7,7 @@ import { GodelError } from '../errors.js';
 import { LIST_LIMITS, type FileEvent, type FileInfo, type FileManager } from '../files/file-manager.js';
 import { connectErrorOf } from './errors.js';
 import { EventQueue } from './event-queue.js';
-import { envdCall, resolvePath } from './envd-call.js';
+import { envdCall, resolvePath, unaryCall, type OnCall } from './envd-call.js';
 import { type EntryInfoSchema, EventType, FileType, Filesystem, type WatchDirResponseSchema } from './generated/filesystem/filesystem_pb.js';
 
 type EntryInit = MessageInitShape<typeof EntryInfoSchema>;
@@ -17,18 +17,8 @@ type WatchInit = MessageInitShape<typeof WatchDirResponseSchema>;
 const GO_MODE_DIR = 0x80000000;
 const GO_MODE_SYMLINK = 0x08000000;
 
-export function filesystemService(files: FileManager, onCall: (method: string, sandboxId: string, err?: unknown) => void): Partial<ServiceImpl<typeof Filesystem>> {
-  const unary = async <T>(method: string, ctx: HandlerContext, fn: (sandboxId: string) => Promise<T>): Promise<T> => {
-    const { sandboxId } = envdCall(ctx);
-    try {
-      const res = await fn(sandboxId);
-      onCall(method, sandboxId);
-      return res;
-    } catch (err) {
-      onCall(method, sandboxId, err);
-      throw connectErrorOf(err);
-    }
-  };
+export function filesystemService(files: FileManager, onCall: OnCall): Partial<ServiceImpl<typeof Filesystem>> {
+  const unary = <T>(method: string, ctx: HandlerContext, fn: (sandboxId: string) => T | Promise<T>): Promise<T> => unaryCall(method, ctx, onCall, fn);
 
   return {
     async stat(req, ctx) {

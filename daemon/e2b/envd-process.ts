@@ -10,7 +10,7 @@ import { validateArgv, validateEnv } from '../validation.js';
 import { connectErrorOf } from './errors.js';
 import { EventQueue } from './event-queue.js';
 import { type ProcessConfig, type ProcessEventSchema, type ProcessSelector, Process, Signal } from './generated/process/process_pb.js';
-import { envdCall, resolvePath } from './envd-call.js';
+import { envdCall, resolvePath, unaryCall, type OnCall } from './envd-call.js';
 
 type ProcessEventInit = MessageInitShape<typeof ProcessEventSchema>;
 type ConfigInit = Pick<ProcessConfig, 'cmd' | 'args' | 'envs'> & { cwd?: string };
@@ -18,7 +18,7 @@ type ConfigInit = Pick<ProcessConfig, 'cmd' | 'args' | 'envs'> & { cwd?: string 
 const MAX_TERMINAL = 10_000;
 const MAX_TAG = 256;
 
-export function processService(exec: ExecManager, onCall: (method: string, sandboxId: string, err?: unknown) => void): Partial<ServiceImpl<typeof Process>> {
+export function processService(exec: ExecManager, onCall: OnCall): Partial<ServiceImpl<typeof Process>> {
   /** What each process was started with, for List; kept while the process runs. */
   const configs = new Map<string, ConfigInit>();
 
@@ -52,18 +52,7 @@ export function processService(exec: ExecManager, onCall: (method: string, sandb
     }
   }
 
-  /** Runs a unary method body, reporting it and turning a failure into the Connect error the SDK expects. */
-  const unary = async <T>(method: string, ctx: HandlerContext, fn: (sandboxId: string) => T | Promise<T>): Promise<T> => {
-    const { sandboxId } = envdCall(ctx);
-    try {
-      const res = await fn(sandboxId);
-      onCall(method, sandboxId);
-      return res;
-    } catch (err) {
-      onCall(method, sandboxId, err);
-      throw connectErrorOf(err);
-    }
-  };
+  const unary = <T>(method: string, ctx: HandlerContext, fn: (sandboxId: string) => T | Promise<T>): Promise<T> => unaryCall(method, ctx, onCall, fn);
 
   return {
     async list(_req, ctx) {
