@@ -37,6 +37,8 @@ import { Cluster } from './federation/cluster.js';
 import { federatedViews } from './federation/views.js';
 import { SwarmCoordinator } from './federation/swarm.js';
 import { swarmHandlers } from './server/handlers/swarm.js';
+import { E2bEndpoint } from './e2b/server.js';
+import { E2bProvider } from './providers/e2b/e2b-provider.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -92,6 +94,7 @@ export class Daemon {
   private gate: PeerGate | undefined;
   private files: FileManager | undefined;
   private federation: Federation | undefined;
+  private e2b: E2bEndpoint | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -111,6 +114,7 @@ export class Daemon {
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
         config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log,
       }));
+      providers.set('e2b', new E2bProvider({ node: config.node, templates: new Map([...config.templates].filter(([, t]) => t.spec.provider === 'e2b')), log }));
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
       }
@@ -182,6 +186,11 @@ export class Daemon {
       await gate.listen(socket, this.server.createConnectionInjector(grpc.ServerCredentials.createInsecure()));
       restrictSocket(socket, config.socketGroup);
       await this.federation?.start();
+      if (config.e2b) {
+        this.e2b = new E2bEndpoint({ sandboxes: this.sandboxes, exec: this.exec, files, config: config.e2b, node: config.node, stateDir, obs });
+        const address = await this.e2b.listen();
+        log.info({ address }, 'E2B-compatible endpoint listening');
+      }
       if (metricsListener) {
         metrics.serveOn(metricsListener.server);
         log.info({ address: metricsListener.address }, 'metrics served at /metrics');
@@ -218,6 +227,7 @@ export class Daemon {
       });
     }
     await peers;
+    await this.e2b?.close();
     this.metricsServer?.close();
     this.files?.close();
     this.exec?.stop();

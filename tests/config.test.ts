@@ -63,3 +63,19 @@ t.test('node names go into ids; the federation section names what is wrong', asy
   t.throws(() => parseConfig({ federation: { listen: '0.0.0.0:7443', tls } }), /set federation.advertise/);
   t.equal(parseConfig({ federation: { listen: '0.0.0.0:7443', advertise: '10.0.0.2:7443', tls } }).federation!.advertise, '10.0.0.2:7443');
 });
+
+t.test('the e2b endpoint and e2b templates', async (t) => {
+  t.equal(parseConfig({}).e2b, undefined, 'off by default');
+  const c = parseConfig({ e2b: { listen: '127.0.0.1:3000', api_keys: ['a-long-key', `sha256:${'ab'.repeat(32)}`], templates: { py: 'default' } } });
+  t.same(c.e2b?.templates, { base: 'default', py: 'default' }, 'base maps to default unless told otherwise');
+  t.throws(() => parseConfig({ e2b: { listen: '127.0.0.1:3000' } }), /at least one key/, 'never without keys');
+  t.throws(() => parseConfig({ e2b: { listen: '127.0.0.1:3000', api_keys: ['short'] } }), /every API key must be/);
+  t.throws(() => parseConfig({ e2b: { listen: 'nope', api_keys: ['a-long-key'] } }), /e2b.listen must be HOST:PORT/);
+  t.throws(() => parseConfig({ e2b: { listen: '127.0.0.1:1', api_keys: ['a-long-key'], templates: { x: 'missing' } } }), /e2b.templates.x must name a godel template/);
+  t.throws(() => parseConfig({ e2b: { listen: '127.0.0.1:1', api_keys_file: '/nonexistent/keys' } }), /cannot read e2b.api_keys_file/);
+  const e = parseConfig({ templates: { burst: { provider: 'e2b', e2b: { template: 'base', api_key_env: 'MY_KEY' } } } }).templates.get('burst')!;
+  t.same(e.spec.e2b, { template: 'base', apiUrl: 'https://api.e2b.app', sandboxUrl: '', domain: 'e2b.app', apiKeyEnv: 'MY_KEY' });
+  t.throws(() => parseConfig({ templates: { x: { provider: 'e2b', e2b: { api_key_env: 'not a name' } } } }), /api_key_env must name an environment variable/);
+  t.throws(() => parseConfig({ templates: { x: { provider: 'e2b', e2b: { api_url: 'ftp://x' } } } }), /api_url must be an http/);
+  t.throws(() => parseConfig({ templates: { x: { e2b: { template: 'base' } } } }), /only for templates with provider "e2b"/);
+});

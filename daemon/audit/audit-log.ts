@@ -23,7 +23,13 @@ export class AuditLog {
 
   /** Records a finished request. Never fails the request: a record that cannot be written is logged. */
   request(r: RequestRecord): void {
-    if (NOT_AUDITED.has(r.method) || !r.peer) return;
+    if (NOT_AUDITED.has(r.method)) return;
+    // An E2B call comes over TCP with an API key, not from a local process: no uid, gid or pid (-1).
+    if (!r.peer && r.apiKey) {
+      this.append({ method: r.method, sandboxId: r.sandbox, status: r.status, code: r.code, uid: -1, gid: -1, pid: -1, apiKey: r.apiKey });
+      return;
+    }
+    if (!r.peer) return;
     this.append({ method: r.method, sandboxId: r.sandbox, status: r.status, code: r.code, uid: r.peer.uid, gid: r.peer.gid, pid: r.peer.pid, ...(r.peer.via ? { via: r.peer.via } : {}) });
   }
 

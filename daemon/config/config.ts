@@ -26,6 +26,18 @@ export interface TemplateSpec {
   env: Record<string, string>;
   /** Absent when the template sets none (so that older templates keep their hash). */
   limits?: ResourceLimits;
+  /** For the e2b provider: the E2B template to boot and where to reach E2B. */
+  e2b?: E2bTemplateSpec;
+}
+
+/** Where an e2b-provider template's sandboxes come from; the key is named by its environment variable, never held. */
+export interface E2bTemplateSpec {
+  template: string;
+  apiUrl: string;
+  /** One URL for every sandbox's envd (an E2B-compatible endpoint such as godeld's); else `domain` decides. */
+  sandboxUrl: string;
+  domain: string;
+  apiKeyEnv: string;
 }
 
 /** Per-sandbox resource limits; an absent field is not limited. */
@@ -109,7 +121,18 @@ export interface FederationConfig {
   tls: FederationTls;
 }
 
+export interface E2bConfig {
+  /** HOST:PORT of the E2B-compatible endpoint (plain HTTP). */
+  listen: string;
+  /** API keys: each a key, or `sha256:<hex>` of one (read from the config and from api_keys_file). */
+  apiKeys: string[];
+  /** E2B template name -> godel template name; a name not listed is taken as a godel template's own. */
+  templates: Record<string, string>;
+}
+
 export interface DaemonConfig {
+  /** The E2B-compatible endpoint; undefined when it is off (the default). */
+  e2b?: E2bConfig;
   /** This daemon's name, unique in its federation; sandbox, session and snapshot ids carry it. */
   node: string;
   /** Undefined when the daemon is not federated. */
@@ -174,7 +197,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'e2b'], 'config');
   const node = optString(raw.node, 'node') ?? defaultNodeName(hostname());
   if (!NODE_NAME_RE.test(node)) {
     throw new ConfigError(`node "${node}" is not a valid node name: 1-40 lowercase letters, digits and -, starting and ending with a letter or digit (ids carry it)`);
@@ -219,7 +242,46 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces };
+  const e2b = raw.e2b === undefined ? undefined : parseE2b(raw.e2b, templates);
+  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, ...(e2b ? { e2b } : {}) };
+}
+
+const API_KEY_RE = /^(sha256:[0-9a-f]{64}|[\x21-\x7e]{8,256})$/;
+
+function parseE2b(raw: unknown, templates: ReadonlyMap<string, Template>): E2bConfig {
+  if (!isObject(raw)) throw new ConfigError('e2b must be an object');
+  checkKeys(raw, ['listen', 'api_keys', 'api_keys_file', 'templates'], 'e2b');
+  const listen = parseHostPort(raw.listen, 'e2b.listen');
+  const keysRaw = raw.api_keys ?? [];
+  if (!Array.isArray(keysRaw) || keysRaw.some((k) => typeof k !== 'string')) throw new ConfigError('e2b.api_keys must be a list of strings');
+  const apiKeys = [...keysRaw as string[]];
+  const file = optString(raw.api_keys_file, 'e2b.api_keys_file');
+  if (file !== undefined) {
+    if (!file.startsWith('/')) throw new ConfigError('e2b.api_keys_file must be an absolute path');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read e2b.api_keys_file ${file}: ${(err as Error).message}`);
+    }
+    // One key per line; blank lines and # comments are skipped.
+    apiKeys.push(...text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+  }
+  // Neither the key nor its position in a file is echoed: a message names only what is wrong.
+  if (apiKeys.some((k) => !API_KEY_RE.test(k))) {
+    throw new ConfigError('e2b: every API key must be 8-256 printable characters without spaces, or sha256:<64 lowercase hex digits>');
+  }
+  if (apiKeys.length === 0) throw new ConfigError('e2b needs at least one key in api_keys or api_keys_file: the endpoint never serves without authentication');
+  const tplRaw = raw.templates ?? {};
+  if (!isObject(tplRaw)) throw new ConfigError('e2b.templates must be an object of E2B template name -> godel template name');
+  const map: Record<string, string> = { base: 'default' };
+  for (const [name, target] of Object.entries(tplRaw)) {
+    if (typeof target !== 'string' || !templates.has(target)) {
+      throw new ConfigError(`e2b.templates.${name} must name a godel template (defined: ${[...templates.keys()].join(', ')})`);
+    }
+    map[name] = target;
+  }
+  return { listen, apiKeys, templates: map };
 }
 
 /** Node names go into ids (sb-<random>-<node>), so they keep to what ids may hold. */
@@ -271,7 +333,7 @@ function parseTemplate(name: string, raw: unknown): Template {
     throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
   }
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits'], where);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits', 'e2b'], where);
   const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
   const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
   if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
@@ -317,8 +379,26 @@ function parseTemplate(name: string, raw: unknown): Template {
     policy: policy === 'stop' ? 'STOP' : 'DELETE',
   };
   const limits = parseLimits(raw.limits, `${where}.limits`);
-  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}) };
+  const e2b = provider === 'e2b' ? parseE2bTemplate(raw.e2b, `${where}.e2b`) : undefined;
+  if (provider !== 'e2b' && raw.e2b !== undefined) throw new ConfigError(`${where}.e2b is only for templates with provider "e2b"`);
+  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}), ...(e2b ? { e2b } : {}) };
   return { name, spec, specHash: specHash(spec), pool, refillConcurrency, lifecycle };
+}
+
+function parseE2bTemplate(raw: unknown, where: string): E2bTemplateSpec {
+  if (!isObject(raw)) throw new ConfigError(`${where} must be an object: {template, api_url, sandbox_url or domain, api_key_env}`);
+  checkKeys(raw, ['template', 'api_url', 'sandbox_url', 'domain', 'api_key_env'], where);
+  const template = optString(raw.template, `${where}.template`) ?? 'base';
+  const url = (k: 'api_url' | 'sandbox_url'): string => {
+    const v = optString(raw[k], `${where}.${k}`) ?? '';
+    if (v && !/^https?:\/\/[^/\s]+\/?$/.test(v)) throw new ConfigError(`${where}.${k} must be an http(s) URL with no path, like https://api.e2b.app`);
+    return v.replace(/\/$/, '');
+  };
+  const domain = optString(raw.domain, `${where}.domain`) ?? '';
+  const apiUrl = url('api_url') || `https://api.${domain || 'e2b.app'}`;
+  const apiKeyEnv = optString(raw.api_key_env, `${where}.api_key_env`) ?? 'E2B_API_KEY';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw new ConfigError(`${where}.api_key_env must name an environment variable (it holds the key; the config never does)`);
+  return { template, apiUrl, sandboxUrl: url('sandbox_url'), domain: domain || 'e2b.app', apiKeyEnv };
 }
 
 /** "512M", "2G", "1048576" or a number of bytes. */

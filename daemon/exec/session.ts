@@ -160,6 +160,11 @@ export class Session {
     this.command.signal(name);
   }
 
+  /** Kills the command with everything it started (a lifetime that ran out); a no-op once it has exited. */
+  kill(): void {
+    if (this.running) this.command.kill('SIGKILL');
+  }
+
   private requireRunning(): void {
     if (!this.running) {
       throw new GodelError('SESSION_EXITED', `session ${this.id} has exited (${this.exit!.signal || `exit code ${this.exit!.exitCode}`})`);

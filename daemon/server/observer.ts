@@ -13,6 +13,8 @@ export interface RequestRecord {
   sandbox?: string;
   /** The client, when the daemon knows it (always, on its own socket). */
   peer?: Peer;
+  /** For a call to the E2B endpoint: the fingerprint of the API key it was made with (see daemon/e2b/auth.ts). */
+  apiKey?: string;
 }
 
 /** What a handler can ask of any gRPC call: the peer that made it (see PeerGate). */

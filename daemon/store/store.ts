@@ -70,6 +70,8 @@ export interface AuditRecord {
   pid: number;
   /** The node whose socket the caller used, for a call forwarded here by a peer. */
   via?: string;
+  /** For a call to the E2B endpoint (uid, gid and pid are then -1): the fingerprint of its API key. */
+  apiKey?: string;
 }
 
 export type NewAuditRecord = Omit<AuditRecord, 'v' | 'seq' | 'time'>;
