@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { createHash } from 'node:crypto';
 
-export type NetworkMode = 'none' | 'host';
+import { PolicyError, isAllowList, parseNetworkMode, type NetworkMode } from '../egress/policy.js';
+
+export type { NetworkMode };
 
 export interface PoolTargets {
   minIdle: number;
@@ -109,6 +111,13 @@ export interface FederationConfig {
   tls: FederationTls;
 }
 
+export interface EgressConfig {
+  /** DNS servers (HOST or HOST:PORT) the egress proxy asks; empty: the host's resolver. */
+  dnsServers: string[];
+  /** How often allowed connections are summarized into each sandbox's events. */
+  summarySeconds: number;
+}
+
 export interface DaemonConfig {
   /** This daemon's name, unique in its federation; sandbox, session and snapshot ids carry it. */
   node: string;
@@ -116,6 +125,7 @@ export interface DaemonConfig {
   federation?: FederationConfig;
   files: FilesConfig;
   workspaces: WorkspacesConfig;
+  egress: EgressConfig;
   templates: Map<string, Template>;
   process: ProcessProviderConfig;
   microvm: MicrovmProviderConfig;
@@ -174,7 +184,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'egress'], 'config');
   const node = optString(raw.node, 'node') ?? defaultNodeName(hostname());
   if (!NODE_NAME_RE.test(node)) {
     throw new ConfigError(`node "${node}" is not a valid node name: 1-40 lowercase letters, digits and -, starting and ending with a letter or digit (ids carry it)`);
@@ -214,12 +224,21 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   }
   const workspaces: WorkspacesConfig = { allowedRoots: roots as string[] };
 
+  const egressRaw = raw.egress ?? {};
+  if (!isObject(egressRaw)) throw new ConfigError('egress must be an object');
+  checkKeys(egressRaw, ['dns_servers', 'summary_seconds'], 'egress');
+  const dns = egressRaw.dns_servers ?? [];
+  if (!Array.isArray(dns) || dns.some((d) => typeof d !== 'string' || !/^(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/.test(d))) {
+    throw new ConfigError('egress.dns_servers must be a list of IP or IP:PORT addresses (IPv6 in brackets)');
+  }
+  const egress: EgressConfig = { dnsServers: dns as string[], summarySeconds: optInt(egressRaw.summary_seconds, 'egress.summary_seconds', 1, 3600) ?? 10 };
+
   const declared = raw.templates ?? {};
   if (!isObject(declared)) throw new ConfigError('templates must be an object of name -> template');
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
-  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces };
+  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, egress };
 }
 
 /** Node names go into ids (sb-<random>-<node>), so they keep to what ids may hold. */
@@ -282,8 +301,17 @@ function parseTemplate(name: string, raw: unknown): Template {
     }
     hostPaths = raw.host_paths as string[];
   }
-  const network = optString(raw.network, `${where}.network`) ?? 'none';
-  if (network !== 'none' && network !== 'host') throw new ConfigError(`${where}.network must be "none" or "host"`);
+  let network: NetworkMode;
+  try {
+    network = parseNetworkMode(raw.network, `${where}.network`);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new ConfigError(err.message);
+    throw err;
+  }
+  if (isAllowList(network) && provider !== 'process') {
+    // A microvm guest has no network device, and carrying its connections to the proxy is not built yet.
+    throw new ConfigError(`${where}.network: allow lists are enforced for process sandboxes only (this template's provider is ${provider})`);
+  }
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
     if (!isObject(raw.env)) throw new ConfigError(`${where}.env must be an object of NAME -> value`);
