@@ -200,18 +200,18 @@ export class CompiledPolicy {
     return { nameAllowed };
   }
 
-  /** Whether the connection may go to `address` (a name's lookup result, or the address asked for). */
+  /** Why the connection may not go to `address` (a name's lookup result, or the address asked for), as "is ..."; undefined when it may. */
   checkAddress(address: string, port: number, nameAllowed: boolean): string | undefined {
     const c = canonicalAddress(address);
     const byNet = (rules: Rule[]): Rule | undefined =>
       rules.find((r) => r.kind === 'net' && portWithin(port, r.port) && netContains(r, c.address, c.family));
     const denied = byNet(this.deny);
-    if (denied) return `${address} is denied by "${formatRule(denied)}"`;
+    if (denied) return `is denied by "${formatRule(denied)}"`;
     const listed = !!byNet(this.allow);
-    if (!nameAllowed && !listed) return `${address} is not on the allow list`;
+    if (!nameAllowed && !listed) return 'is not on the allow list';
     if (listed) return undefined;
-    if (this.listeners.some((l) => l.port === port && canonicalAddress(l.address).address === c.address)) return `${address}:${port} is one of the daemon's own listeners`;
-    if (SPECIAL.check(c.address, c.family)) return `${address} is a loopback, private, link-local or metadata address and no address entry lists it`;
+    if (this.listeners.some((l) => l.port === port && canonicalAddress(l.address).address === c.address)) return `is one of the daemon's own listeners (port ${port})`;
+    if (SPECIAL.check(c.address, c.family)) return 'is a loopback, private, link-local or metadata address and no address entry lists it';
     return undefined;
   }
 }

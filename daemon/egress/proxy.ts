@@ -157,7 +157,7 @@ export class EgressProxy {
     const policy = entry.policy;
     if (isIP(t.host)) {
       const why = policy.checkAddress(t.host, t.port, false);
-      return why ? { ok: false, decision: 'refused', reason: why } : { ok: true, address: t.host, nameAllowed: false };
+      return why ? { ok: false, decision: 'refused', reason: `${t.host} ${why}` } : { ok: true, address: t.host, nameAllowed: false };
     }
     const named = policy.checkName(t.host, t.port);
     if (named.refused) return { ok: false, decision: 'refused', reason: named.refused };
@@ -172,7 +172,7 @@ export class EgressProxy {
     for (const a of addresses) {
       const why = policy.checkAddress(a, t.port, named.nameAllowed);
       if (!why) return { ok: true, address: a, nameAllowed: named.nameAllowed };
-      first ||= `${t.host} resolves to ${why}`;
+      first ||= `${t.host} resolves to ${a}, which ${why}`;
     }
     return { ok: false, decision: 'refused', reason: first };
   }
