@@ -2,7 +2,8 @@
 // same client connecting directly from the host, in one run: time to first byte of a small request on a
 // new connection (TCP, CONNECT, TLS, GET), and throughput of a 200 MiB download with curl. Servers and
 // names on this machine only (127.0.30.20, a DNS server on 127.0.30.1).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDaemon, runBenchmark } from './harness.js';
@@ -12,6 +13,8 @@ import { makeCertificates, startDns, startWeb } from '../tests/helpers/egress.js
 const REQUESTS = Number(process.env.BENCH_EGRESS_REQUESTS ?? 200);
 const DOWNLOAD_MIB = Number(process.env.BENCH_EGRESS_MIB ?? 200);
 const HOST = '127.0.30.20';
+/** Asynchronous: the servers measured against run in this process's event loop. */
+const exec = promisify(execFile);
 
 /**
  * The client, the same on both sides: N requests, each on a new connection, timed from the first connect
@@ -19,13 +22,13 @@ const HOST = '127.0.30.20';
  */
 const CLIENT = `
 const http = require('http'), tls = require('tls'), fs = require('fs');
-const [n, host, ip] = process.argv.slice(1);
+const [n, host, ip] = process.argv.slice(2);
 const ca = fs.readFileSync(process.env.CA_FILE);
 const proxy = process.env.HTTPS_PROXY ? new URL(process.env.HTTPS_PROXY) : undefined;
 function socketTo(cb) {
   if (!proxy) return cb(require('net').connect(8443, ip));
   http.request({ host: proxy.hostname, port: proxy.port, method: 'CONNECT', path: host + ':8443' })
-    .on('connect', (res, s) => { if (res.statusCode !== 200) throw new Error('CONNECT ' + res.statusCode); cb(s); }).end();
+    .on('connect', (res, s, head) => { if (res.statusCode !== 200) { process.stderr.write('CONNECT ' + res.statusCode + ': ' + head); process.exit(1); } cb(s); }).end();
 }
 function once() {
   return new Promise((resolve, reject) => {
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
       };
       await inSandbox('printf %s "$CA" > /workspace/ca.pem && printf %s "$JS" > /workspace/client.js', { CA: tls.ca, JS: CLIENT });
       writeFileSync(join(dir, 'client.js'), CLIENT);
+      const check = await inSandbox('curl -sS http://bench.test:8080/hello');
+      if (!check.startsWith('hello from bench')) throw new Error(`the proxy does not let the sandbox through: ${check}`);
 
       // Interleaved, in rounds, so that the two sides see the same machine.
       const proxied: number[] = [];
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
       for (let round = 0; round < 4; round++) {
         const n = String(Math.ceil(REQUESTS / 4));
         proxied.push(...JSON.parse(await inSandbox(`CA_FILE=/workspace/ca.pem node /workspace/client.js ${n} bench.test ${HOST}`)) as number[]);
-        direct.push(...JSON.parse(execFileSync(process.execPath, [join(dir, 'client.js'), n, 'bench.test', HOST], { env, encoding: 'utf8' })) as number[]);
+        direct.push(...JSON.parse((await exec(process.execPath, [join(dir, 'client.js'), n, 'bench.test', HOST], { env })).stdout) as number[]);
       }
       const p = summarize(proxied);
       const q = summarize(direct);
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
       const speeds = { proxied: [] as number[], direct: [] as number[] };
       for (let round = 0; round < 3; round++) {
         speeds.proxied.push(Number(await inSandbox(`curl ${curlArgs.join(' ')} /workspace/ca.pem ${url}`)));
-        speeds.direct.push(Number(execFileSync('curl', [...curlArgs, join(dir, 'ca.pem'), '--resolve', `bench.test:8443:${HOST}`, url], { encoding: 'utf8' })));
+        speeds.direct.push(Number((await exec('curl', [...curlArgs, join(dir, 'ca.pem'), '--resolve', `bench.test:8443:${HOST}`, url])).stdout));
       }
       const mibs = (xs: number[]): number => Math.round((xs.sort((a, b) => a - b)[1]! / 2 ** 20) * 10) / 10;
       const viaProxy = mibs(speeds.proxied);

@@ -120,7 +120,7 @@ export class Daemon {
       providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log, egressSocketDir: (id) => egress.socketDir(id) }));
       providers.set('microvm', new MicrovmProvider({
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
-        config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log,
+        config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log, egressSocketDir: (id) => egress.socketDir(id),
       }));
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');

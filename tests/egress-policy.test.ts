@@ -57,7 +57,6 @@ t.test('the daemon refuses a malformed template and names the field', async (t) 
     new ConfigError('templates.web.network.allow[1] "bad host": not a valid host name'));
   t.throws(() => parseConfig({ templates: { web: { network: { allow: ['ok.com:99999'] } } } }), /templates\.web\.network\.allow\[0\].*port/);
   t.throws(() => parseConfig({ templates: { web: { network: { deny: ['10.0.0.0/40'] } } } }), /templates\.web\.network\.deny\[0\].*prefix/);
-  t.throws(() => parseConfig({ templates: { vm: { provider: 'microvm', network: { allow: ['ok.com'] } } } }), /process sandboxes only/);
   t.throws(() => parseConfig({ egress: { dns_servers: ['localhost'] } }), /egress\.dns_servers/);
   const ok = parseConfig({ templates: { web: { network: { allow: ['ok.com'] } } } });
   t.same(ok.templates.get('web')!.spec.network, { allow: ['ok.com'], deny: [], maxConnections: 256 });

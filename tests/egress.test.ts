@@ -10,6 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { expectError, startDaemon, waitFor, GODELCTL } from './helpers/daemon.js';
 import { makeCertificates, startDns, startWeb } from './helpers/egress.js';
 import type { GodelClient } from '../ipc/client.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The tests' guest image (scripts/setup.sh builds it). */
+const IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
 
 const GOOD = '127.0.30.10';
 const WILD = '127.0.30.11';
@@ -17,6 +22,15 @@ const NAMES: Record<string, string> = {
   'good.test': GOOD, 'a.wild.test': WILD, 'bad.wild.test': WILD, 'private.wild.test': '127.0.30.12',
   'meta.wild.test': '169.254.169.254', 'unlisted.test': '127.0.30.13',
 };
+
+/** A Node client of HTTPS_PROXY: CONNECT to argv[1]:8443, TLS, GET /hello; prints "status N" when refused. */
+const NODE_CONNECT = [
+  "const http=require('http'),tls=require('tls');const p=new URL(process.env.HTTPS_PROXY);",
+  "http.request({host:p.hostname,port:p.port,method:'CONNECT',path:process.argv[1]+':8443'}).on('connect',(res,sock)=>{",
+  "if(res.statusCode!==200){console.log('status '+res.statusCode);return;}",
+  "const s=tls.connect({socket:sock,servername:process.argv[1]},()=>s.write('GET /hello HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n'));",
+  's.pipe(process.stdout);}).end();',
+].join('');
 
 async function run(c: GodelClient, id: string, script: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   const r = await c.runCollect({ sandboxId: id, argv: ['/bin/sh', '-c', script], env });
@@ -37,13 +51,16 @@ t.test('egress allow lists', async (t) => {
   t.teardown(() => good.close());
   t.teardown(() => wild.close());
 
+  const policy = { allow: ['good.test', '*.wild.test', `${GOOD}`, `${WILD}`], deny: ['bad.wild.test'], max_connections: 16 };
   const d = await startDaemon(t, {
     config: {
       egress: { dns_servers: [dns.address], summary_seconds: 1 },
+      microvm: { image_dir: IMAGE },
       templates: {
         default: { pool: { min_idle: 0 } },
+        vmweb: { provider: 'microvm', network: policy, limits: { cpus: 1, memory: '384M' }, pool: { min_idle: 0 } },
         web: {
-          network: { allow: ['good.test', '*.wild.test', `${GOOD}`, `${WILD}`], deny: ['bad.wild.test'], max_connections: 16 },
+          network: policy,
           env: { SSL_CERT_FILE: '/workspace/ca.pem', GIT_SSL_CAINFO: '/workspace/ca.pem', NODE_EXTRA_CA_CERTS: '/workspace/ca.pem', CURL_CA_BUNDLE: '/workspace/ca.pem' },
           pool: { min_idle: 1 },
         },
@@ -51,10 +68,11 @@ t.test('egress allow lists', async (t) => {
     },
   });
   const c = d.client;
-  const withCa = async (id: string): Promise<void> => {
-    const r = await run(c, id, 'printf %s "$CA" > /workspace/ca.pem', { CA: tls.ca });
+  const withCaOn = async (client: GodelClient, id: string): Promise<void> => {
+    const r = await run(client, id, 'printf %s "$CA" > /workspace/ca.pem', { CA: tls.ca });
     if (r.code !== 0) throw new Error(r.err);
   };
+  const withCa = (id: string): Promise<void> => withCaOn(c, id);
   const sb = await c.createSandbox({ template: 'web' });
   await withCa(sb.id);
 
@@ -83,17 +101,10 @@ t.test('egress allow lists', async (t) => {
     t.equal(r.out, 'egress\n', 'git over https');
     r = await run(c, sb.id, 'python3 -c "import urllib.request; print(urllib.request.urlopen(\'https://good.test:8443/hello\').read().decode())"');
     t.match(r.out, 'hello from good', `python: ${r.err}`);
-    const node = [
-      "const http=require('http'),tls=require('tls');const p=new URL(process.env.HTTPS_PROXY);",
-      "http.request({host:p.hostname,port:p.port,method:'CONNECT',path:process.argv[1]+':8443'}).on('connect',(res,sock)=>{",
-      "if(res.statusCode!==200){console.log('status '+res.statusCode);return;}",
-      "const s=tls.connect({socket:sock,servername:process.argv[1]},()=>s.write('GET /hello HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n'));",
-      's.pipe(process.stdout);}).end();',
-    ].join('');
     // tap's coverage hook puts NODE_OPTIONS into every process the daemon under test spawns.
-    r = await run(c, sb.id, `env -u NODE_OPTIONS node -e "${node}" good.test`);
+    r = await run(c, sb.id, `env -u NODE_OPTIONS node -e "${NODE_CONNECT}" good.test`);
     t.match(r.out, 'hello from good', `node: ${r.err}`);
-    r = await run(c, sb.id, `env -u NODE_OPTIONS node -e "${node}" unlisted.test`);
+    r = await run(c, sb.id, `env -u NODE_OPTIONS node -e "${NODE_CONNECT}" unlisted.test`);
     t.match(r.out, 'status 403', 'node sees the refusal');
   });
 
@@ -208,6 +219,22 @@ t.test('egress allow lists', async (t) => {
     t.ok(value('godel_egress_bytes_total{direction="in"}') >= 100_000, 'bytes in');
     t.ok(value('godel_egress_bytes_total{direction="out"}') > 0, 'bytes out');
     t.notMatch(text, /godel_egress_[a-z_]+\{[^}]*sb-/, 'no sandbox id in a label');
+  });
+
+  await t.test('a microvm sandbox gets out the same way, over its agent\'s egress port', async (t) => {
+    const vm = await d.client.createSandbox({ template: 'vmweb' });
+    t.equal((await d.client.getSandbox(vm.id)).network?.mode, 'allow');
+    await withCaOn(d.client, vm.id);
+    const env = await run(d.client, vm.id, 'env | grep -c -i _proxy=');
+    t.equal(env.out.trim(), '8', 'the same proxy variables in the guest');
+    let r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" good.test`, { SSL_CERT_FILE: '/workspace/ca.pem', NODE_EXTRA_CA_CERTS: '/workspace/ca.pem' });
+    t.match(r.out, 'hello from good', `https from the guest: ${r.err}`);
+    r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" unlisted.test`);
+    t.match(r.out, 'status 403', 'the guest is refused what the policy does not allow');
+    const plain = "require('http').get({host:'127.0.0.1',port:3128,path:'http://bad.wild.test:8080/hello'},(res)=>{res.pipe(process.stdout)})";
+    r = await run(d.client, vm.id, `node -e "${plain}"`);
+    t.match(r.out, 'denied by "bad.wild.test"', 'plain HTTP through the guest\'s proxy port');
+    await d.client.deleteSandbox(vm.id);
   });
 
   await c.deleteSandbox(sb.id).catch(() => undefined);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { createHash } from 'node:crypto';
 
-import { PolicyError, isAllowList, parseNetworkMode, type NetworkMode } from '../egress/policy.js';
+import { PolicyError, parseNetworkMode, type NetworkMode } from '../egress/policy.js';
 
 export type { NetworkMode };
 
@@ -307,10 +307,6 @@ function parseTemplate(name: string, raw: unknown): Template {
   } catch (err) {
     if (err instanceof PolicyError) throw new ConfigError(err.message);
     throw err;
-  }
-  if (isAllowList(network) && provider !== 'process') {
-    // A microvm guest has no network device, and carrying its connections to the proxy is not built yet.
-    throw new ConfigError(`${where}.network: allow lists are enforced for process sandboxes only (this template's provider is ${provider})`);
   }
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {

@@ -5,6 +5,11 @@ import type { NetworkPolicy } from './policy.js';
 import type { ConnectionRecord, ProxySettings } from './proxy.js';
 
 export const CONTROL_SOCKET = 'control.sock';
+/** A sandbox's sockets in its directory: the HTTP proxy, SOCKS5, and where a microvm's QEMU connects its egress port. */
+export const HTTP_SOCKET = 'http.sock';
+export const SOCKS_SOCKET = 'socks.sock';
+export const VM_SOCKET = 'vm.sock';
+
 export type ControlRequest =
   | { id: number; op: 'configure'; settings: ProxySettings }
   | { id: number; op: 'register'; sandbox: string; policy: NetworkPolicy }

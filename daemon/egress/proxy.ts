@@ -11,6 +11,8 @@ import { connect, createServer, isIP, type Server, type Socket } from 'node:net'
 import { join } from 'node:path';
 import { Resolver, promises as dnsPromises } from 'node:dns';
 import { CompiledPolicy, describePolicy, type NetworkPolicy } from './policy.js';
+import { serveVmChannel } from './vm-channel.js';
+import { HTTP_SOCKET, SOCKS_SOCKET, VM_SOCKET } from './protocol.js';
 
 export type Decision = 'allowed' | 'refused' | 'failed';
 
@@ -38,8 +40,6 @@ export interface ProxySettings {
   listeners: Array<{ address: string; port: number }>;
 }
 
-export const HTTP_SOCKET = 'http.sock';
-export const SOCKS_SOCKET = 'socks.sock';
 const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_HEADER_BYTES = 64 * 1024;
 
@@ -49,6 +49,8 @@ interface SandboxEntry {
   policy: CompiledPolicy;
   http: HttpServer;
   socks: Server;
+  /** Where a microvm sandbox's QEMU connects its egress port. */
+  vm: Server;
   open: Set<Socket>;
 }
 
@@ -91,6 +93,7 @@ export class EgressProxy {
       id, dir, policy: compiled, open: new Set(),
       http: createHttpServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 30_000 }),
       socks: createServer(),
+      vm: createServer((s) => serveVmChannel(s, dir)),
     };
     entry.http.on('connection', (s: Socket) => this.admit(entry, s, 'http'));
     entry.http.on('connect', (req: IncomingMessage, s: Socket, head: Buffer) => void this.onConnect(entry, req, s, head));
@@ -103,7 +106,7 @@ export class EgressProxy {
     entry.socks.on('connection', (s: Socket) => {
       if (this.admit(entry, s, 'socks')) this.onSocks(entry, s);
     });
-    for (const [server, name] of [[entry.http, HTTP_SOCKET], [entry.socks, SOCKS_SOCKET]] as const) {
+    for (const [server, name] of [[entry.http, HTTP_SOCKET], [entry.socks, SOCKS_SOCKET], [entry.vm, VM_SOCKET]] as const) {
       const path = join(dir, name);
       rmSync(path, { force: true });
       await new Promise<void>((resolve, reject) => {
@@ -122,7 +125,7 @@ export class EgressProxy {
     if (!entry) return;
     this.sandboxes.delete(id);
     for (const s of entry.open) s.destroy();
-    await Promise.all([entry.http, entry.socks].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all([entry.http, entry.socks, entry.vm].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     rmSync(entry.dir, { recursive: true, force: true });
   }
 

@@ -3,7 +3,7 @@
 // the proxy variables in every command's environment.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HTTP_SOCKET, SOCKS_SOCKET } from './proxy.js';
+import { HTTP_SOCKET, SOCKS_SOCKET } from './protocol.js';
 
 /** Loopback ports of the forwarder inside the sandbox (its own network namespace: no clash with anything). */
 export const HTTP_PROXY_PORT = 3128;
