@@ -119,14 +119,18 @@ export class EgressProxy {
     this.sandboxes.set(id, entry);
   }
 
-  /** Stops serving a sandbox: its listeners close and its open connections end. */
-  async unregister(id: string): Promise<void> {
+  /**
+   * Stops serving a sandbox: its listeners close and its open connections end. `removeDir`: the sandbox
+   * is gone. Otherwise (the proxy stops) its directory stays, the very one bound into the sandbox, for the
+   * next proxy to listen in again.
+   */
+  async unregister(id: string, removeDir = true): Promise<void> {
     const entry = this.sandboxes.get(id);
     if (!entry) return;
     this.sandboxes.delete(id);
     for (const s of entry.open) s.destroy();
     await Promise.all([entry.http, entry.socks, entry.vm].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    rmSync(entry.dir, { recursive: true, force: true });
+    if (removeDir) rmSync(entry.dir, { recursive: true, force: true });
   }
 
   ids(): string[] {
@@ -134,7 +138,7 @@ export class EgressProxy {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.ids().map((id) => this.unregister(id)));
+    await Promise.all(this.ids().map((id) => this.unregister(id, false)));
   }
 
   /** Counts a new client connection against the sandbox's bound; refuses it (and says so) beyond. */
