@@ -42,6 +42,8 @@ export interface ProxySettings {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_HEADER_BYTES = 64 * 1024;
+const MAX_CACHE_TTL_S = 60;
+const MAX_CACHE_ENTRIES = 10_000;
 
 interface SandboxEntry {
   id: string;
@@ -61,12 +63,15 @@ export class EgressProxy {
   private readonly sandboxes = new Map<string, SandboxEntry>();
   private settings: ProxySettings = { dnsServers: [], listeners: [] };
   private resolver: Resolver | undefined;
+  /** Answers of the configured DNS servers, kept for their TTL (every address is still checked each time). */
+  private readonly cache = new Map<string, { addresses: string[]; expires: number }>();
 
   constructor(private readonly onRecord: (r: ConnectionRecord) => void) {}
 
   configure(settings: ProxySettings): void {
     this.settings = settings;
     this.resolver = undefined;
+    this.cache.clear();
     if (settings.dnsServers.length) {
       this.resolver = new Resolver({ timeout: 2000, tries: 2 });
       this.resolver.setServers(settings.dnsServers);
@@ -186,14 +191,23 @@ export class EgressProxy {
 
   private async lookup(name: string): Promise<string[]> {
     if (!this.resolver) return (await dnsPromises.lookup(name, { all: true, verbatim: true })).map((a) => a.address);
+    const key = name.toLowerCase();
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > Date.now()) return hit.addresses;
     const r = this.resolver;
+    type Answer = Array<{ address: string; ttl: number }>;
     const [v4, v6] = await Promise.allSettled([
-      new Promise<string[]>((res, rej) => r.resolve4(name, (e, a) => (e ? rej(e) : res(a)))),
-      new Promise<string[]>((res, rej) => r.resolve6(name, (e, a) => (e ? rej(e) : res(a)))),
+      new Promise<Answer>((res, rej) => r.resolve4(name, { ttl: true }, (e, a) => (e ? rej(e) : res(a)))),
+      new Promise<Answer>((res, rej) => r.resolve6(name, { ttl: true }, (e, a) => (e ? rej(e) : res(a)))),
     ]);
     const out = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
     if (!out.length && v4.status === 'rejected') throw v4.reason;
-    return out;
+    const ttl = Math.min(MAX_CACHE_TTL_S, ...out.map((a) => a.ttl));
+    if (ttl > 0) {
+      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.clear();
+      this.cache.set(key, { addresses: out.map((a) => a.address), expires: Date.now() + ttl * 1000 });
+    }
+    return out.map((a) => a.address);
   }
 
   private refusal(entry: SandboxEntry, t: Target, reason: string): string {

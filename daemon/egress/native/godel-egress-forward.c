@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -33,8 +34,27 @@ struct relay {
   int unix_fd;
 };
 
-/* Copies what is readable on `from` to `to`; returns 0 at end of input, -1 on error, 1 otherwise. */
-static int pump(int from, int to, char *buf) {
+/*
+ * Moves what is readable on `from` to `to` through a pipe with splice(2), so the bytes never enter this
+ * process; returns 0 at end of input, -1 on error, 1 otherwise.
+ */
+static int pump(int from, int to, int pipe_r, int pipe_w) {
+  ssize_t n = splice(from, NULL, pipe_w, NULL, BUF_BYTES, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (n == 0) return 0;
+  if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : -1;
+  for (ssize_t left = n; left > 0;) {
+    ssize_t w = splice(pipe_r, NULL, to, NULL, (size_t)left, SPLICE_F_MOVE);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    left -= w;
+  }
+  return 1;
+}
+
+/* The same with read and write, for a kernel that refuses splice between these two. */
+static int copy(int from, int to, char *buf) {
   ssize_t n = read(from, buf, BUF_BYTES);
   if (n == 0) return 0;
   if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : -1;
@@ -54,6 +74,13 @@ static void *relay_main(void *arg) {
   struct relay r = *(struct relay *)arg;
   free(arg);
   char *buf = malloc(BUF_BYTES);
+  /* One pipe per direction: each holds what it moved until it is written out. */
+  int pipes[2][2] = {{-1, -1}, {-1, -1}};
+  int spliced = pipe2(pipes[0], O_CLOEXEC) == 0 && pipe2(pipes[1], O_CLOEXEC) == 0;
+  if (spliced) {
+    fcntl(pipes[0][1], F_SETPIPE_SZ, BUF_BYTES);
+    fcntl(pipes[1][1], F_SETPIPE_SZ, BUF_BYTES);
+  }
   if (buf) {
     struct pollfd p[2] = {{.fd = r.tcp, .events = POLLIN}, {.fd = r.unix_fd, .events = POLLIN}};
     int open_dirs = 2;
@@ -66,7 +93,7 @@ static void *relay_main(void *arg) {
       for (int i = 0; i < 2; i++) {
         if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         int to = i == 0 ? r.unix_fd : r.tcp;
-        int st = pump(p[i].fd, to, buf);
+        int st = spliced ? pump(p[i].fd, to, pipes[i][0], pipes[i][1]) : copy(p[i].fd, to, buf);
         if (st < 0) failed = 1;
         if (st == 0) {
           shutdown(to, SHUT_WR);
@@ -78,6 +105,9 @@ static void *relay_main(void *arg) {
     }
     free(buf);
   }
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++)
+      if (pipes[i][j] >= 0) close(pipes[i][j]);
   close(r.tcp);
   close(r.unix_fd);
   return NULL;
