@@ -106,7 +106,9 @@ program.command('create')
   .addOption(new Option('--on-expiry <policy>', 'what expiry does: delete, or stop (keep the files)').choices(['delete', 'stop']))
   .option('-w, --workspace <source>', 'start /workspace from a host directory, a .tar file, or git:/path/to/repo[#ref] (a worktree on branch godel/<id>)')
   .option('--placement <where>', 'in a federation: local (this node), any (a warm sandbox anywhere first), or a node\'s name', 'local')
-  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string; placement: string }) => {
+  .option('--allow <host>', 'narrow the template\'s network allow list to these hosts, IPs or CIDRs (repeatable; each within the template\'s list)', collect, [])
+  .option('--deny <host>', 'add to the template\'s network deny list (repeatable)', collect, [])
+  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string; placement: string; allow: string[]; deny: string[] }) => {
     const ttl = seconds(opts.ttl, '--ttl');
     const git = opts.workspace?.startsWith('git:') ? parseGitSource(opts.workspace) : undefined;
     const s = await c.createSandbox({
@@ -115,6 +117,7 @@ program.command('create')
       ...(opts.onExpiry ? { expiryPolicy: opts.onExpiry === 'stop' ? 'STOP' as const : 'DELETE' as const } : {}),
       ...(git ? { workspace: { git } } : {}),
       placement: opts.placement,
+      ...(opts.allow.length || opts.deny.length ? { network: { allow: opts.allow, deny: opts.deny } } : {}),
     });
     if (opts.workspace && !git) {
       // A directory or tar on this side is read with godelctl's own permissions and streamed in.

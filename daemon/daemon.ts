@@ -39,6 +39,8 @@ import { SwarmCoordinator } from './federation/swarm.js';
 import { swarmHandlers } from './server/handlers/swarm.js';
 import { E2bEndpoint } from './e2b/server.js';
 import { E2bProvider } from './providers/e2b/e2b-provider.js';
+import { EgressManager } from './egress/egress-manager.js';
+import { EgressLedger } from './egress/ledger.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -95,6 +97,8 @@ export class Daemon {
   private files: FileManager | undefined;
   private federation: Federation | undefined;
   private e2b: E2bEndpoint | undefined;
+  private egress: EgressManager | undefined;
+  private ledger: EgressLedger | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -108,18 +112,26 @@ export class Daemon {
       await prepareSocketPath(socket);
       const metricsListener = this.opts.metricsAddr ? await listenMetrics(this.opts.metricsAddr) : undefined;
       this.metricsServer = metricsListener?.server;
+      // Sandboxes with an allow list reach out only through the egress proxy, which may not reach the daemon.
+      const listeners = [metricsListener?.address, config.federation?.listen, config.federation?.advertise]
+        .flatMap((a) => (a ? [/^\[?(.*?)\]?:(\d+)$/.exec(a)] : [])).flatMap((m) => (m ? [{ address: m[1]!, port: Number(m[2]) }] : []));
+      const ledger = new EgressLedger({ summarySeconds: config.egress.summarySeconds, note: (id, type, message) => this.sandboxes?.note(id, type, message) ?? Promise.resolve(), log });
+      this.ledger = ledger;
+      const egress = new EgressManager({ dir: join(stateDir, 'egress'), config: config.egress, listeners, log, onRecord: (r) => ledger.add(r) });
+      this.egress = egress;
       const providers = new Map<string, Provider>();
-      providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log }));
+      providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log, egressSocketDir: (id) => egress.socketDir(id) }));
       providers.set('microvm', new MicrovmProvider({
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
-        config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log,
+        config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log, egressSocketDir: (id) => egress.socketDir(id),
       }));
       providers.set('e2b', new E2bProvider({ node: config.node, templates: new Map([...config.templates].filter(([, t]) => t.spec.provider === 'e2b')), log }));
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
       }
-      this.sandboxes = new SandboxManager(config.node, config.templates, providers, this.store, log);
+      this.sandboxes = new SandboxManager(config.node, config.templates, providers, this.store, log, egress);
       await this.sandboxes.start();
+      ledger.start();
       this.exec = new ExecManager(this.sandboxes, log);
       const snapshots = new SnapshotManager(join(stateDir, 'snapshots'), this.sandboxes, this.store, log);
       await snapshots.start();
@@ -129,6 +141,7 @@ export class Daemon {
       this.sandboxes.onRemoved((rec) => workspaces.released(rec));
 
       const metrics = new Metrics(this.sandboxes, this.exec, files);
+      ledger.registerMetrics(metrics.registry);
       const audit = new AuditLog(this.store, log);
       const gate = new PeerGate(groupId(config.socketGroup), log, (peer) => { metrics.refusedConnection(); audit.refused(peer); });
       this.gate = gate;
@@ -231,6 +244,9 @@ export class Daemon {
     this.metricsServer?.close();
     this.files?.close();
     this.exec?.stop();
+    // What the sandboxes' connections did is written before the manager stops taking events.
+    await this.ledger?.stop();
+    this.egress?.stop();
     await this.sandboxes?.stop();
     await this.store?.close();
     log.info('godeld stopped; sandboxes keep running');

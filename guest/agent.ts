@@ -8,6 +8,7 @@ import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { AGENT_PORT_NAME, AGENT_VERSION, type GuestMessage, type HostMessage } from './protocol.js';
+import { serveEgress } from './egress.js';
 
 /** The agent's port, found by name: without udev there is no /dev/virtio-ports/ symlink. */
 function portPath(): string {
@@ -230,3 +231,4 @@ function serve(): void {
 
 process.on('uncaughtException', (err) => process.stderr.write(`godel-agent: ${err.stack ?? err.message}\n`));
 serve();
+serveEgress((line) => process.stderr.write(`${line}\n`));

@@ -28,6 +28,7 @@ export const ErrorCodes = {
   INVALID_WORKSPACE: status.INVALID_ARGUMENT,
   INVALID_STRATEGY: status.INVALID_ARGUMENT,
   INVALID_PLACEMENT: status.INVALID_ARGUMENT,
+  INVALID_NETWORK_POLICY: status.INVALID_ARGUMENT,
   // Things that do not exist.
   SANDBOX_NOT_FOUND: status.NOT_FOUND,
   TEMPLATE_NOT_FOUND: status.NOT_FOUND,
@@ -45,6 +46,8 @@ export const ErrorCodes = {
   READ_ONLY_PATH: status.PERMISSION_DENIED,
   WORKSPACE_SOURCE_NOT_ALLOWED: status.PERMISSION_DENIED,
   PEER_NOT_ALLOWED: status.PERMISSION_DENIED,
+  // A create that asks for more network than its template allows.
+  NETWORK_POLICY_WIDENED: status.PERMISSION_DENIED,
   // Capacity.
   POOL_EXHAUSTED: status.RESOURCE_EXHAUSTED,
   TOO_MANY_SESSIONS: status.RESOURCE_EXHAUSTED,
@@ -66,6 +69,8 @@ export const ErrorCodes = {
   LIMITS_UNAVAILABLE: status.UNAVAILABLE,
   // A peer node of the federation that holds what the call is about does not answer.
   NODE_UNAVAILABLE: status.UNAVAILABLE,
+  // The egress proxy that carries sandboxes' connections cannot be reached or started.
+  EGRESS_UNAVAILABLE: status.UNAVAILABLE,
   // A failure the daemon did not expect; details are in its log, never in the response.
   INTERNAL: status.INTERNAL,
 } as const;

@@ -19,7 +19,7 @@ out="${1:-${GODEL_IMAGE_DIR:-${GODEL_STATE_DIR:-$default_state}/images/microvm}}
 [ "$(id -u)" = 0 ] || { echo "build-image: needs root (debootstrap)" >&2; exit 1; }
 [ -f dist/guest/agent.js ] || { echo "build-image: build first (npm run build)" >&2; exit 1; }
 
-agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
+agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js dist/guest/egress.js dist/guest/egress-mux.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
 node_version=$(node --version)
 if [ -f "$out/manifest.json" ] && grep -q "\"agent\": \"$agent_hash\"" "$out/manifest.json" && grep -q "\"node\": \"$node_version\"" "$out/manifest.json"; then
   echo "build-image: $out is current"
@@ -54,6 +54,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 # godeld's KVM probe boots this far and no further.
 if grep -q godel.probe /proc/cmdline; then echo godel-probe-ok; poweroff -f; fi
+# Loopback up (the root filesystem has no ip): a sandbox with an allow list reaches its proxy through it.
+ip link set lo up
 for m in virtio_ring virtio virtio_mmio virtio_blk virtio_console virtio-rng; do insmod /modules/$m.ko; done
 for i in $(seq 1 200); do [ -b /dev/vda ] && break; sleep 0.01; done
 mount -o rw,noatime /dev/vda /newroot || { echo "godel-init: no root disk"; poweroff -f; }
@@ -69,7 +71,7 @@ mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/nu
 debootstrap --variant=minbase --include=inotify-tools,procps bookworm rootfs "${mirror:-http://deb.debian.org/debian}" >/dev/null
 cp "$(command -v node)" rootfs/usr/local/bin/node
 mkdir -p rootfs/opt/godel-agent/dist/guest rootfs/opt/godel-agent/node_modules rootfs/workspace
-cp dist/guest/agent.js dist/guest/protocol.js rootfs/opt/godel-agent/dist/guest/ 2>/dev/null || cp "$root"/dist/guest/agent.js "$root"/dist/guest/protocol.js rootfs/opt/godel-agent/dist/guest/
+cp "$root"/dist/guest/{agent,protocol,egress,egress-mux}.js rootfs/opt/godel-agent/dist/guest/
 cc -O2 -Wall -Wextra -Werror -static -o rootfs/opt/godel-agent/godel-guest-helper "$root/guest/native/godel-guest-helper.c"
 cp -r "$root/node_modules/node-pty" rootfs/opt/godel-agent/node_modules/
 rm -rf rootfs/opt/godel-agent/node_modules/node-pty/{src,deps,scripts,typings} rootfs/opt/godel-agent/node_modules/node-pty/build/Release/obj.target

@@ -20,6 +20,8 @@ build() {
 build daemon/providers/process/native/godel-exec.c godel-exec
 build daemon/providers/launch/godel-launch.c godel-launch
 build daemon/systemd/godel-notify.c godel-notify
+# Static: it runs inside sandboxes, whatever root filesystem their template gives them.
+build daemon/egress/native/godel-egress-forward.c godel-egress-forward -static -pthread
 node_include="$(dirname "$(dirname "$(command -v node)")")/include/node"
 [ -f "$node_include/node_api.h" ] || { echo "build-native: Node's headers are missing ($node_include/node_api.h)" >&2; exit 1; }
 build ipc/native/godel-unix.c godel-unix.node -shared -fPIC -DNODE_GYP_MODULE_NAME=godel_unix -I"$node_include"

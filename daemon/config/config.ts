@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { createHash } from 'node:crypto';
 
-export type NetworkMode = 'none' | 'host';
+import { PolicyError, parseNetworkMode, type NetworkMode } from '../egress/policy.js';
+
+export type { NetworkMode };
 
 export interface PoolTargets {
   minIdle: number;
@@ -130,6 +132,13 @@ export interface E2bConfig {
   templates: Record<string, string>;
 }
 
+export interface EgressConfig {
+  /** DNS servers (HOST or HOST:PORT) the egress proxy asks; empty: the host's resolver. */
+  dnsServers: string[];
+  /** How often allowed connections are summarized into each sandbox's events. */
+  summarySeconds: number;
+}
+
 export interface DaemonConfig {
   /** The E2B-compatible endpoint; undefined when it is off (the default). */
   e2b?: E2bConfig;
@@ -139,6 +148,7 @@ export interface DaemonConfig {
   federation?: FederationConfig;
   files: FilesConfig;
   workspaces: WorkspacesConfig;
+  egress: EgressConfig;
   templates: Map<string, Template>;
   process: ProcessProviderConfig;
   microvm: MicrovmProviderConfig;
@@ -197,7 +207,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'e2b'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'e2b', 'egress'], 'config');
   const node = optString(raw.node, 'node') ?? defaultNodeName(hostname());
   if (!NODE_NAME_RE.test(node)) {
     throw new ConfigError(`node "${node}" is not a valid node name: 1-40 lowercase letters, digits and -, starting and ending with a letter or digit (ids carry it)`);
@@ -237,13 +247,22 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   }
   const workspaces: WorkspacesConfig = { allowedRoots: roots as string[] };
 
+  const egressRaw = raw.egress ?? {};
+  if (!isObject(egressRaw)) throw new ConfigError('egress must be an object');
+  checkKeys(egressRaw, ['dns_servers', 'summary_seconds'], 'egress');
+  const dns = egressRaw.dns_servers ?? [];
+  if (!Array.isArray(dns) || dns.some((d) => typeof d !== 'string' || !/^(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/.test(d))) {
+    throw new ConfigError('egress.dns_servers must be a list of IP or IP:PORT addresses (IPv6 in brackets)');
+  }
+  const egress: EgressConfig = { dnsServers: dns as string[], summarySeconds: optInt(egressRaw.summary_seconds, 'egress.summary_seconds', 1, 3600) ?? 10 };
+
   const declared = raw.templates ?? {};
   if (!isObject(declared)) throw new ConfigError('templates must be an object of name -> template');
   const merged: Record<string, unknown> = { ...BUILTIN_TEMPLATES, ...declared };
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
   const e2b = raw.e2b === undefined ? undefined : parseE2b(raw.e2b, templates);
-  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, ...(e2b ? { e2b } : {}) };
+  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, egress, ...(e2b ? { e2b } : {}) };
 }
 
 const API_KEY_RE = /^(sha256:[0-9a-f]{64}|[\x21-\x7e]{8,256})$/;
@@ -344,8 +363,13 @@ function parseTemplate(name: string, raw: unknown): Template {
     }
     hostPaths = raw.host_paths as string[];
   }
-  const network = optString(raw.network, `${where}.network`) ?? 'none';
-  if (network !== 'none' && network !== 'host') throw new ConfigError(`${where}.network must be "none" or "host"`);
+  let network: NetworkMode;
+  try {
+    network = parseNetworkMode(raw.network, `${where}.network`);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new ConfigError(err.message);
+    throw err;
+  }
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
     if (!isObject(raw.env)) throw new ConfigError(`${where}.env must be an object of NAME -> value`);

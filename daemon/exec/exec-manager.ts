@@ -11,6 +11,8 @@ import type { SandboxManager } from '../sandboxes/manager.js';
 import type { SandboxRecord } from '../store/store.js';
 import { Session } from './session.js';
 import { newIdBeside } from '../ids.js';
+import { proxyEnv } from '../egress/sandbox-side.js';
+import { isAllowList } from '../egress/policy.js';
 
 
 /** Finished sessions are kept this long, so a client that comes back can read the exit status. */
@@ -172,6 +174,7 @@ function composeEnv(template: Template, sandbox: SandboxRecord, own: Record<stri
     HOSTNAME: sandbox.id,
     GODEL_SANDBOX_ID: sandbox.id,
     ...(tty ? { TERM: 'xterm-256color' } : {}),
+    ...(isAllowList(sandbox.network) ? proxyEnv() : {}),
     ...template.spec.env,
     ...sandbox.env,
     ...own,

@@ -10,6 +10,14 @@ import type { BootOverrides, Provider, ResourceEvent } from '../providers/provid
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
 import { newId } from '../ids.js';
+import { PolicyError, describePolicy, isAllowList, narrow, type NetworkPolicy } from '../egress/policy.js';
+
+/** Where sandboxes with an allow list get their way out: the egress proxy (daemon/egress/egress-manager.ts). */
+export interface EgressEnforcer {
+  register(sandboxId: string, policy: NetworkPolicy): Promise<void>;
+  unregister(sandboxId: string): Promise<void>;
+  sync(policies: ReadonlyMap<string, NetworkPolicy>): Promise<void>;
+}
 
 
 export interface CreateRequest {
@@ -28,6 +36,8 @@ export interface CreateRequest {
   /** A machine capture to restore instead of a boot (a memory snapshot): never taken from the pool either. */
   restoreFrom?: string;
   gitRepo?: string;
+  /** Narrows the template's allow list for this sandbox. */
+  network?: { allow: string[]; deny: string[] };
 }
 
 export interface SandboxEventNotice {
@@ -69,6 +79,7 @@ export class SandboxManager {
     private readonly providers: ReadonlyMap<string, Provider>,
     private readonly store: Store,
     private readonly log: Logger,
+    private readonly egress?: EgressEnforcer,
   ) {
     this.events.setMaxListeners(0);
   }
@@ -92,6 +103,11 @@ export class SandboxManager {
       }));
     }
     await this.reconcile();
+    if (this.egress) {
+      const policies = new Map<string, NetworkPolicy>();
+      for (const r of this.records.values()) if (isAllowList(r.network) && r.state !== 'STOPPED' && r.state !== 'FAILED') policies.set(r.id, r.network);
+      await this.egress.sync(policies);
+    }
     for (const p of this.providers.values()) {
       if (p.watchResources) this.unwatch.push(p.watchResources((e) => void this.resourceEvent(e)));
     }
@@ -132,17 +148,22 @@ export class SandboxManager {
     const template = this.template(req.template);
     const provider = this.provider(template.spec.provider);
     const pool = this.pools.get(template.name)!;
+    const network = this.networkFor(template, req);
+    const narrowed = !!req.network?.allow.length || !!req.network?.deny.length;
     const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
     if (warm) {
-      // Without a prepare step, the client hears of the sandbox once its claim is durable, and no later:
-      // the provider's part of the handoff (the priority of a pool sandbox's own processes, back up from
-      // SCHED_IDLE) is a round trip through its launch helper, a process that a busy machine schedules when
-      // it will, and nothing the client does next waits for it (commands it runs are started by the daemon,
-      // at the daemon's priority; a VM's clock sync is queued to its agent, before the response, ahead of
-      // anything the client sends). With a prepare step, the sandbox is prepared at full priority first.
+      // Without a prepare step, the client hears of the sandbox once its claim is durable (and a narrowed
+      // network policy is in force at the egress proxy, before the client can use the sandbox), and no
+      // later: the provider's part of the handoff (the priority of a pool sandbox's own processes, back up
+      // from SCHED_IDLE) is a round trip through its launch helper, a process that a busy machine schedules
+      // when it will, and nothing the client does next waits for it (commands it runs are started by the
+      // daemon, at the daemon's priority; a VM's clock sync is queued to its agent, before the response,
+      // ahead of anything the client sends). With a prepare step, the sandbox is prepared at full priority first.
+      const narrow = (): Promise<void> | undefined => (network && narrowed ? this.egress?.register(warm.id, network) : undefined);
       if (req.prepare) {
         try {
           await provider.handedOut?.(warm.id, warm.handle!);
+          await narrow();
           await req.prepare(warm, provider);
         } catch (err) {
           this.discard(warm, 'preparing it failed').catch((e: unknown) => {
@@ -152,14 +173,20 @@ export class SandboxManager {
         }
       }
       this.claim(warm, req, true);
-      try {
-        await this.persist(warm, { type: 'claimed' });
-      } catch (err) {
+      const [narrowedAtProxy, stored] = await Promise.allSettled([req.prepare ? undefined : narrow(), this.persist(warm, { type: 'claimed' })]);
+      if (stored.status === 'rejected') {
         // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
         this.discard(warm, 'claim could not be stored').catch((e: unknown) => {
           this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
         });
-        throw err;
+        throw stored.reason;
+      }
+      if (narrowedAtProxy.status === 'rejected') {
+        // Stored as claimed, but never acknowledged: it is deleted as a claimed sandbox is, events and all.
+        this.delete(warm.id, 'its network policy could not be put in force').catch((e: unknown) => {
+          this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot delete a sandbox whose handoff failed');
+        });
+        throw narrowedAtProxy.reason;
       }
       if (!req.prepare) provider.handedOut?.(warm.id, warm.handle!).catch((err: unknown) => this.handoffFailed(warm, err));
       // Refill after the response is on its way: the handoff path does no boot work.
@@ -303,9 +330,38 @@ export class SandboxManager {
     return !!p && !!rec.handle && p.isAlive(rec.handle);
   }
 
+  /**
+   * The allow list a sandbox created by `req` is held to: its template's, or narrower. A request that names
+   * entries the template does not allow is refused, as is one for a template without an allow list.
+   */
+  private networkFor(template: Template, req: CreateRequest | undefined): NetworkPolicy | undefined {
+    const mode = template.spec.network;
+    const ask = req?.network;
+    const asks = !!ask && (ask.allow.length > 0 || ask.deny.length > 0);
+    if (!isAllowList(mode)) {
+      if (asks && mode === 'none') throw new GodelError('NETWORK_POLICY_WIDENED', `template "${template.name}" has no network: a sandbox of it cannot be allowed any`);
+      if (asks) throw new GodelError('NOT_SUPPORTED', `template "${template.name}" uses the host's network, which has no allow list to narrow; use a template with one`);
+      return undefined;
+    }
+    if (!asks) return mode;
+    let result: ReturnType<typeof narrow>;
+    try {
+      result = narrow(mode, ask.allow, ask.deny);
+    } catch (err) {
+      if (err instanceof PolicyError) throw new GodelError('INVALID_NETWORK_POLICY', err.message);
+      throw err;
+    }
+    if (result.widens.length) {
+      throw new GodelError('NETWORK_POLICY_WIDENED', `network.allow may only narrow template "${template.name}"'s policy (${describePolicy(mode)}); not within it: ${result.widens.join(', ')}`);
+    }
+    return result.policy;
+  }
+
   private claim(rec: SandboxRecord, req: CreateRequest, fromWarmPool: boolean): void {
     const now = Date.now();
-    const defaults = this.templates.get(rec.template)!.lifecycle;
+    const template = this.templates.get(rec.template)!;
+    const defaults = template.lifecycle;
+    rec.network = this.networkFor(template, req) ?? template.spec.network;
     rec.claimed = true;
     rec.fromWarmPool = fromWarmPool;
     rec.labels = req.labels;
@@ -363,6 +419,7 @@ export class SandboxManager {
   /** Kills the sandbox's processes but keeps its files and record (the STOP expiry policy). */
   private async stopSandbox(rec: SandboxRecord, reason: string): Promise<void> {
     await this.provider(rec.provider).stop(rec.id, rec.handle);
+    if (isAllowList(rec.network)) await this.egress?.unregister(rec.id);
     rec.state = 'STOPPED';
     rec.statusMessage = reason;
     await this.persist(rec, { type: 'stopped', message: reason });
@@ -384,13 +441,18 @@ export class SandboxManager {
       createdAt: Date.now(),
     };
     this.records.set(rec.id, rec);
+    const network = this.networkFor(template, claim);
+    rec.network = network ?? template.spec.network;
     try {
       await this.store.putSandbox(rec);
+      // Its way out exists before it does: the forwarder inside finds the proxy's sockets from the start.
+      if (network) await this.requireEgress().register(rec.id, network);
       rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
       if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {
       this.records.delete(rec.id);
+      if (network) await this.egress?.unregister(rec.id);
       await provider.destroy(rec.id, rec.handle).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cleanup after a failed boot failed'));
       await this.store.removeSandbox(rec).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cannot remove the record of a failed boot'));
       throw err;
@@ -407,6 +469,7 @@ export class SandboxManager {
     rec.state = 'STOPPING';
     await this.persist(rec, { type: 'deleting', message: reason });
     await this.provider(rec.provider).destroy(rec.id, rec.handle);
+    if (isAllowList(rec.network)) await this.egress?.unregister(rec.id);
     for (const hook of this.removedHooks) await hook(rec);
     rec.state = 'STOPPED';
     this.records.delete(rec.id);
@@ -422,6 +485,7 @@ export class SandboxManager {
     rec.state = 'STOPPING';
     const provider = this.providers.get(rec.provider);
     if (provider) await provider.destroy(rec.id, rec.handle);
+    if (isAllowList(rec.network)) await this.egress?.unregister(rec.id);
     this.records.delete(rec.id);
     await this.store.removeSandbox(rec);
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'idle sandbox discarded');
@@ -455,6 +519,18 @@ export class SandboxManager {
     await this.persist(rec, { type: e.type, message: e.message }).catch((err: unknown) => {
       this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot store a resource event');
     });
+  }
+
+  /** Appends an event about something a sandbox did outside the daemon's calls (its connections); none for a sandbox that is gone. */
+  async note(id: string, type: string, message: string): Promise<void> {
+    const rec = this.records.get(id);
+    if (!rec || this.stopping) return;
+    await this.persist(rec, { type, message });
+  }
+
+  private requireEgress(): EgressEnforcer {
+    if (!this.egress) throw new GodelError('EGRESS_UNAVAILABLE', 'this daemon runs no egress proxy');
+    return this.egress;
   }
 
   private async persist(rec: SandboxRecord, event: NewEvent): Promise<void> {

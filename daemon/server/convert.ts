@@ -4,6 +4,7 @@ import type { Pool } from '../../ipc/generated/godel/v1/Pool.js';
 import type { Timestamp } from '../../ipc/generated/google/protobuf/Timestamp.js';
 import type { PoolStatus } from '../pool/warm-pool.js';
 import type { SandboxRecord } from '../store/store.js';
+import { isAllowList } from '../egress/policy.js';
 
 export function timestamp(ms: number | undefined): Timestamp | null {
   if (ms === undefined) return null;
@@ -33,6 +34,9 @@ export function toSandbox(rec: SandboxRecord): Sandbox {
     idleTimeoutSeconds: rec.idleTimeoutSeconds ?? 0,
     maxLifetimeAt: timestamp(rec.maxLifetimeAt),
     expiryPolicy: rec.expiryPolicy ?? 'DELETE',
+    network: isAllowList(rec.network)
+      ? { mode: 'allow', allow: rec.network.allow, deny: rec.network.deny, maxConnections: rec.network.maxConnections }
+      : { mode: rec.network ?? '', allow: [], deny: [], maxConnections: 0 },
   };
 }
 

@@ -6,6 +6,7 @@ import { ClassicLevel } from 'classic-level';
 import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
 import type { Logger } from '../log.js';
 import { GodelError } from '../errors.js';
+import type { NetworkMode } from '../egress/policy.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -41,6 +42,8 @@ export interface SandboxRecord {
   expiryPolicy?: 'DELETE' | 'STOP';
   /** For a git worktree workspace: the repository, whose worktree is pruned when the sandbox goes. */
   gitRepo?: string;
+  /** The sandbox's network: none, host, or the allow list its connections are held to (its template's, or narrower). */
+  network?: NetworkMode;
 }
 
 export interface EventRecord {

@@ -10,6 +10,8 @@ import type { GetSandboxRequest as _godel_v1_GetSandboxRequest, GetSandboxReques
 import type { GitWorkspace as _godel_v1_GitWorkspace, GitWorkspace__Output as _godel_v1_GitWorkspace__Output } from './godel/v1/GitWorkspace.js';
 import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandboxesRequest__Output as _godel_v1_ListSandboxesRequest__Output } from './godel/v1/ListSandboxesRequest.js';
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from './godel/v1/ListSandboxesResponse.js';
+import type { NetworkNarrowing as _godel_v1_NetworkNarrowing, NetworkNarrowing__Output as _godel_v1_NetworkNarrowing__Output } from './godel/v1/NetworkNarrowing.js';
+import type { NetworkPolicy as _godel_v1_NetworkPolicy, NetworkPolicy__Output as _godel_v1_NetworkPolicy__Output } from './godel/v1/NetworkPolicy.js';
 import type { PauseSandboxRequest as _godel_v1_PauseSandboxRequest, PauseSandboxRequest__Output as _godel_v1_PauseSandboxRequest__Output } from './godel/v1/PauseSandboxRequest.js';
 import type { ResumeSandboxRequest as _godel_v1_ResumeSandboxRequest, ResumeSandboxRequest__Output as _godel_v1_ResumeSandboxRequest__Output } from './godel/v1/ResumeSandboxRequest.js';
 import type { Sandbox as _godel_v1_Sandbox, Sandbox__Output as _godel_v1_Sandbox__Output } from './godel/v1/Sandbox.js';
@@ -37,6 +39,8 @@ export interface ProtoGrpcType {
       GitWorkspace: MessageTypeDefinition<_godel_v1_GitWorkspace, _godel_v1_GitWorkspace__Output>
       ListSandboxesRequest: MessageTypeDefinition<_godel_v1_ListSandboxesRequest, _godel_v1_ListSandboxesRequest__Output>
       ListSandboxesResponse: MessageTypeDefinition<_godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesResponse__Output>
+      NetworkNarrowing: MessageTypeDefinition<_godel_v1_NetworkNarrowing, _godel_v1_NetworkNarrowing__Output>
+      NetworkPolicy: MessageTypeDefinition<_godel_v1_NetworkPolicy, _godel_v1_NetworkPolicy__Output>
       PauseSandboxRequest: MessageTypeDefinition<_godel_v1_PauseSandboxRequest, _godel_v1_PauseSandboxRequest__Output>
       ResumeSandboxRequest: MessageTypeDefinition<_godel_v1_ResumeSandboxRequest, _godel_v1_ResumeSandboxRequest__Output>
       Sandbox: MessageTypeDefinition<_godel_v1_Sandbox, _godel_v1_Sandbox__Output>

@@ -18,6 +18,8 @@ import type { ListSandboxesRequest as _godel_v1_ListSandboxesRequest, ListSandbo
 import type { ListSandboxesResponse as _godel_v1_ListSandboxesResponse, ListSandboxesResponse__Output as _godel_v1_ListSandboxesResponse__Output } from './godel/v1/ListSandboxesResponse.js';
 import type { ListSnapshotsRequest as _godel_v1_ListSnapshotsRequest, ListSnapshotsRequest__Output as _godel_v1_ListSnapshotsRequest__Output } from './godel/v1/ListSnapshotsRequest.js';
 import type { ListSnapshotsResponse as _godel_v1_ListSnapshotsResponse, ListSnapshotsResponse__Output as _godel_v1_ListSnapshotsResponse__Output } from './godel/v1/ListSnapshotsResponse.js';
+import type { NetworkNarrowing as _godel_v1_NetworkNarrowing, NetworkNarrowing__Output as _godel_v1_NetworkNarrowing__Output } from './godel/v1/NetworkNarrowing.js';
+import type { NetworkPolicy as _godel_v1_NetworkPolicy, NetworkPolicy__Output as _godel_v1_NetworkPolicy__Output } from './godel/v1/NetworkPolicy.js';
 import type { PauseSandboxRequest as _godel_v1_PauseSandboxRequest, PauseSandboxRequest__Output as _godel_v1_PauseSandboxRequest__Output } from './godel/v1/PauseSandboxRequest.js';
 import type { RestoreSnapshotRequest as _godel_v1_RestoreSnapshotRequest, RestoreSnapshotRequest__Output as _godel_v1_RestoreSnapshotRequest__Output } from './godel/v1/RestoreSnapshotRequest.js';
 import type { ResumeSandboxRequest as _godel_v1_ResumeSandboxRequest, ResumeSandboxRequest__Output as _godel_v1_ResumeSandboxRequest__Output } from './godel/v1/ResumeSandboxRequest.js';
@@ -56,6 +58,8 @@ export interface ProtoGrpcType {
       ListSandboxesResponse: MessageTypeDefinition<_godel_v1_ListSandboxesResponse, _godel_v1_ListSandboxesResponse__Output>
       ListSnapshotsRequest: MessageTypeDefinition<_godel_v1_ListSnapshotsRequest, _godel_v1_ListSnapshotsRequest__Output>
       ListSnapshotsResponse: MessageTypeDefinition<_godel_v1_ListSnapshotsResponse, _godel_v1_ListSnapshotsResponse__Output>
+      NetworkNarrowing: MessageTypeDefinition<_godel_v1_NetworkNarrowing, _godel_v1_NetworkNarrowing__Output>
+      NetworkPolicy: MessageTypeDefinition<_godel_v1_NetworkPolicy, _godel_v1_NetworkPolicy__Output>
       PauseSandboxRequest: MessageTypeDefinition<_godel_v1_PauseSandboxRequest, _godel_v1_PauseSandboxRequest__Output>
       RestoreSnapshotRequest: MessageTypeDefinition<_godel_v1_RestoreSnapshotRequest, _godel_v1_RestoreSnapshotRequest__Output>
       ResumeSandboxRequest: MessageTypeDefinition<_godel_v1_ResumeSandboxRequest, _godel_v1_ResumeSandboxRequest__Output>

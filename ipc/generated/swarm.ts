@@ -20,6 +20,8 @@ import type { ListSessionsRequest as _godel_v1_ListSessionsRequest, ListSessions
 import type { ListSessionsResponse as _godel_v1_ListSessionsResponse, ListSessionsResponse__Output as _godel_v1_ListSessionsResponse__Output } from './godel/v1/ListSessionsResponse.js';
 import type { ListSwarmsRequest as _godel_v1_ListSwarmsRequest, ListSwarmsRequest__Output as _godel_v1_ListSwarmsRequest__Output } from './godel/v1/ListSwarmsRequest.js';
 import type { ListSwarmsResponse as _godel_v1_ListSwarmsResponse, ListSwarmsResponse__Output as _godel_v1_ListSwarmsResponse__Output } from './godel/v1/ListSwarmsResponse.js';
+import type { NetworkNarrowing as _godel_v1_NetworkNarrowing, NetworkNarrowing__Output as _godel_v1_NetworkNarrowing__Output } from './godel/v1/NetworkNarrowing.js';
+import type { NetworkPolicy as _godel_v1_NetworkPolicy, NetworkPolicy__Output as _godel_v1_NetworkPolicy__Output } from './godel/v1/NetworkPolicy.js';
 import type { PauseSandboxRequest as _godel_v1_PauseSandboxRequest, PauseSandboxRequest__Output as _godel_v1_PauseSandboxRequest__Output } from './godel/v1/PauseSandboxRequest.js';
 import type { Resize as _godel_v1_Resize, Resize__Output as _godel_v1_Resize__Output } from './godel/v1/Resize.js';
 import type { ResumeSandboxRequest as _godel_v1_ResumeSandboxRequest, ResumeSandboxRequest__Output as _godel_v1_ResumeSandboxRequest__Output } from './godel/v1/ResumeSandboxRequest.js';
@@ -78,6 +80,8 @@ export interface ProtoGrpcType {
       ListSessionsResponse: MessageTypeDefinition<_godel_v1_ListSessionsResponse, _godel_v1_ListSessionsResponse__Output>
       ListSwarmsRequest: MessageTypeDefinition<_godel_v1_ListSwarmsRequest, _godel_v1_ListSwarmsRequest__Output>
       ListSwarmsResponse: MessageTypeDefinition<_godel_v1_ListSwarmsResponse, _godel_v1_ListSwarmsResponse__Output>
+      NetworkNarrowing: MessageTypeDefinition<_godel_v1_NetworkNarrowing, _godel_v1_NetworkNarrowing__Output>
+      NetworkPolicy: MessageTypeDefinition<_godel_v1_NetworkPolicy, _godel_v1_NetworkPolicy__Output>
       PauseSandboxRequest: MessageTypeDefinition<_godel_v1_PauseSandboxRequest, _godel_v1_PauseSandboxRequest__Output>
       PlacementStrategy: EnumTypeDefinition
       Resize: MessageTypeDefinition<_godel_v1_Resize, _godel_v1_Resize__Output>

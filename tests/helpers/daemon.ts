@@ -134,6 +134,12 @@ export class TestDaemon {
     return processesWhere((argv) => !!argv[0]?.endsWith('/godel-launch')).filter((pid) => parentOf(pid) === daemon);
   }
 
+  /** Pids of this daemon's egress proxy (it outlives the daemon by design, as sandboxes do). */
+  egressProxyPids(): number[] {
+    const dir = `${this.stateDir}/egress`;
+    return processesWhere((argv) => !!argv[1]?.endsWith('/proxy-main.js') && argv.includes(dir));
+  }
+
   /** Every process of a sandbox: its outer bwrap, the namespace init, and what runs under it. */
   processesOf(sandboxId: string): number[] {
     const workspace = `${this.stateDir}/sandboxes/${sandboxId}/workspace`;
@@ -151,7 +157,7 @@ export class TestDaemon {
     await this.stop('SIGTERM');
     clearTimeout(killer);
     this.client.close();
-    for (const pid of [...this.sandboxPids(), ...this.vmPids()]) {
+    for (const pid of [...this.sandboxPids(), ...this.vmPids(), ...this.egressProxyPids()]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {

@@ -19,6 +19,8 @@ import { AgentClient } from './agent-client.js';
 import { Launcher } from '../launch/launcher.js';
 import { qmp } from './qmp.js';
 import { AGENT_VERSION } from '../../../guest/protocol.js';
+import { isAllowList } from '../../egress/policy.js';
+import { VM_SOCKET } from '../../egress/protocol.js';
 
 /** Under TCG a cold boot takes seconds; a guest that is not up by then never will be. */
 const BOOT_TIMEOUT_MS = 90_000;
@@ -38,6 +40,8 @@ export interface MicrovmProviderOptions {
   uid: number;
   gid: number;
   log: Logger;
+  /** Where the egress proxy's sockets for a sandbox with an allow list are (daemon/egress). */
+  egressSocketDir?: (sandboxId: string) => string;
 }
 
 /** How long a KVM probe boot may take before KVM is taken not to work (it takes well under a second when it does). */
@@ -378,6 +382,11 @@ export class MicrovmProvider implements Provider {
       '-device', 'virtio-serial-device', '-chardev', `socket,id=agent,path=${join(dir, 'agent.sock')},server=on,wait=off`,
       '-device', 'virtserialport,chardev=agent,name=godel.agent',
       '-object', 'rng-random,id=rng,filename=/dev/urandom', '-device', 'virtio-rng-device,rng=rng',
+      // With an allow list, a second port carries the guest's connections straight to the egress proxy
+      // (guest/egress.ts), reconnecting when the proxy restarts; the daemon is not on that path.
+      ...(isAllowList(spec.network) && this.opts.egressSocketDir
+        ? ['-chardev', `socket,id=egress,path=${join(this.opts.egressSocketDir(id), VM_SOCKET)},reconnect=1`, '-device', 'virtserialport,chardev=egress,name=godel.egress']
+        : []),
       '-qmp', `unix:${join(dir, 'qmp.sock')},server=on,wait=off`,
       '-daemonize', '-pidfile', join(dir, 'vm.pid'),
     ];

@@ -21,6 +21,8 @@ import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
 import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
+import { isAllowList } from '../../egress/policy.js';
+import { forwarderLaunch } from '../../egress/sandbox-side.js';
 
 /** uid and gid of the sandbox user as seen inside the sandbox. */
 export const SANDBOX_UID = 1000;
@@ -64,6 +66,8 @@ export interface ProcessProviderOptions {
   sandboxesDir: string;
   config: ProcessProviderConfig;
   log: Logger;
+  /** Where the egress proxy's sockets for a sandbox with an allow list are (daemon/egress). */
+  egressSocketDir?: (sandboxId: string) => string;
 }
 
 export class ProcessProvider implements Provider {
@@ -152,7 +156,10 @@ export class ProcessProvider implements Provider {
         await mountWorkspaceFs(dir, workspace, diskBytes, uid, gid);
       }
       if (Object.keys(cgroupLimits).length) procs = this.cgroups.create(id, cgroupLimits);
-      const args = bwrapArgs(id, spec, workspace, ['sleep', 'infinity'], overrides?.binds ?? []);
+      // With an allow list, the sandbox's command is the forwarder to the egress proxy (its only way out).
+      const egress = isAllowList(spec.network) && this.opts.egressSocketDir ? forwarderLaunch(this.opts.egressSocketDir(id)) : undefined;
+      if (isAllowList(spec.network) && !egress) throw new GodelError('EGRESS_UNAVAILABLE', 'this daemon runs no egress proxy for allow lists');
+      const args = bwrapArgs(id, spec, workspace, egress?.command ?? ['sleep', 'infinity'], overrides?.binds ?? [], egress?.bwrapArgs);
       // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
       // that no process of the sandbox is ever outside them.
       const argv = procs.length
@@ -441,9 +448,10 @@ export class ProcessProvider implements Provider {
 }
 
 /** The bwrap command line of a sandbox; exported so the benchmark can start the same sandbox with raw bwrap. */
-export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[], binds: string[] = []): string[] {
+export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[], binds: string[] = [], extra: string[] = []): string[] {
   const args = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
-  if (spec.network === 'none') args.push('--unshare-net');
+  // An allow list keeps the sandbox in its own network namespace too: its way out is the egress proxy.
+  if (spec.network !== 'host') args.push('--unshare-net');
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--hostname', id);
   // Either the template's root filesystem, entry by entry, or the listed host directories; read-only both ways.
   const roots: Array<[string, string]> = spec.rootfs
@@ -461,7 +469,7 @@ export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, com
   }
   // Writable: /workspace (on the host, under the state dir), and the sandbox-private tmpfs /tmp and /dev/shm.
   // Everything else, including bwrap's root tmpfs and /dev, is remounted read-only.
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE, ...binds.flatMap((b) => ['--bind', b, b]),
+  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE, ...binds.flatMap((b) => ['--bind', b, b]), ...extra,
     '--remount-ro', '/dev', '--remount-ro', '/', '--chdir', WORKSPACE,
     '--cap-drop', 'ALL', '--new-session', '--info-fd', '3', '--', ...command);
   return args;

@@ -32,6 +32,7 @@ export function sandboxesHandlers(
         idleTimeoutSeconds: validateTtl(req.idleTimeoutSeconds, 'idle_timeout_seconds'),
         maxLifetimeSeconds: validateTtl(req.maxLifetimeSeconds, 'max_lifetime_seconds'),
         expiryPolicy: req.expiryPolicy === 'STOP' || req.expiryPolicy === 'DELETE' ? req.expiryPolicy : undefined,
+        ...(req.network ? { network: { allow: req.network.allow, deny: req.network.deny } } : {}),
         ...await workspaces.plan(req.workspace),
       });
       return toSandbox(rec);

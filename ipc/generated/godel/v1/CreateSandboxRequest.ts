@@ -2,6 +2,7 @@
 
 import type { WorkspaceSource as _godel_v1_WorkspaceSource, WorkspaceSource__Output as _godel_v1_WorkspaceSource__Output } from '../../godel/v1/WorkspaceSource.js';
 import type { ExpiryPolicy as _godel_v1_ExpiryPolicy, ExpiryPolicy__Output as _godel_v1_ExpiryPolicy__Output } from '../../godel/v1/ExpiryPolicy.js';
+import type { NetworkNarrowing as _godel_v1_NetworkNarrowing, NetworkNarrowing__Output as _godel_v1_NetworkNarrowing__Output } from '../../godel/v1/NetworkNarrowing.js';
 
 export interface CreateSandboxRequest {
   /**
@@ -35,6 +36,10 @@ export interface CreateSandboxRequest {
    * node of the federation whose template has the same spec, before a cold boot here), or a node's name.
    */
   'placement'?: (string);
+  /**
+   * Unset: the template's network policy.
+   */
+  'network'?: (_godel_v1_NetworkNarrowing | null);
 }
 
 export interface CreateSandboxRequest__Output {
@@ -69,4 +74,8 @@ export interface CreateSandboxRequest__Output {
    * node of the federation whose template has the same spec, before a cold boot here), or a node's name.
    */
   'placement': (string);
+  /**
+   * Unset: the template's network policy.
+   */
+  'network': (_godel_v1_NetworkNarrowing__Output | null);
 }

@@ -3,6 +3,7 @@
 import type { SandboxState as _godel_v1_SandboxState, SandboxState__Output as _godel_v1_SandboxState__Output } from '../../godel/v1/SandboxState.js';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 import type { ExpiryPolicy as _godel_v1_ExpiryPolicy, ExpiryPolicy__Output as _godel_v1_ExpiryPolicy__Output } from '../../godel/v1/ExpiryPolicy.js';
+import type { NetworkPolicy as _godel_v1_NetworkPolicy, NetworkPolicy__Output as _godel_v1_NetworkPolicy__Output } from '../../godel/v1/NetworkPolicy.js';
 
 export interface Sandbox {
   'id'?: (string);
@@ -44,6 +45,10 @@ export interface Sandbox {
    */
   'maxLifetimeAt'?: (_google_protobuf_Timestamp | null);
   'expiryPolicy'?: (_godel_v1_ExpiryPolicy);
+  /**
+   * What the sandbox may connect to, fixed for its whole life.
+   */
+  'network'?: (_godel_v1_NetworkPolicy | null);
 }
 
 export interface Sandbox__Output {
@@ -86,4 +91,8 @@ export interface Sandbox__Output {
    */
   'maxLifetimeAt': (_google_protobuf_Timestamp__Output | null);
   'expiryPolicy': (_godel_v1_ExpiryPolicy__Output);
+  /**
+   * What the sandbox may connect to, fixed for its whole life.
+   */
+  'network': (_godel_v1_NetworkPolicy__Output | null);
 }

@@ -1,0 +1,194 @@
+// godel-egress-forward: the only way out of a process sandbox with an allow list. The sandbox's network
+// namespace has nothing but loopback; this runs inside it (as the sandbox's command), listens on loopback
+// ports and carries each connection to a Unix socket of the egress proxy on the host, bound into the
+// sandbox. It knows nothing of policies: the proxy decides everything.
+//
+// usage: godel-egress-forward PORT=SOCKET_PATH...
+// Built static (scripts/build-native.sh) so that it runs in a sandbox with any root filesystem.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define MAX_LISTENERS 8
+#define BUF_BYTES (128 * 1024)
+
+struct listener {
+  int fd;
+  struct sockaddr_un target;
+};
+
+struct relay {
+  int tcp;
+  int unix_fd;
+};
+
+/*
+ * Moves what is readable on `from` to `to` through a pipe with splice(2), so the bytes never enter this
+ * process; returns 0 at end of input, -1 on error, 1 otherwise.
+ */
+static int pump(int from, int to, int pipe_r, int pipe_w) {
+  ssize_t n = splice(from, NULL, pipe_w, NULL, BUF_BYTES, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+  if (n == 0) return 0;
+  if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : -1;
+  for (ssize_t left = n; left > 0;) {
+    ssize_t w = splice(pipe_r, NULL, to, NULL, (size_t)left, SPLICE_F_MOVE);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    left -= w;
+  }
+  return 1;
+}
+
+/* The same with read and write, for a kernel that refuses splice between these two. */
+static int copy(int from, int to, char *buf) {
+  ssize_t n = read(from, buf, BUF_BYTES);
+  if (n == 0) return 0;
+  if (n < 0) return errno == EINTR || errno == EAGAIN ? 1 : -1;
+  for (ssize_t off = 0; off < n;) {
+    ssize_t w = send(to, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    off += w;
+  }
+  return 1;
+}
+
+/* Both directions of one connection; each side's end of input is passed on as a half-close. */
+static void *relay_main(void *arg) {
+  struct relay r = *(struct relay *)arg;
+  free(arg);
+  char *buf = malloc(BUF_BYTES);
+  /* One pipe per direction: each holds what it moved until it is written out. */
+  int pipes[2][2] = {{-1, -1}, {-1, -1}};
+  int spliced = pipe2(pipes[0], O_CLOEXEC) == 0 && pipe2(pipes[1], O_CLOEXEC) == 0;
+  if (spliced) {
+    fcntl(pipes[0][1], F_SETPIPE_SZ, BUF_BYTES);
+    fcntl(pipes[1][1], F_SETPIPE_SZ, BUF_BYTES);
+  }
+  if (buf) {
+    struct pollfd p[2] = {{.fd = r.tcp, .events = POLLIN}, {.fd = r.unix_fd, .events = POLLIN}};
+    int open_dirs = 2;
+    while (open_dirs > 0) {
+      if (poll(p, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        break;
+      }
+      int failed = 0;
+      for (int i = 0; i < 2; i++) {
+        if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        int to = i == 0 ? r.unix_fd : r.tcp;
+        int st = spliced ? pump(p[i].fd, to, pipes[i][0], pipes[i][1]) : copy(p[i].fd, to, buf);
+        if (st < 0) failed = 1;
+        if (st == 0) {
+          shutdown(to, SHUT_WR);
+          p[i].fd = -1;
+          open_dirs--;
+        }
+      }
+      if (failed) break;
+    }
+    free(buf);
+  }
+  for (int i = 0; i < 2; i++)
+    for (int j = 0; j < 2; j++)
+      if (pipes[i][j] >= 0) close(pipes[i][j]);
+  close(r.tcp);
+  close(r.unix_fd);
+  return NULL;
+}
+
+static int listen_on(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, (struct sockaddr *)&a, sizeof a) < 0 || listen(fd, 512) < 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int main(int argc, char **argv) {
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2 || argc - 1 > MAX_LISTENERS) {
+    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... (at most %d)\n", argv[0], MAX_LISTENERS);
+    return 2;
+  }
+  struct listener ls[MAX_LISTENERS];
+  struct pollfd pfds[MAX_LISTENERS];
+  int count = argc - 1;
+  for (int i = 0; i < count; i++) {
+    char *eq = strchr(argv[i + 1], '=');
+    int port = eq ? atoi(argv[i + 1]) : 0;
+    if (!eq || port < 1 || port > 65535 || strlen(eq + 1) >= sizeof ls[i].target.sun_path) {
+      fprintf(stderr, "godel-egress-forward: bad listener \"%s\" (PORT=SOCKET_PATH)\n", argv[i + 1]);
+      return 2;
+    }
+    memset(&ls[i].target, 0, sizeof ls[i].target);
+    ls[i].target.sun_family = AF_UNIX;
+    strcpy(ls[i].target.sun_path, eq + 1);
+    ls[i].fd = listen_on(port);
+    if (ls[i].fd < 0) {
+      fprintf(stderr, "godel-egress-forward: cannot listen on 127.0.0.1:%d: %s\n", port, strerror(errno));
+      return 1;
+    }
+    pfds[i] = (struct pollfd){.fd = ls[i].fd, .events = POLLIN};
+  }
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  for (;;) {
+    if (poll(pfds, (nfds_t)count, -1) < 0) {
+      if (errno == EINTR) continue;
+      return 1;
+    }
+    for (int i = 0; i < count; i++) {
+      if (!(pfds[i].revents & POLLIN)) continue;
+      int c = accept4(ls[i].fd, NULL, NULL, SOCK_CLOEXEC);
+      if (c < 0) continue; /* The client gave up, or no descriptors left: the next one may fare better. */
+      int one = 1;
+      setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      int u = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (u < 0 || connect(u, (struct sockaddr *)&ls[i].target, sizeof ls[i].target) < 0) {
+        /* The proxy is not there: the client sees its connection closed at once, not a hang. */
+        if (u >= 0) close(u);
+        close(c);
+        continue;
+      }
+      struct relay *r = malloc(sizeof *r);
+      pthread_t t;
+      if (!r) {
+        close(c);
+        close(u);
+        continue;
+      }
+      r->tcp = c;
+      r->unix_fd = u;
+      if (pthread_create(&t, &attr, relay_main, r) != 0) {
+        free(r);
+        close(c);
+        close(u);
+      }
+    }
+  }
+}

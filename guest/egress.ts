@@ -1,0 +1,117 @@
+// The way out of a microvm sandbox with an allow list. The guest has no network device: this listens on
+// the guest's loopback on the same ports as a process sandbox's forwarder (the same HTTP_PROXY and
+// ALL_PROXY work in both) and carries each connection over the virtio-serial port "godel.egress". QEMU
+// connects that port to the egress proxy's socket for this sandbox, not to the daemon, so connections
+// outlive daemon restarts. The proxy decides everything; this only carries bytes. Without the port (a
+// sandbox whose template has no allow list) it does nothing.
+import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { CLOSE, DATA, END, EGRESS_PORT_NAME, FrameReader, OPEN, dataFrames, frame } from './egress-mux.js';
+
+const PORTS = [3128, 1080];
+/** Bytes waiting for the port beyond which the guest's connections stop being read. */
+const HIGH_WATER = 1024 * 1024;
+
+function egressPortPath(): string | undefined {
+  for (const dev of readdirSync('/sys/class/virtio-ports')) {
+    if (readFileSync(`/sys/class/virtio-ports/${dev}/name`, 'utf8').trim() === EGRESS_PORT_NAME) return `/dev/${dev}`;
+  }
+  return undefined;
+}
+
+export function serveEgress(log: (line: string) => void): void {
+  const path = egressPortPath();
+  if (!path) return;
+  const fd = openSync(path, 'r+');
+  const streams = new Map<number, Socket>();
+  let nextId = 1;
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let writing = false;
+  let paused = false;
+  const flowControl = (): void => {
+    const over = queued > HIGH_WATER;
+    if (over === paused) return;
+    paused = over;
+    for (const s of streams.values()) if (over) s.pause(); else s.resume();
+  };
+  const flush = (): void => {
+    const next = queue.shift();
+    if (!next) {
+      writing = false;
+      return;
+    }
+    writing = true;
+    write(fd, next, (err, n) => {
+      if (err) {
+        queue.length = 0; // No host: its connections are gone with it (reset below when reads see it).
+        queued = 0;
+      } else {
+        queued -= n;
+        if (n < next.length) queue.unshift(next.subarray(n));
+      }
+      flowControl();
+      flush();
+    });
+  };
+  const send = (...frames: Buffer[]): void => {
+    for (const f of frames) {
+      queue.push(f);
+      queued += f.length;
+    }
+    flowControl();
+    if (!writing) flush();
+  };
+  for (const port of PORTS) {
+    const server = createServer((sock) => {
+      const id = nextId++;
+      streams.set(id, sock);
+      if (paused) sock.pause();
+      const portBytes = Buffer.alloc(2);
+      portBytes.writeUInt16BE(port);
+      send(frame(OPEN, id, portBytes));
+      sock.on('data', (d: Buffer) => send(...dataFrames(id, d)));
+      sock.on('end', () => { if (streams.has(id)) send(frame(END, id)); });
+      sock.on('error', () => sock.destroy());
+      sock.on('close', () => {
+        if (streams.delete(id)) send(frame(CLOSE, id));
+      });
+    });
+    server.on('error', (err) => log(`godel-agent: egress cannot listen on 127.0.0.1:${port}: ${err.message}`));
+    server.listen(port, '127.0.0.1');
+  }
+  const reader = new FrameReader();
+  const buf = Buffer.alloc(256 * 1024);
+  const readMore = (): void => {
+    read(fd, buf, 0, buf.length, null, (err, n) => {
+      if (err || n === 0) {
+        // No proxy connected (it restarts): what was open through it is gone.
+        reader.reset();
+        for (const s of streams.values()) s.destroy();
+        streams.clear();
+        setTimeout(readMore, 100);
+        return;
+      }
+      let blocked: Socket | undefined;
+      try {
+        reader.push(Buffer.from(buf.subarray(0, n)), (type, id, payload) => {
+          const s = streams.get(id);
+          if (!s) return;
+          if (type === DATA && !s.write(payload)) blocked = s;
+          else if (type === END) s.end();
+          else if (type === CLOSE) {
+            streams.delete(id);
+            s.destroy();
+          }
+        });
+      } catch (e) {
+        log(`godel-agent: ${(e as Error).message}`);
+        reader.reset();
+      }
+      // A connection that does not keep up holds the port's reads (and so the others) until it drains.
+      if (blocked && !blocked.destroyed) blocked.once('drain', readMore).once('close', readMore);
+      else readMore();
+    });
+  };
+  readMore();
+}

@@ -1,0 +1,241 @@
+// Egress allow lists, end to end: real process sandboxes whose only way out is the egress proxy, reached
+// with curl, git over https, Python and Node from inside; servers and names on this machine only (web
+// servers on 127.0.30.x, a DNS server the proxy is pointed at).
+import t from 'tap';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expectError, startDaemon, waitFor, GODELCTL } from './helpers/daemon.js';
+import { makeCertificates, startDns, startWeb } from './helpers/egress.js';
+import type { GodelClient } from '../ipc/client.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The tests' guest image (scripts/setup.sh builds it). */
+const IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
+
+const GOOD = '127.0.30.10';
+const WILD = '127.0.30.11';
+const NAMES: Record<string, string> = {
+  'good.test': GOOD, 'a.wild.test': WILD, 'bad.wild.test': WILD, 'private.wild.test': '127.0.30.12',
+  'meta.wild.test': '169.254.169.254', 'unlisted.test': '127.0.30.13',
+};
+
+/** A Node client of HTTPS_PROXY: CONNECT to argv[1]:8443, TLS, GET /hello; prints "status N" when refused. */
+const NODE_CONNECT = [
+  "const http=require('http'),tls=require('tls');const p=new URL(process.env.HTTPS_PROXY);",
+  "http.request({host:p.hostname,port:p.port,method:'CONNECT',path:process.argv[1]+':8443'}).on('connect',(res,sock)=>{",
+  "if(res.statusCode!==200){console.log('status '+res.statusCode);return;}",
+  "const s=tls.connect({socket:sock,servername:process.argv[1]},()=>s.write('GET /hello HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n'));",
+  's.pipe(process.stdout);}).end();',
+].join('');
+
+async function run(c: GodelClient, id: string, script: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const r = await c.runCollect({ sandboxId: id, argv: ['/bin/sh', '-c', script], env });
+  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
+}
+
+t.test('egress allow lists', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'godel-egress-'));
+  chmodSync(dir, 0o755);
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const tls = makeCertificates(dir, ['good.test', 'a.wild.test', 'bad.wild.test']);
+  execFileSync('git', ['init', '-q', '--bare', join(dir, 'repo.git')]);
+  execFileSync('sh', ['-c', `cd ${dir} && git init -q src && cd src && echo egress > README && git add README && git -c user.email=t@t -c user.name=t commit -qm one && git push -q ../repo.git HEAD:refs/heads/main && cd ../repo.git && git symbolic-ref HEAD refs/heads/main && git update-server-info`]);
+  const dns = await startDns('127.0.30.1', 5353, NAMES);
+  t.teardown(() => dns.close());
+  const good = await startWeb(GOOD, 'good', tls, dir);
+  const wild = await startWeb(WILD, 'wild', tls, dir);
+  t.teardown(() => good.close());
+  t.teardown(() => wild.close());
+
+  const policy = { allow: ['good.test', '*.wild.test', `${GOOD}`, `${WILD}`], deny: ['bad.wild.test'], max_connections: 16 };
+  const d = await startDaemon(t, {
+    config: {
+      egress: { dns_servers: [dns.address], summary_seconds: 1 },
+      microvm: { image_dir: IMAGE },
+      templates: {
+        default: { pool: { min_idle: 0 } },
+        vmweb: { provider: 'microvm', network: policy, limits: { cpus: 1, memory: '384M' }, pool: { min_idle: 0 } },
+        web: {
+          network: policy,
+          env: { SSL_CERT_FILE: '/workspace/ca.pem', GIT_SSL_CAINFO: '/workspace/ca.pem', NODE_EXTRA_CA_CERTS: '/workspace/ca.pem', CURL_CA_BUNDLE: '/workspace/ca.pem' },
+          pool: { min_idle: 1 },
+        },
+      },
+    },
+  });
+  const c = d.client;
+  const withCaOn = async (client: GodelClient, id: string): Promise<void> => {
+    const r = await run(client, id, 'printf %s "$CA" > /workspace/ca.pem', { CA: tls.ca });
+    if (r.code !== 0) throw new Error(r.err);
+  };
+  const withCa = (id: string): Promise<void> => withCaOn(c, id);
+  const sb = await c.createSandbox({ template: 'web' });
+  await withCa(sb.id);
+
+  await t.test('the policy is the sandbox\'s, shown by inspect', async (t) => {
+    const got = await c.getSandbox(sb.id);
+    t.equal(got.network?.mode, 'allow');
+    t.same(got.network?.allow, ['good.test', '*.wild.test', GOOD, WILD]);
+    t.same(got.network?.deny, ['bad.wild.test']);
+    const plain = await c.createSandbox({});
+    t.equal((await c.getSandbox(plain.id)).network?.mode, 'none');
+    await c.deleteSandbox(plain.id);
+    const env = await run(c, sb.id, 'env | grep -i _proxy= | sort');
+    for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy']) t.match(env.out, `${v}=`, v);
+  });
+
+  await t.test('allowed hosts work with curl, git, python and node', async (t) => {
+    let r = await run(c, sb.id, 'curl -sS --fail https://good.test:8443/hello');
+    t.equal(r.code, 0, r.err);
+    t.match(r.out, 'hello from good');
+    r = await run(c, sb.id, 'curl -sS --fail http://a.wild.test:8080/hello');
+    t.match(r.out, 'hello from wild (host header a.wild.test:8080)', 'plain HTTP through the proxy');
+    r = await run(c, sb.id, 'curl -sS --fail --proxy "$ALL_PROXY" https://a.wild.test:8443/hello');
+    t.match(r.out, 'hello from wild', 'SOCKS5');
+    r = await run(c, sb.id, 'git clone -q https://good.test:8443/git/repo.git clone && cat clone/README');
+    t.equal(r.code, 0, r.err);
+    t.equal(r.out, 'egress\n', 'git over https');
+    r = await run(c, sb.id, 'python3 -c "import urllib.request; print(urllib.request.urlopen(\'https://good.test:8443/hello\').read().decode())"');
+    t.match(r.out, 'hello from good', `python: ${r.err}`);
+    // tap's coverage hook puts NODE_OPTIONS into every process the daemon under test spawns.
+    r = await run(c, sb.id, `env -u NODE_OPTIONS node -e "${NODE_CONNECT}" good.test`);
+    t.match(r.out, 'hello from good', `node: ${r.err}`);
+    r = await run(c, sb.id, `env -u NODE_OPTIONS node -e "${NODE_CONNECT}" unlisted.test`);
+    t.match(r.out, 'status 403', 'node sees the refusal');
+  });
+
+  await t.test('denied, unlisted, private and unresolvable names are refused with a reason', async (t) => {
+    let r = await run(c, sb.id, 'curl -sS http://bad.wild.test:8080/hello');
+    t.match(r.out, /may not connect to bad\.wild\.test:8080: denied by "bad\.wild\.test"/, 'deny wins, and the 403 says why');
+    t.match(r.out, 'Its network policy: allow [good.test');
+    r = await run(c, sb.id, 'curl -sS -o /dev/null -w "%{http_connect}" https://bad.wild.test:8443/hello');
+    t.equal(r.out, '403', `CONNECT refused: ${r.err}`);
+    r = await run(c, sb.id, 'curl -sS http://unlisted.test:8080/hello');
+    t.match(r.out, 'not on the allow list');
+    r = await run(c, sb.id, 'curl -sS http://private.wild.test:8080/hello');
+    t.match(r.out, 'loopback, private, link-local or metadata address', 'a name resolving to an unlisted private address');
+    r = await run(c, sb.id, 'curl -sS http://meta.wild.test/latest/meta-data/');
+    t.match(r.out, '169.254.169.254', 'the metadata address');
+    r = await run(c, sb.id, 'curl -sS http://169.254.169.254/latest/meta-data/');
+    t.match(r.out, '169.254.169.254 is not on the allow list', 'the metadata address asked for directly');
+    r = await run(c, sb.id, 'curl -sS -o /dev/null -w "%{http_connect}" https://nx.wild.test:8443/');
+    t.equal(r.out, '502', 'a CONNECT to a name that does not resolve');
+    r = await run(c, sb.id, 'curl -sS --proxy "$ALL_PROXY" http://unlisted.test:8080/hello');
+    t.not(r.code, 0);
+    t.match(r.err, /SOCKS|refused|not allowed/i, `a SOCKS refusal: ${r.err}`);
+  });
+
+  await t.test('traffic that ignores the proxy finds no way out', async (t) => {
+    let r = await run(c, sb.id, `curl -sS --noproxy '*' --max-time 5 http://${GOOD}:8080/hello`);
+    t.not(r.code, 0, 'the host\'s loopback is not the sandbox\'s');
+    r = await run(c, sb.id, 'python3 -c "import socket; socket.create_connection((\'203.0.113.7\', 80), timeout=3)"');
+    t.match(r.err, /Network is unreachable/, 'no route anywhere else');
+  });
+
+  await t.test('a keep-alive connection cannot carry a request to another host', async (t) => {
+    const py = [
+      'import socket; s=socket.create_connection(("127.0.0.1",3128));',
+      's.sendall(b"GET http://good.test:8080/hello HTTP/1.1\\r\\nHost: good.test:8080\\r\\n\\r\\nGET http://unlisted.test:8080/hello HTTP/1.1\\r\\nHost: good.test:8080\\r\\nConnection: close\\r\\n\\r\\n");',
+      'data=b""', 'while True:', '  b=s.recv(65536)', '  if not b: break', '  data+=b', 'print(data.decode())',
+    ].join('\n');
+    const r = await run(c, sb.id, `python3 -c '${py}'`);
+    t.match(r.out, /HTTP\/1\.1 200[\s\S]*hello from good[\s\S]*HTTP\/1\.1 403[\s\S]*unlisted\.test:8080: .*not on the allow list/, r.err);
+  });
+
+  await t.test('a create may narrow the template\'s list, never widen it', async (t) => {
+    const narrow = await c.createSandbox({ template: 'web', network: { allow: ['good.test', GOOD], deny: [] } });
+    t.ok(narrow.fromWarmPool, 'narrowing needs no cold boot');
+    await withCa(narrow.id);
+    t.same((await c.getSandbox(narrow.id)).network?.allow, ['good.test', GOOD]);
+    let r = await run(c, narrow.id, 'curl -sS --fail https://good.test:8443/hello');
+    t.match(r.out, 'hello from good');
+    r = await run(c, narrow.id, 'curl -sS http://a.wild.test:8080/hello');
+    t.match(r.out, 'not on the allow list', 'what the template allows but the sandbox does not');
+    const cli = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'create', '-t', 'web', '--allow', '*.wild.test', '--allow', WILD], { encoding: 'utf8' }).trim();
+    t.same((await c.getSandbox(cli)).network?.allow, ['*.wild.test', WILD], 'godelctl create --allow');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: ['evil.test'], deny: [] } }), 'NETWORK_POLICY_WIDENED');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: ['10.0.0.0/8'], deny: [] } }), 'NETWORK_POLICY_WIDENED');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: ['bad host!'], deny: [] } }), 'INVALID_NETWORK_POLICY');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: ['good.test:99999'], deny: [] } }), 'INVALID_NETWORK_POLICY');
+    await expectError(c.createSandbox({ network: { allow: ['good.test'], deny: [] } }), 'NETWORK_POLICY_WIDENED');
+    for (const id of [narrow.id, cli]) await c.deleteSandbox(id);
+  });
+
+  await t.test('a sandbox that floods the proxy is bounded; the others are not', async (t) => {
+    const flood = await c.createSandbox({ template: 'web' });
+    const py = [
+      'import socket, time', 'socks=[]; refused=0',
+      'for i in range(40):',
+      '  s=socket.create_connection(("127.0.0.1",3128)); s.sendall(b"CONNECT good.test:8443 HTTP/1.1\\r\\nHost: good.test:8443\\r\\n\\r\\n")',
+      '  r=s.recv(100)',
+      '  if b" 200 " in r: socks.append(s)',
+      '  else: refused+=1',
+      'print(len(socks), refused)', 'import sys; sys.stdout.flush(); time.sleep(2)',
+    ].join('\n');
+    const flooding = run(c, flood.id, `python3 -c '${py}'`);
+    await sleep(1000);
+    const r = await run(c, sb.id, 'curl -sS --fail https://good.test:8443/hello');
+    t.match(r.out, 'hello from good', 'another sandbox still gets through');
+    const f = await flooding;
+    t.equal(f.out.trim(), '16 24', `16 tunnels open, the rest refused: ${f.err}`);
+    await c.deleteSandbox(flood.id);
+  });
+
+  await t.test('open connections survive a daemon restart', async (t) => {
+    const started = await run(c, sb.id, 'setsid sh -c "curl -sS -N http://good.test:8080/slow > /workspace/slow.txt 2>&1" < /dev/null > /dev/null 2>&1 & echo started');
+    t.equal(started.out.trim(), 'started');
+    await sleep(600);
+    await d.restart();
+    await waitFor('the download to finish', async () => ((await run(d.client, sb.id, 'cat /workspace/slow.txt')).out.includes('done') ? true : undefined), 10_000);
+    const out = (await run(d.client, sb.id, 'cat /workspace/slow.txt')).out;
+    t.match(out, /line 1\n[\s\S]*line 10\ndone\n/, 'every line arrived across the restart');
+    const r = await run(d.client, sb.id, 'curl -sS --fail https://good.test:8443/hello');
+    t.match(r.out, 'hello from good', 'the policy holds after the restart');
+    const r2 = await run(d.client, sb.id, 'curl -sS http://unlisted.test:8080/hello');
+    t.match(r2.out, 'not on the allow list');
+  });
+
+  await t.test('events and metrics show what happened', async (t) => {
+    await run(d.client, sb.id, 'curl -sS --fail https://good.test:8443/bytes/100000 -o /dev/null');
+    const events = await waitFor('an allowed summary', async () => {
+      const evs = await d.client.listEvents({ sandboxId: sb.id, limit: 1000 });
+      return evs.some((e) => e.type === 'egress' && e.message.includes('good.test:8443')) ? evs : undefined;
+    }, 10_000);
+    const refused = events.filter((e) => e.type === 'egress-refused');
+    t.ok(refused.some((e) => e.message.includes('bad.wild.test:8080') && e.message.includes('denied by')), 'a refusal, with why');
+    t.ok(events.some((e) => e.type === 'egress-failed' && e.message.includes('nx.wild.test')), 'a name that does not resolve');
+    const summary = events.find((e) => e.type === 'egress' && e.message.includes('good.test:8443'))!;
+    t.match(summary.message, /allowed \d+ connection\(s\): .*good\.test:8443 x\d+ \(.* in, .* out, longest \d+ ms\)/);
+    const cli = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'events', '--sandbox', sb.id, '-n', '1000'], { encoding: 'utf8' });
+    t.match(cli, 'egress-refused', 'godelctl events lists them');
+    const text = await (await fetch(`http://${d.metricsAddress()}/metrics`)).text();
+    const value = (series: string): number => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.split(' ')[1] ?? NaN);
+    t.ok(value('godel_egress_connections_total{decision="allowed"}') >= 1, 'allowed connections counted');
+    t.ok(value('godel_egress_connections_total{decision="refused"}') >= 1, 'refused ones too');
+    t.ok(value('godel_egress_bytes_total{direction="in"}') >= 100_000, 'bytes in');
+    t.ok(value('godel_egress_bytes_total{direction="out"}') > 0, 'bytes out');
+    t.notMatch(text, /godel_egress_[a-z_]+\{[^}]*sb-/, 'no sandbox id in a label');
+  });
+
+  await t.test('a microvm sandbox gets out the same way, over its agent\'s egress port', async (t) => {
+    const vm = await d.client.createSandbox({ template: 'vmweb' });
+    t.equal((await d.client.getSandbox(vm.id)).network?.mode, 'allow');
+    await withCaOn(d.client, vm.id);
+    const env = await run(d.client, vm.id, 'env | grep -c -i _proxy=');
+    t.equal(env.out.trim(), '8', 'the same proxy variables in the guest');
+    let r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" good.test`, { SSL_CERT_FILE: '/workspace/ca.pem', NODE_EXTRA_CA_CERTS: '/workspace/ca.pem' });
+    t.match(r.out, 'hello from good', `https from the guest: ${r.err}`);
+    r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" unlisted.test`);
+    t.match(r.out, 'status 403', 'the guest is refused what the policy does not allow');
+    const plain = "require('http').get({host:'127.0.0.1',port:3128,path:'http://bad.wild.test:8080/hello'},(res)=>{res.pipe(process.stdout)})";
+    r = await run(d.client, vm.id, `node -e "${plain}"`);
+    t.match(r.out, 'denied by "bad.wild.test"', 'plain HTTP through the guest\'s proxy port');
+    await d.client.deleteSandbox(vm.id);
+  });
+
+  await c.deleteSandbox(sb.id).catch(() => undefined);
+});
