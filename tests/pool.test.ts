@@ -63,6 +63,9 @@ t.test('a burst from a full pool: each sandbox handed out once, at full priority
   t.pass('and every one runs at SCHED_OTHER again, its session at autogroup nice 0');
   await waitFor('the pool to refill to its target', async () => { const p = await poolOf(c); return (p.idle === 12 && p.booting === 0) || undefined; }, 30_000);
   t.equal(d.sandboxPids().length, (24 + 12) * 2, 'nothing else runs: an outer bwrap and its init for each');
+  // Below its reserve, the pool raised its idle-priority boots under way (they would starve beside busy
+  // sandboxes and hold every refill slot): each raise went through.
+  t.notOk(d.logs().some((l) => l.msg === 'cannot raise the priority of a pool boot'), 'boots raised when the pool lost its reserve');
 });
 
 t.test('Pools.Set changes targets at run time and persists across restarts', async (t) => {

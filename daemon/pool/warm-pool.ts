@@ -14,6 +14,11 @@ export interface PoolDeps {
    * the lowest priority, taking only the CPU that handoffs leave.
    */
   boot(template: Template, background: boolean): Promise<SandboxRecord>;
+  /**
+   * The pool lost its reserve while background boots were under way: they get normal priority now. Left at
+   * idle priority beside busy sandboxes they would get no CPU at all, and hold every refill slot meanwhile.
+   */
+  promote(template: string): void;
   /** Destroys an idle sandbox that leaves the pool without being handed out. */
   discard(rec: SandboxRecord, reason: string): Promise<void>;
   /** All sandboxes of the template: idle, booting and claimed. */
@@ -46,16 +51,30 @@ export class WarmPool {
   private stopped = false;
   private refillTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Boots under way at idle priority, one token each (until the pool loses its reserve and promotes them). */
+  private readonly backgroundBoots = new Set<object>();
 
   constructor(readonly template: Template, public targets: PoolTargets, private readonly deps: PoolDeps) {}
 
   /** Hands out the oldest live idle sandbox, or undefined when the pool is empty. */
   take(): SandboxRecord | undefined {
     for (let rec = this.idle.shift(); rec; rec = this.idle.shift()) {
-      if (this.deps.isAlive(rec)) return rec;
-      this.discard(rec, 'died while idle in the pool');
+      if (!this.deps.isAlive(rec)) {
+        this.discard(rec, 'died while idle in the pool');
+        continue;
+      }
+      if (this.backgroundBoots.size > 0 && this.idle.length < this.reserve()) {
+        this.backgroundBoots.clear();
+        this.deps.promote(this.template.name);
+      }
+      return rec;
     }
     return undefined;
+  }
+
+  /** Idle sandboxes enough that refills can wait for spare CPU: half the target, and at least a refill's worth. */
+  private reserve(): number {
+    return Math.max(this.template.refillConcurrency, Math.ceil(this.targets.minIdle / 2));
   }
 
   /** Puts back an idle sandbox found running at daemon start. */
@@ -135,7 +154,9 @@ export class WarmPool {
     // A pool with a reserve (at least half its target idle) refills in the background, so that its boots
     // never slow the handoffs they replace. Below that it refills at normal priority: a miss costs the
     // client a whole cold boot, and on a host busy with other work idle-priority boots would starve.
-    const background = this.idle.length >= Math.max(this.template.refillConcurrency, Math.ceil(this.targets.minIdle / 2));
+    const background = this.idle.length >= this.reserve();
+    const token = {};
+    if (background) this.backgroundBoots.add(token);
     const p = this.deps.boot(this.template, background).then(
       (rec) => {
         this.failures = 0;
@@ -156,6 +177,7 @@ export class WarmPool {
       },
     ).finally(() => {
       this.booting--;
+      this.backgroundBoots.delete(token);
       this.inFlight.delete(p);
       this.refill();
     });

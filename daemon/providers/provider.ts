@@ -120,6 +120,8 @@ export interface Provider {
    * wait for, is the rest (the priority change). A failure marks the sandbox FAILED.
    */
   handedOut?(id: string, handle: ProviderHandle): Promise<void>;
+  /** A background boot under way is wanted now (its pool lost its reserve): normal priority from here on. */
+  promote?(id: string): Promise<void>;
   /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */
   close?(): Promise<void>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */

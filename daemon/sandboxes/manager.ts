@@ -60,6 +60,8 @@ export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
   private readonly pools = new Map<string, WarmPool>();
   private readonly deleting = new Map<string, Promise<void>>();
+  /** Pool boots under way at idle priority, by sandbox id. */
+  private readonly backgroundBoots = new Map<string, SandboxRecord>();
   private readonly bootsInFlight = new Set<Promise<unknown>>();
   private readonly events = new EventEmitter();
   /** Called after a sandbox is destroyed, for clean-up owned elsewhere (a git worktree). */
@@ -96,6 +98,7 @@ export class SandboxManager {
       };
       this.pools.set(t.name, new WarmPool(t, targets, {
         boot: (tpl, background) => this.boot(tpl, undefined, background),
+        promote: (name) => this.promoteBoots(name),
         discard: (rec, reason) => this.discard(rec, reason),
         total: (name) => this.total(name),
         isAlive: (rec) => this.isAlive(rec),
@@ -426,6 +429,17 @@ export class SandboxManager {
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'sandbox stopped');
   }
 
+  /** Background boots of the template under way get normal priority (their pool lost its reserve). */
+  private promoteBoots(template: string): void {
+    for (const [id, rec] of this.backgroundBoots) {
+      if (rec.template !== template) continue;
+      this.provider(rec.provider).promote?.(id).catch((err: unknown) => {
+        // It boots on at idle priority, which only slows the refill.
+        this.log.warn({ sandbox: id, template, err: errorMessage(err) }, 'cannot raise the priority of a pool boot');
+      });
+    }
+  }
+
   /** Boots one sandbox: recorded as CREATING first, so a crash mid-boot leaves a trace to clean up. */
   private boot(template: Template, claim?: CreateRequest, background = false): Promise<SandboxRecord> {
     const p = this.bootInner(template, claim, background);
@@ -447,7 +461,12 @@ export class SandboxManager {
       await this.store.putSandbox(rec);
       // Its way out exists before it does: the forwarder inside finds the proxy's sockets from the start.
       if (network) await this.requireEgress().register(rec.id, network);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
+      if (background) this.backgroundBoots.set(rec.id, rec);
+      try {
+        rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
+      } finally {
+        this.backgroundBoots.delete(rec.id);
+      }
       if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {

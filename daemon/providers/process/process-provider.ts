@@ -82,6 +82,8 @@ export class ProcessProvider implements Provider {
   /** Last counters seen per sandbox cgroup, so each OOM kill or refused fork is reported once. */
   private readonly counters = new Map<string, CgroupCounters>();
   private limitWatch: NodeJS.Timeout | undefined;
+  /** Pool boots under way at idle priority, by sandbox id, until they are ready (promote may raise them first). */
+  private readonly backgroundBoots = new Map<string, LaunchedProcess>();
   /** Starts every sandbox's bwrap, so that no boot forks the daemon. */
   private readonly launcher: Launcher;
 
@@ -178,6 +180,7 @@ export class ProcessProvider implements Provider {
       await this.removeDir(dir);
       throw err;
     }
+    if (background) this.backgroundBoots.set(id, child);
     try {
       const initPid = await this.waitForInfo(child, logPath);
       await this.waitForCommand(initPid, child, logPath);
@@ -193,8 +196,17 @@ export class ProcessProvider implements Provider {
       await this.removeDir(dir);
       throw err;
     } finally {
+      this.backgroundBoots.delete(id);
       child.release(); // It runs on without the launcher's attention (it outlives the daemon by design).
     }
+  }
+
+  /** The boot's processes so far (its outer bwrap and what that has forked) to normal priority; later ones inherit it. */
+  async promote(id: string): Promise<void> {
+    const child = this.backgroundBoots.get(id);
+    if (!child) return; // Booted meanwhile: the handoff raises it.
+    const tree = (pid: number): number[] => [pid, ...readChildren(pid).flatMap(tree)];
+    await this.launcher.normal(tree(child.pid));
   }
 
   /**
