@@ -33,6 +33,9 @@ export function toSandbox(rec: SandboxRecord): Sandbox {
     idleTimeoutSeconds: rec.idleTimeoutSeconds ?? 0,
     maxLifetimeAt: timestamp(rec.maxLifetimeAt),
     expiryPolicy: rec.expiryPolicy ?? 'DELETE',
+    // What the provider recorded at boot; a sandbox booted before filters existed has none to show.
+    seccomp: typeof rec.handle?.seccomp === 'string' ? rec.handle.seccomp : '',
+    nestedUserNamespaces: rec.handle?.nestedUserNamespaces === true,
   };
 }
 

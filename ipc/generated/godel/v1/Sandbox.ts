@@ -44,6 +44,16 @@ export interface Sandbox {
    */
   'maxLifetimeAt'?: (_google_protobuf_Timestamp | null);
   'expiryPolicy'?: (_godel_v1_ExpiryPolicy);
+  /**
+   * The seccomp filter the sandbox's processes run under (process sandboxes): "default", "default-userns"
+   * (the default less the namespace and mount calls, for a template with nested user namespaces) or
+   * "unconfined"; empty for providers that have none (a microvm is its own kernel).
+   */
+  'seccomp'?: (string);
+  /**
+   * Processes in the sandbox may create user namespaces of their own (a template's nested_user_namespaces).
+   */
+  'nestedUserNamespaces'?: (boolean);
 }
 
 export interface Sandbox__Output {
@@ -86,4 +96,14 @@ export interface Sandbox__Output {
    */
   'maxLifetimeAt': (_google_protobuf_Timestamp__Output | null);
   'expiryPolicy': (_godel_v1_ExpiryPolicy__Output);
+  /**
+   * The seccomp filter the sandbox's processes run under (process sandboxes): "default", "default-userns"
+   * (the default less the namespace and mount calls, for a template with nested user namespaces) or
+   * "unconfined"; empty for providers that have none (a microvm is its own kernel).
+   */
+  'seccomp': (string);
+  /**
+   * Processes in the sandbox may create user namespaces of their own (a template's nested_user_namespaces).
+   */
+  'nestedUserNamespaces': (boolean);
 }
