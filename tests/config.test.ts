@@ -63,3 +63,18 @@ t.test('node names go into ids; the federation section names what is wrong', asy
   t.throws(() => parseConfig({ federation: { listen: '0.0.0.0:7443', tls } }), /set federation.advertise/);
   t.equal(parseConfig({ federation: { listen: '0.0.0.0:7443', advertise: '10.0.0.2:7443', tls } }).federation!.advertise, '10.0.0.2:7443');
 });
+
+t.test('seccomp and nested user namespaces: defaults leave the spec as it was, opt-outs are checked', async (t) => {
+  const plain = parseConfig({ templates: { x: {} } }).templates.get('x')!;
+  t.equal(plain.spec.seccomp, undefined);
+  t.equal(plain.spec.nestedUserNamespaces, undefined);
+  t.notOk(plain.spec.hostPaths.includes('/etc'), 'the sandbox gets an /etc of its own by default');
+  const explicit = parseConfig({ templates: { x: { seccomp: 'default', nested_user_namespaces: false } } }).templates.get('x')!;
+  t.equal(explicit.specHash, plain.specHash, 'saying the default is the default');
+  const open = parseConfig({ templates: { x: { seccomp: 'unconfined', nested_user_namespaces: true } } }).templates.get('x')!;
+  t.equal(open.spec.seccomp, 'unconfined');
+  t.equal(open.spec.nestedUserNamespaces, true);
+  t.not(open.specHash, plain.specHash, 'a new spec, so no sandbox booted under the old one is handed out');
+  t.throws(() => parseConfig({ templates: { x: { seccomp: 'off' } } }), /templates.x.seccomp must be "default" or "unconfined"/);
+  t.throws(() => parseConfig({ templates: { x: { nested_user_namespaces: 'yes' } } }), /nested_user_namespaces must be true or false/);
+});

@@ -5,7 +5,8 @@
 import t from 'tap';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_HOST_PATHS, parseConfig } from '../daemon/config/config.js';
 import { Launcher } from '../daemon/providers/launch/launcher.js';
 import { bwrapArgs } from '../daemon/providers/process/process-provider.js';
@@ -24,6 +25,43 @@ function expectShut(t: Test, results: Record<string, string>, where: string): vo
     else t.match(got ?? '(no answer)', want, `${where}: ${probe}`);
   }
 }
+
+t.test('the README lists every call the policy refuses', async (t) => {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..'); // dist/tests/ to the repository
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const names = readFileSync(join(root, 'daemon', 'providers', 'process', 'seccomp', 'policy.txt'), 'utf8').split('\n')
+    .filter((l) => l.trim() && !l.trimStart().startsWith('#')).map((l) => l.trim().split(/\s+/)[0]!);
+  t.ok(names.length > 40);
+  for (const n of names) t.ok(readme.includes(`| \`${n}\` |`), `${n} is in the README's table`);
+});
+
+t.test('the launcher hands over descriptors and exposes a closed directory without touching the host', async (t) => {
+  const launcher = new Launcher(createLogger('silent'));
+  t.teardown(() => launcher.close());
+  const dir = mkdtempSync(join(tmpdir(), 'godel-test-hardening-launch-')); // 0700, as mktemp -d makes it
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const inner = join(dir, 'inner');
+  mkdirSync(inner, { mode: 0o700 });
+  chownSync(inner, 61000, 61000);
+  writeFileSync(join(inner, 'f'), 'inside\n');
+  writeFileSync(join(dir, 'file'), 'from a file\n', { mode: 0o600 });
+  const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
+  const run = async (opts: Partial<Parameters<Launcher['spawn']>[0]>, script: string) => {
+    const p = await launcher.spawn({ argv: ['/bin/sh', '-c', script], uid: 61000, gid: 61000, stderr: 'pipe', env: { PATH: '/usr/bin:/bin' }, ...opts });
+    return p.exited;
+  };
+  const r = await run({
+    fds: [{ fd: 7, data: 'from a pipe\n' }, { fd: 9, file: join(dir, 'file') }],
+    expose: { source: inner, over: dir },
+  }, `cat <&7 >&2; cat <&9 >&2; cat ${dir}/f >&2`);
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.stderr, 'from a pipe\nfrom a file\ninside\n', 'the dropped user reads what root opened, and the closed directory shows the exposed one');
+  t.equal(readFileSync('/proc/self/mountinfo', 'utf8'), mountsBefore, 'the host\'s mounts are as they were');
+  const closed = await run({}, `cat ${inner}/f`);
+  t.not(closed.code, 0, 'without expose the user cannot pass the closed directory');
+  await t.rejects(run({ fds: [{ fd: 2, data: 'x' }] }, 'true'), /Invalid argument/, 'a descriptor number below 4 is refused');
+  await t.rejects(run({ fds: [{ fd: 5, file: join(dir, 'missing') }] }, 'true'), /No such file/, 'a file that cannot be opened fails the start');
+});
 
 t.test('hardening of process sandboxes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'godel-test-hardening-'));

@@ -453,6 +453,9 @@ export class ProcessProvider implements Provider {
       const at = argv.indexOf(SANDBOX_MARKER);
       const dir = at >= 0 ? argv[at + 1] : undefined;
       if (dir?.startsWith(marker)) out.push({ pid: Number(entry), id: dir.slice(marker.length) });
+      // Sandboxes booted by a daemon from before the marker bind their workspace by path.
+      const ws = at < 0 ? argv.find((a) => a.startsWith(marker) && a.endsWith('/workspace')) : undefined;
+      if (ws) out.push({ pid: Number(entry), id: ws.slice(marker.length, -'/workspace'.length) });
     }
     return out;
   }
