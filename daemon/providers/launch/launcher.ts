@@ -145,6 +145,8 @@ export class Launcher {
     const child = this.child;
     this.closing ??= child ? new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
+      // An idle helper is unref'd (hold): waiting for its exit must keep the loop alive until it comes.
+      child.ref();
       child.stdin!.end();
     }) : Promise.resolve();
     return this.closing;
