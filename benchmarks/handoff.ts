@@ -8,7 +8,7 @@
 // restores replacements (when the guest image is there). The burst and steady scenarios run again from a
 // Python grpcio client, so the figures do not depend on the Node client.
 // Prints one JSON object per measurement, then a summary with the bars and whether each was met.
-// BENCH_ONLY=quiet,burst,steady,maxrate,python,microvm,cold picks scenarios; BENCH_PROFILE=1 adds the
+// BENCH_ONLY=quiet,burst,steady,busy,maxrate,python,microvm,cold picks scenarios; BENCH_PROFILE=1 adds the
 // daemon's event-loop delay and CPU time to each measurement (benchmarks/loop-probe.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, chownSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,7 +36,10 @@ const MAX_RATE_LADDER = (process.env.BENCH_MAX_RATES ?? '40,45,50,55,60,70,80,10
 const VM_CLAIMS = Number(process.env.BENCH_VM_CLAIMS ?? 20);
 const VM_INTERVAL_MS = Number(process.env.BENCH_VM_INTERVAL_MS ?? 700);
 const VM_POOL = 4;
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'quiet,burst,steady,maxrate,python,microvm,cold').split(','));
+/** Claimed sandboxes that burn CPU (two per core here) while the busy scenario takes handoffs beside them. */
+const BUSY_SANDBOXES = Number(process.env.BENCH_BUSY_SANDBOXES ?? 4);
+const BUSY_RATE = Number(process.env.BENCH_BUSY_RATE ?? 20);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'quiet,burst,steady,busy,maxrate,python,microvm,cold').split(','));
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PY_CLIENT = join(HERE, '..', '..', 'benchmarks', 'handoff-client.py');
@@ -282,6 +285,18 @@ async function demandScenarios(results: Results): Promise<void> {
         await scenario(`steady_${rate}`, `steady_${rate}_per_s`, STEADY_POOL, () => steady(c, rate, STEADY_SECONDS), { pool: STEADY_POOL, rate, seconds: STEADY_SECONDS, creates: Math.round(rate * STEADY_SECONDS) });
       }
     }
+    if (ONLY.has('busy')) {
+      // The load users make: agents at work in the sandboxes they hold (a shell loop each, never waiting)
+      // while new sandboxes are handed out beside them; the same steady rate with the burners stopped, for the ratio.
+      await scenario(`busy_baseline_${BUSY_RATE}`, `steady_${BUSY_RATE}_per_s_beside_idle_sandboxes`, STEADY_POOL, () => steady(c, BUSY_RATE, STEADY_SECONDS), { pool: STEADY_POOL, rate: BUSY_RATE, seconds: STEADY_SECONDS });
+      const held = await Promise.all(Array.from({ length: BUSY_SANDBOXES }, () => c.createSandbox({})));
+      const burners = held.map((s) => c.run({ sandboxId: s.id, argv: ['/bin/sh', '-c', 'while :; do :; done'] }));
+      for (const b of burners) b.on('error', (err: Error) => { if (!/CANCELLED|Cancelled/.test(err.message)) process.stderr.write(`a burner ended: ${err.message}\n`); });
+      await sleep(1000);
+      await scenario(`busy_${BUSY_RATE}`, `steady_${BUSY_RATE}_per_s_beside_${BUSY_SANDBOXES}_busy_sandboxes`, STEADY_POOL, () => steady(c, BUSY_RATE, STEADY_SECONDS), { pool: STEADY_POOL, rate: BUSY_RATE, seconds: STEADY_SECONDS, busy: BUSY_SANDBOXES });
+      for (const b of burners) b.cancel();
+      await deleteAll(c, held.map((s) => s.id));
+    }
     if (ONLY.has('maxrate')) {
       let best = 0;
       for (const rate of MAX_RATE_LADDER) {
@@ -357,7 +372,7 @@ function bar(results: Results, key: string, test: (s: Summary & { warm: number }
 async function main(): Promise<void> {
   const results: Results = new Map();
   if (ONLY.has('quiet') || ONLY.has('cold')) await quietScenarios(results);
-  if (['burst', 'steady', 'maxrate', 'python'].some((s) => ONLY.has(s))) await demandScenarios(results);
+  if (['burst', 'steady', 'busy', 'maxrate', 'python'].some((s) => ONLY.has(s))) await demandScenarios(results);
   if (ONLY.has('microvm')) await microvmScenario(results);
   const fast = (s: Summary): boolean => s.p50 < 3 && s.p99 < 10;
   const allWarm = (creates: number) => (s: Summary & { warm: number }): boolean => s.warm === creates;
@@ -380,6 +395,10 @@ async function main(): Promise<void> {
     ratios: results.has('cold') && results.has('raw') && results.has('quiet_1') ? {
       cold_p50_over_raw_bwrap_p50: Math.round((results.get('cold')!.p50 / results.get('raw')!.p50) * 100) / 100,
       raw_bwrap_p50_over_warm_1_p50: Math.round((results.get('raw')!.p50 / results.get('quiet_1')!.p50) * 100) / 100,
+    } : 'not run',
+    busy_over_idle: results.has(`busy_${BUSY_RATE}`) ? {
+      p50: Math.round((results.get(`busy_${BUSY_RATE}`)!.p50 / results.get(`busy_baseline_${BUSY_RATE}`)!.p50) * 100) / 100,
+      p99: Math.round((results.get(`busy_${BUSY_RATE}`)!.p99 / results.get(`busy_baseline_${BUSY_RATE}`)!.p99) * 100) / 100,
     } : 'not run',
   };
   process.stdout.write(`${JSON.stringify({ summary })}\n`);

@@ -40,7 +40,7 @@ t.test('SO_PEERCRED access control', async (t) => {
 
   t.test('root is served, the refusal is logged and counted, and the daemon carries on', async (t) => {
     t.equal(await d.client.healthCheck(), 'SERVING');
-    const refusal = d.logs().find((l) => l.msg?.toString().startsWith('refusing a client'));
+    const [refusal] = await d.logged('it refused a client', (l) => !!l.msg?.toString().startsWith('refusing a client'));
     t.match(refusal, { peer: { uid: NOBODY, gid: NOBODY, allowed: false } });
     const res = await fetch(`http://${d.metricsAddress()}/metrics`);
     t.match(await res.text(), /^godel_connections_refused_total 1$/m);

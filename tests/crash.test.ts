@@ -97,7 +97,7 @@ t.test('SIGKILL at random points loses nothing acknowledged and leaves nothing u
     return q!.booting === 0 ? q : undefined;
   });
   t.equal(d.sandboxPids().length / 2, settled!.idle, 'every sandbox that runs is in the pool: the rest were reaped');
-  const reconciled = d.logs().filter((l) => l.msg === 'reconciled the store with running sandboxes').pop()!;
+  const reconciled = (await d.logged('reconcile is done', (l) => l.msg === 'reconciled the store with running sandboxes')).pop()!;
   t.ok(Number(reconciled.pooled) >= 1, `the recorded ones were adopted into the pool (${reconciled.pooled}; ${reconciled.removed} removed, ${reconciled.orphans} orphans)`);
   await waitFor('the pool to refill to 16', async () => ((await d.client.listPools())[0]!.idle >= 16) || undefined, 30_000);
   const running = d.launcherPids();

@@ -32,7 +32,7 @@ t.test('a corrupt or truncated record: that sandbox is listed FAILED, the others
     t.equal(s.state, 'FAILED');
     t.match(s.statusMessage, /record in the daemon's store was corrupt/);
   }
-  t.ok(d.logs().some((l) => l.msg === 'the store record of a sandbox is corrupt: listing it as FAILED for its owner to delete' && l.sandbox === garbled.id));
+  t.ok(await d.logged('the record is corrupt', (l) => l.msg === 'the store record of a sandbox is corrupt: listing it as FAILED for its owner to delete' && l.sandbox === garbled.id));
   await d.client.deleteSandbox(garbled.id);
   await d.client.deleteSandbox(truncated.id);
   await d.restart();

@@ -290,7 +290,7 @@ t.test('a federation of three', async (t) => {
     const metrics = await (await fetch(`http://${A!.metricsAddress()}/metrics`)).text();
     t.match(metrics, /godel_federation_peers\{state="unreachable"\} 1/, 'metrics count the unreachable peer');
     t.match(metrics, /godel_federation_peer_changes_total\{to="unreachable"\} [1-9]/);
-    t.ok(A!.logs().some((l) => l.msg === 'federation: peer unreachable' && l.node === 'node-c'), 'and the log says so');
+    t.ok(await A!.logged('node-c is unreachable', (l) => l.msg === 'federation: peer unreachable' && l.node === 'node-c'), 'and the log says so');
     const view = await a.listSandboxesWithNodes({ labelSelector: { hung: '1' } });
     t.same(view.unreachableNodes, ['node-c']);
     t.same(view.sandboxes.map((s) => [s.id, s.state]), [[onC.id, 'UNKNOWN']], 'its sandbox is UNKNOWN, not gone and not FAILED');

@@ -55,7 +55,7 @@ t.test('orphans unknown to the store are reaped at start', async (t) => {
   writeFileSync(join(orphan, 'workspace', 'junk'), 'x');
   await d.start();
   t.notOk(existsSync(orphan), 'the orphan directory is gone');
-  t.ok(d.logs().some((l) => l.msg === 'reaped orphan sandboxes unknown to the store'));
+  t.ok(await d.logged('orphans were reaped', (l) => l.msg === 'reaped orphan sandboxes unknown to the store'));
 });
 
 t.test('a second daemon on the same socket or state dir is refused', async (t) => {

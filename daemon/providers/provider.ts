@@ -113,9 +113,11 @@ export interface Provider {
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
   /**
-   * Called as an idle pool sandbox is handed to a client, before the client hears of it: a sandbox
-   * booted in the background gets its full priority back, a VM cloned from one saved state its own
-   * clock and entropy. A failure discards the sandbox.
+   * Called as an idle pool sandbox is handed to a client, once its claim is stored and before the client
+   * hears of it: a sandbox booted in the background gets its full priority back, a VM cloned from one
+   * saved state its own clock and entropy. What must come before anything the client does next happens
+   * before it returns (a VM's clock sync is queued to its agent); the promise, which the handoff does not
+   * wait for, is the rest (the priority change). A failure marks the sandbox FAILED.
    */
   handedOut?(id: string, handle: ProviderHandle): Promise<void>;
   /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */

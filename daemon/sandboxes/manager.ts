@@ -134,10 +134,12 @@ export class SandboxManager {
     const pool = this.pools.get(template.name)!;
     const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
     if (warm) {
-      // Without a prepare step, the provider's part of the handoff (priority back up, a VM's clock) and
-      // the claim's synced write overlap: neither needs the other, and the client hears of the sandbox
-      // only once both are done. With one, the sandbox is prepared at full priority before it is claimed.
-      const handing = req.prepare ? undefined : provider.handedOut?.(warm.id, warm.handle!);
+      // Without a prepare step, the client hears of the sandbox once its claim is durable, and no later:
+      // the provider's part of the handoff (the priority of a pool sandbox's own processes, back up from
+      // SCHED_IDLE) is a round trip through its launch helper, a process that a busy machine schedules when
+      // it will, and nothing the client does next waits for it (commands it runs are started by the daemon,
+      // at the daemon's priority; a VM's clock sync is queued to its agent, before the response, ahead of
+      // anything the client sends). With a prepare step, the sandbox is prepared at full priority first.
       if (req.prepare) {
         try {
           await provider.handedOut?.(warm.id, warm.handle!);
@@ -150,21 +152,16 @@ export class SandboxManager {
         }
       }
       this.claim(warm, req, true);
-      const [handed, stored] = await Promise.allSettled([handing, this.persist(warm, { type: 'claimed' })]);
-      if (stored.status === 'rejected') {
+      try {
+        await this.persist(warm, { type: 'claimed' });
+      } catch (err) {
         // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
         this.discard(warm, 'claim could not be stored').catch((e: unknown) => {
           this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
         });
-        throw stored.reason;
+        throw err;
       }
-      if (handed.status === 'rejected') {
-        // Stored as claimed, but never acknowledged: it is deleted as a claimed sandbox is, events and all.
-        this.delete(warm.id, 'handing it out failed').catch((e: unknown) => {
-          this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot delete a sandbox whose handoff failed');
-        });
-        throw handed.reason;
-      }
+      if (!req.prepare) provider.handedOut?.(warm.id, warm.handle!).catch((err: unknown) => this.handoffFailed(warm, err));
       // Refill after the response is on its way: the handoff path does no boot work.
       pool.refillSoon();
       return warm;
@@ -428,6 +425,16 @@ export class SandboxManager {
     this.records.delete(rec.id);
     await this.store.removeSandbox(rec);
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'idle sandbox discarded');
+  }
+
+  /**
+   * The provider's part of a handoff failed after the client heard of the sandbox: the sandbox runs, but
+   * not as a claimed one should (its own processes left at idle priority). It is marked FAILED with why,
+   * so that its owner sees it and deletes it, rather than working on in a sandbox that starves.
+   */
+  private handoffFailed(rec: SandboxRecord, err: unknown): void {
+    if (!this.records.has(rec.id) || this.deleting.has(rec.id)) return; // Deleted meanwhile: nothing to report.
+    void this.markFailed(rec, `handing it out failed: ${errorMessage(err)}`);
   }
 
   private async markFailed(rec: SandboxRecord, message: string): Promise<void> {

@@ -1,7 +1,7 @@
 // Starts a real godeld on a temporary socket and state dir for a test, and cleans up after it: the
 // daemon, every sandbox it started (they outlive the daemon by design), and the temporary files.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmdirSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmdirSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +57,14 @@ export class TestDaemon {
     return String(line.address);
   }
 
+  /**
+   * The log lines that match, once there is at least one: the daemon writes its log asynchronously, so a
+   * line can land a moment after what it reports.
+   */
+  async logged(what: string, match: (l: Record<string, unknown>) => boolean, timeoutMs = 5_000): Promise<Array<Record<string, unknown>>> {
+    return waitFor(`the log to say ${what}`, () => { const l = this.logs().filter(match); return l.length > 0 ? l : undefined; }, timeoutMs);
+  }
+
   /** The daemon's JSON log lines so far. */
   logs(): Array<Record<string, unknown>> {
     return readFileSync(this.logPath, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -67,6 +75,8 @@ export class TestDaemon {
   }
 
   async start(): Promise<void> {
+    const served = (): number => this.logs().filter((l) => l.msg === 'metrics served at /metrics').length;
+    const servedBefore = existsSync(this.logPath) ? served() : 0;
     const fd = openSync(this.logPath, 'a');
     this.proc = spawn(process.execPath, this.args(), { stdio: ['ignore', fd, fd], env: { ...process.env, GODEL_SOCKET: '', ...this.env } });
     closeSync(fd);
@@ -75,7 +85,13 @@ export class TestDaemon {
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`godeld exited with ${proc.exitCode}: ${readFileSync(this.logPath, 'utf8').slice(-2000)}`);
       try {
-        if ((await this.client.healthCheck('', 500)) === 'SERVING') return;
+        if ((await this.client.healthCheck('', 500)) === 'SERVING') {
+          // The log is written asynchronously: metricsAddress() reads this start's line, once it is there.
+          const args = this.args();
+          const metrics = args[args.indexOf('--metrics-addr') + 1];
+          if (args.includes('--metrics-addr') && metrics) await waitFor('the metrics address in the log', () => served() > servedBefore || undefined, 5_000);
+          return;
+        }
       } catch (err) {
         if (!(err instanceof GodelClientError)) throw err;
       }
@@ -197,6 +213,16 @@ export function statField(pid: number, n: number): string | undefined {
 export function schedPolicy(pid: number): number | undefined {
   const v = statField(pid, 41);
   return v === undefined ? undefined : Number(v);
+}
+
+/** The nice value of the autogroup of the process's session ("/autogroup-N nice V"), undefined without one. */
+export function autogroupNice(pid: number): number | undefined {
+  try {
+    const m = / nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined; // Gone, or a kernel without autogroups.
+  }
 }
 
 function parentOf(pid: number): number | undefined {

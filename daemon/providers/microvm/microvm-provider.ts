@@ -14,7 +14,7 @@ import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
-import { findExecutable, readStartTime } from '../process/procfs.js';
+import { findExecutable, readStartTime, waitForExit } from '../process/procfs.js';
 import { AgentClient } from './agent-client.js';
 import { Launcher } from '../launch/launcher.js';
 import { qmp } from './qmp.js';
@@ -315,8 +315,10 @@ export class MicrovmProvider implements Provider {
    * for (it is a round trip through an emulated guest): the agent runs nothing else before it.
    */
   async handedOut(id: string, handle: ProviderHandle): Promise<void> {
-    await this.launcher.normal([Number(handle.pid)]);
+    // Queued first, before the function's first await (so before the client hears of the sandbox): the
+    // agent takes messages in order, so the client's first command finds the clock set and the entropy fresh.
     this.agent(id).syncInOrder(randomBytes(64), (err) => this.opts.log.error({ sandbox: id, err: err.message }, 'the guest could not set its clock and reseed at handoff'));
+    await this.launcher.normal([Number(handle.pid)]);
   }
 
   isAlive(handle: ProviderHandle): boolean {
@@ -333,7 +335,7 @@ export class MicrovmProvider implements Provider {
     const pid = handle ? Number(handle.pid) : this.pidFromFile(id);
     if (pid && (handle ? this.isAlive(handle) : this.isOurQemu(pid, id))) {
       killQuietly(pid);
-      for (let i = 0; i < 400 && readStartTime(pid) !== undefined; i++) await sleep(5);
+      await waitForExit(pid, undefined, 2_000);
     }
   }
 

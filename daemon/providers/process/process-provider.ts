@@ -20,7 +20,7 @@ import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
-import { findExecutable, readChildren, readStartTime } from './procfs.js';
+import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 import { seccompFilterFile, seccompProfile } from './seccomp/seccomp.js';
 import { sandboxEtcArgs } from './sandbox-etc.js';
 import { procMaskArgs } from './proc-masks.js';
@@ -85,19 +85,25 @@ export class ProcessProvider implements Provider {
   private readonly launcher: Launcher;
 
   /**
-   * The topmost directory above the sandboxes that the sandbox user may not pass (a state dir made by
-   * mktemp -d is 0700): bwrap would not reach the workspace by its path. bwrap 0.8's --bind-fd does not
-   * help, since bwrap resolves every bind source to a path and walks it (realpath).
+   * Per host uid:gid a sandbox runs as, the topmost directory above the sandboxes that it may not pass (a
+   * state dir made by mktemp -d is 0700): bwrap would not reach the workspace by its path. bwrap 0.8's
+   * --bind-fd does not help, since bwrap resolves every bind source to a path and walks it (realpath).
    */
-  private readonly closedAncestor: string | undefined;
+  private readonly closedAncestors = new Map<string, string | undefined>();
 
   constructor(private readonly opts: ProcessProviderOptions) {
     this.launcher = new Launcher(opts.log);
     mkdirSync(opts.sandboxesDir, { recursive: true, mode: 0o711 });
-    this.closedAncestor = this.isRoot ? closedAncestor(realpathSync(opts.sandboxesDir), opts.config.sandboxUid, opts.config.sandboxGid) : undefined;
     this.cgroups = new Cgroups(opts.sandboxesDir);
     this.freezer = new Freezer((id) => this.cgroups.v2Dir(id));
     this.freezer.thawAll();
+  }
+
+  private closedAncestor(uid: number, gid: number): string | undefined {
+    if (!this.isRoot) return undefined; // bwrap runs as the daemon's own user, who made the state dir.
+    const key = `${uid}:${gid}`;
+    if (!this.closedAncestors.has(key)) this.closedAncestors.set(key, closedAncestor(realpathSync(this.opts.sandboxesDir), uid, gid));
+    return this.closedAncestors.get(key);
   }
 
   /** How limits are enforced here: "cgroup v1", "cgroup v2", or why they cannot be. */
@@ -163,7 +169,7 @@ export class ProcessProvider implements Provider {
       if (Object.keys(cgroupLimits).length) procs = this.cgroups.create(id, cgroupLimits);
       // Where a directory above the state dir is closed to the sandbox user, bwrap (which runs as that
       // user) finds the workspace over that directory, in a mount namespace of the launch's own.
-      const over = this.closedAncestor;
+      const over = this.closedAncestor(uid, gid);
       const { args, fds } = bwrapArgs(id, spec, over ?? workspace, ['sleep', 'infinity'], overrides?.binds ?? [], this.opts.sandboxesDir);
       // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
       // that no process of the sandbox is ever outside them.
@@ -268,8 +274,7 @@ export class ProcessProvider implements Provider {
       // SIGKILL to the pid namespace's init takes every process in the namespace with it.
       const pid = Number(handle.initPid);
       killQuietly(pid, 'SIGKILL');
-      for (let i = 0; i < 1000 && this.isAlive(handle); i++) await sleep(5);
-      if (this.isAlive(handle)) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} did not exit after SIGKILL`);
+      if (!await waitForExit(pid, Number(handle.startTime), 5_000)) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} did not exit after SIGKILL`);
     }
     // Without a handle (a boot a crash cut short), the pid file and a scan are all there is to go by.
     this.killBwrapOf(id, !handle);
@@ -466,7 +471,7 @@ const SECCOMP_FD = 4;
 const FIRST_ETC_FD = 5;
 /**
  * An environment variable of the sandbox's main process (`sleep`) that names the sandbox's directory on
- * bwrap's command line: the workspace's path may not be there (see ProcessProvider.closedAncestor).
+ * bwrap's command line: the workspace's path may not be there (see ProcessProvider.closedAncestors).
  */
 const SANDBOX_MARKER = 'GODEL_SANDBOX_DIR';
 
