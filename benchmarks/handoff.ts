@@ -11,7 +11,7 @@
 // BENCH_ONLY=quiet,burst,steady,busy,maxrate,python,microvm,cold picks scenarios; BENCH_PROFILE=1 adds the
 // daemon's event-loop delay and CPU time to each measurement (benchmarks/loop-probe.ts).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, chownSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, chownSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -211,14 +211,25 @@ async function rawBwrap(dir: string, n: number): Promise<number[]> {
   const bwrap = findExecutable('bwrap')!;
   const samples: number[] = [];
   for (let i = 0; i < n; i++) {
+    const { args, fds } = bwrapArgs('sb-rawbwrapbaseline', spec, workspace, ['true']);
+    // The descriptors the launcher would open, opened here (a written file stands in for each pipe).
+    const stdio: Array<'ignore' | 'inherit' | 'pipe' | number> = ['ignore', 'ignore', 'inherit', 'pipe'];
+    for (const f of fds) {
+      let path: string;
+      if ('data' in f) writeFileSync(path = join(dir, `raw-fd-${f.fd}`), f.data);
+      else path = f.file;
+      while (stdio.length < f.fd) stdio.push('ignore');
+      stdio[f.fd] = openSync(path, 'r');
+    }
     const [ms] = await timed(() => new Promise<void>((resolve, reject) => {
-      const p = spawn(bwrap, bwrapArgs('sb-rawbwrapbaseline', spec, workspace, ['true']), {
-        stdio: ['ignore', 'ignore', 'inherit', 'pipe'], env: { PATH: '/usr/bin:/bin' }, ...(asRoot ? { uid: 61000, gid: 61000 } : {}),
+      const p = spawn(bwrap, args, {
+        stdio, env: { PATH: '/usr/bin:/bin' }, ...(asRoot ? { uid: 61000, gid: 61000 } : {}),
       });
       (p.stdio[3] as NodeJS.ReadableStream).resume();
       p.on('error', reject);
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bwrap exited ${code}`))));
     }));
+    for (const fd of stdio) if (typeof fd === 'number') closeSync(fd);
     samples.push(ms);
   }
   return samples;

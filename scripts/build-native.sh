@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the small native parts: godel-exec (runs commands inside process sandboxes), godel-launch (starts
+# Builds the small native parts: godel-exec (runs commands inside process sandboxes), the process sandboxes'
+# seccomp filters (from their policy, by godel-seccomp-gen), godel-launch (starts
 # the providers' processes, so that the daemon itself never forks), godel-notify
 # (relays systemd notifications, which Node cannot send) and the godel-unix addon (a client's SO_PEERCRED,
 # and lending open files over the socket with SCM_RIGHTS, which Node cannot do either). The addon
@@ -13,11 +14,21 @@ build() {
   shift 2
   if [ ! -e "$out" ] || [ "$src" -nt "$out" ]; then
     [ -n "$cc" ] || { echo "build-native: no C compiler (install Debian's gcc)" >&2; exit 1; }
-    "$cc" -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 "$@" -o "$out.tmp" "$src"
+    # Libraries (LDLIBS) after the source, or the linker drops them before it sees what needs them.
+    # shellcheck disable=SC2086
+    "$cc" -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 "$@" -o "$out.tmp" "$src" ${LDLIBS:-}
     mv "$out.tmp" "$out"
   fi
 }
 build daemon/providers/process/native/godel-exec.c godel-exec
+# The process sandboxes' seccomp filters, compiled from their policy with libseccomp (Debian libseccomp-dev):
+# the generator is needed at build time only, and the filters are rebuilt when either file changes.
+policy=daemon/providers/process/seccomp/policy.txt
+[ -f /usr/include/seccomp.h ] || { echo "build-native: libseccomp's headers are missing (install Debian's libseccomp-dev)" >&2; exit 1; }
+LDLIBS=-lseccomp build daemon/providers/process/seccomp/godel-seccomp-gen.c godel-seccomp-gen
+if [ ! -e dist/native/seccomp-default.bpf ] || [ "$policy" -nt dist/native/seccomp-default.bpf ] || [ dist/native/godel-seccomp-gen -nt dist/native/seccomp-default.bpf ]; then
+  dist/native/godel-seccomp-gen "$policy" dist/native/seccomp-default.bpf dist/native/seccomp-default-userns.bpf
+fi
 build daemon/providers/launch/godel-launch.c godel-launch
 build daemon/systemd/godel-notify.c godel-notify
 # Static: it runs inside sandboxes, whatever root filesystem their template gives them.

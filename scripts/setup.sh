@@ -14,6 +14,8 @@ command -v cc >/dev/null || need+=(gcc)
 command -v g++ >/dev/null || need+=(g++)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3)
+# libseccomp compiles the process sandboxes' seccomp policy into the filters they load (at build time only).
+[ -f /usr/include/seccomp.h ] || need+=(libseccomp-dev)
 # Node's headers for the godel-unix addon (SO_PEERCRED, SCM_RIGHTS): nodesource's nodejs ships them, Debian's
 # nodejs keeps them in libnode-dev.
 [ -f "$(dirname "$(dirname "$(command -v node)")")/include/node/node_api.h" ] || need+=(libnode-dev)
@@ -24,6 +26,9 @@ if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   command -v tmux >/dev/null || need+=(tmux)
   command -v git >/dev/null || need+=(git)
   command -v systemd-analyze >/dev/null || need+=(systemd)
+  # The sandbox hardening test checks that a default sandbox still lets these trace its own processes.
+  command -v strace >/dev/null || need+=(strace)
+  command -v gdb >/dev/null || need+=(gdb)
 fi
 # The handoff benchmark's second client (benchmarks/handoff-client.py) is Python grpcio, so that its figures
 # do not depend on the Node client. Debian's package goes with Debian's interpreter, /usr/bin/python3 (a

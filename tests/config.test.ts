@@ -79,3 +79,18 @@ t.test('the e2b endpoint and e2b templates', async (t) => {
   t.throws(() => parseConfig({ templates: { x: { provider: 'e2b', e2b: { api_url: 'ftp://x' } } } }), /api_url must be an http/);
   t.throws(() => parseConfig({ templates: { x: { e2b: { template: 'base' } } } }), /only for templates with provider "e2b"/);
 });
+
+t.test('seccomp and nested user namespaces: defaults leave the spec as it was, opt-outs are checked', async (t) => {
+  const plain = parseConfig({ templates: { x: {} } }).templates.get('x')!;
+  t.equal(plain.spec.seccomp, undefined);
+  t.equal(plain.spec.nestedUserNamespaces, undefined);
+  t.notOk(plain.spec.hostPaths.includes('/etc'), 'the sandbox gets an /etc of its own by default');
+  const explicit = parseConfig({ templates: { x: { seccomp: 'default', nested_user_namespaces: false } } }).templates.get('x')!;
+  t.equal(explicit.specHash, plain.specHash, 'saying the default is the default');
+  const open = parseConfig({ templates: { x: { seccomp: 'unconfined', nested_user_namespaces: true } } }).templates.get('x')!;
+  t.equal(open.spec.seccomp, 'unconfined');
+  t.equal(open.spec.nestedUserNamespaces, true);
+  t.not(open.specHash, plain.specHash, 'a new spec, so no sandbox booted under the old one is handed out');
+  t.throws(() => parseConfig({ templates: { x: { seccomp: 'off' } } }), /templates.x.seccomp must be "default" or "unconfined"/);
+  t.throws(() => parseConfig({ templates: { x: { nested_user_namespaces: 'yes' } } }), /nested_user_namespaces must be true or false/);
+});

@@ -72,7 +72,8 @@ t.test('files', async (t) => {
   });
 
   t.test('path tricks never reach a host file', async (t) => {
-    const secret = `/etc/godel-files-secret-${process.pid}`;
+    // Root-only, under a host directory the sandbox sees (its /etc is its own and would not show it at all).
+    const secret = `/usr/local/godel-files-secret-${process.pid}`;
     writeFileSync(secret, 'host secret', { mode: 0o600 });
     t.teardown(() => rmSync(secret, { force: true }));
     const e = await expectError(c.readFile(id, '/workspace/../etc/shadow'), 'PATH_OUTSIDE_SANDBOX');

@@ -52,7 +52,8 @@ t.test('isolation of process sandboxes', async (t) => {
   });
 
   t.test('host files readable only by root stay unreadable', async (t) => {
-    const secret = `/etc/godel-test-secret-${process.pid}`;
+    // Under a host directory the default template binds (/etc is the sandbox's own: see hardening.test).
+    const secret = `/usr/local/godel-test-secret-${process.pid}`;
     writeFileSync(secret, 'secret', { mode: 0o600 });
     t.teardown(() => rmSync(secret, { force: true }));
     const r = await run(`cat ${secret}`);

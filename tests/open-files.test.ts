@@ -108,7 +108,8 @@ t.test('Files.Open', async (t) => {
   });
 
   t.test('only regular files inside the sandbox are lent', async (t) => {
-    const secret = `/etc/godel-open-secret-${process.pid}`;
+    // Root-only, under a host directory the sandbox sees (its /etc is its own and would not show it at all).
+    const secret = `/usr/local/godel-open-secret-${process.pid}`;
     writeFileSync(secret, 'host secret', { mode: 0o600 });
     t.teardown(() => rmSync(secret, { force: true }));
     await sh(c, id, `ln -sf ${secret} /workspace/to-secret; ln -sfn / /workspace/to-root; mkdir -p /workspace/adir`);

@@ -28,6 +28,10 @@ export interface TemplateSpec {
   env: Record<string, string>;
   /** Absent when the template sets none (so that older templates keep their hash). */
   limits?: ResourceLimits;
+  /** `unconfined`: no seccomp filter (process sandboxes); absent means the default filter. */
+  seccomp?: 'unconfined';
+  /** Processes in the sandbox may create user namespaces of their own (process sandboxes); absent: they may not. */
+  nestedUserNamespaces?: true;
   /** For the e2b provider: the E2B template to boot and where to reach E2B. */
   e2b?: E2bTemplateSpec;
 }
@@ -163,7 +167,8 @@ export class ConfigError extends Error {
   }
 }
 
-export const DEFAULT_HOST_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
+/** Without /etc: a process sandbox gets an /etc of its own (sandbox-etc.ts) unless a template lists it. */
+export const DEFAULT_HOST_PATHS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 
 const DEFAULT_POOL: PoolTargets = { minIdle: 2, maxTotal: 64, maxAgeSeconds: 0 };
 
@@ -352,7 +357,7 @@ function parseTemplate(name: string, raw: unknown): Template {
     throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
   }
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits', 'e2b'], where);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits', 'e2b', 'seccomp', 'nested_user_namespaces'], where);
   const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
   const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
   if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
@@ -405,7 +410,15 @@ function parseTemplate(name: string, raw: unknown): Template {
   const limits = parseLimits(raw.limits, `${where}.limits`);
   const e2b = provider === 'e2b' ? parseE2bTemplate(raw.e2b, `${where}.e2b`) : undefined;
   if (provider !== 'e2b' && raw.e2b !== undefined) throw new ConfigError(`${where}.e2b is only for templates with provider "e2b"`);
-  const spec: TemplateSpec = { provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}), ...(e2b ? { e2b } : {}) };
+  const seccomp = optString(raw.seccomp, `${where}.seccomp`) ?? 'default';
+  if (seccomp !== 'default' && seccomp !== 'unconfined') throw new ConfigError(`${where}.seccomp must be "default" or "unconfined"`);
+  if (raw.nested_user_namespaces !== undefined && typeof raw.nested_user_namespaces !== 'boolean') {
+    throw new ConfigError(`${where}.nested_user_namespaces must be true or false`);
+  }
+  const spec: TemplateSpec = {
+    provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}), ...(e2b ? { e2b } : {}),
+    ...(seccomp === 'unconfined' ? { seccomp } : {}), ...(raw.nested_user_namespaces ? { nestedUserNamespaces: true as const } : {}),
+  };
   return { name, spec, specHash: specHash(spec), pool, refillConcurrency, lifecycle };
 }
 

@@ -37,6 +37,9 @@ export function toSandbox(rec: SandboxRecord): Sandbox {
     network: isAllowList(rec.network)
       ? { mode: 'allow', allow: rec.network.allow, deny: rec.network.deny, maxConnections: rec.network.maxConnections }
       : { mode: rec.network ?? '', allow: [], deny: [], maxConnections: 0 },
+    // What the provider recorded at boot; a sandbox booted before filters existed has none to show.
+    seccomp: typeof rec.handle?.seccomp === 'string' ? rec.handle.seccomp : '',
+    nestedUserNamespaces: rec.handle?.nestedUserNamespaces === true,
   };
 }
 

@@ -21,6 +21,8 @@ export interface DaemonOptions {
   config?: Record<string, unknown>;
   /** Reuse the directory of an earlier daemon (restart tests). */
   dir?: string;
+  /** Leave the directory 0700, as mktemp -d makes it (the sandbox user cannot pass it). */
+  closedDir?: boolean;
 }
 
 export class TestDaemon {
@@ -122,10 +124,10 @@ export class TestDaemon {
     return processesWhere((argv) => !!argv[0]?.includes('qemu-system') && argv.some((a) => a.includes(marker)));
   }
 
-  /** Pids of the bwrap processes of this daemon's sandboxes: those that bind a workspace under our state dir. */
+  /** Pids of the bwrap processes of this daemon's sandboxes: their command lines name a sandbox directory under our state dir. */
   sandboxPids(): number[] {
     const marker = `${this.stateDir}/sandboxes/`;
-    return processesWhere((argv) => !!argv[0]?.endsWith('bwrap') && argv.some((a) => a.startsWith(marker) && a.endsWith('/workspace')));
+    return processesWhere((argv) => !!argv[0]?.endsWith('bwrap') && argv.some((a, i) => a === 'GODEL_SANDBOX_DIR' && !!argv[i + 1]?.startsWith(marker)));
   }
 
   /** Pids of the daemon's launch helpers (godel-launch, its children that start sandboxes and VMs). */
@@ -257,7 +259,8 @@ function processesWhere(match: (argv: string[]) => boolean): number[] {
 
 export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Promise<TestDaemon> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'godel-test-'));
-  chmodSync(dir, 0o711); // The sandbox user must reach its workspace under the state dir.
+  // Most tests run where the sandbox user can pass the directories above the state dir, as under /var/lib.
+  if (!opts.closedDir) chmodSync(dir, 0o711);
   const d = new TestDaemon(dir, opts.config);
   t.teardown(() => d.cleanup());
   await d.start();

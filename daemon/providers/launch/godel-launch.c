@@ -19,7 +19,13 @@
  *                                   helper's environment), dir=MODE:UID:GID:PATH (repeated: created
  *                                   in the child before anything else, an existing one is fine, owned by
  *                                   UID:GID unless they are -1; the boot's own file system work then
- *                                   waits, when the journal is busy, in the child and not in the daemon)
+ *                                   waits, when the journal is busy, in the child and not in the daemon),
+ *                                   fd=N:PATH (PATH opened read-only as fd N, N from 4 to 63, before the
+ *                                   drop: bwrap's --seccomp FD), data=N:TEXT (fd N is a pipe holding TEXT,
+ *                                   at most 60000 bytes: bwrap's --file FD), expose=SRC with over=DIR (in
+ *                                   a mount namespace of the child's own, SRC is bind-mounted over the
+ *                                   directory DIR, so that the dropped user reaches SRC at DIR although it
+ *                                   could not pass some directory above SRC; the host's mounts are untouched)
  *   ID normal PID...                every thread of each process back to SCHED_OTHER at nice 0, and its
  *                                   session's autogroup too
  *
@@ -48,6 +54,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -60,6 +67,7 @@
 #define MAX_ARGS 4096
 #define MAX_REQUEST (1 << 20)
 #define MAX_COLLECT (64 * 1024)
+#define MAX_FDS 16
 
 struct child {
   pid_t pid;
@@ -169,6 +177,59 @@ static void make_dir(char *spec, int status_fd) {
   if (uid >= 0 && chown(path, (uid_t)uid, (gid_t)gid) < 0) child_fail(status_fd, errno);
 }
 
+#define MIN_HIGH_FD 64
+#define MAX_DATA 60000
+
+/* The child's own fds move to 64 and up, out of the way of the numbers its command is given. */
+static int move_high(int fd, int status_fd) {
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, MIN_HIGH_FD);
+  if (high < 0) child_fail(status_fd, errno);
+  close(fd);
+  return high;
+}
+
+static int fd_target(const char *spec, char **rest) {
+  long n = strtol(spec, rest, 10);
+  if (**rest != ':' || n < 4 || n >= MIN_HIGH_FD) return -1;
+  (*rest)++;
+  return (int)n;
+}
+
+/* In the child: fd=N:PATH or data=N:TEXT opened (at a high number) for dup2 onto N later. */
+static int open_fd_spec(char *spec, int *target, int status_fd) {
+  char *rest;
+  int data = !strncmp(spec, "data=", 5);
+  if ((*target = fd_target(spec + (data ? 5 : 3), &rest)) < 0) child_fail(status_fd, EINVAL);
+  if (data) {
+    size_t len = strlen(rest);
+    int p[2];
+    if (len > MAX_DATA) child_fail(status_fd, E2BIG);
+    if (pipe2(p, O_CLOEXEC) < 0) child_fail(status_fd, errno);
+    for (size_t done = 0; done < len;) {
+      ssize_t n = write(p[1], rest + done, len - done);
+      if (n < 0) child_fail(status_fd, errno);
+      done += (size_t)n;
+    }
+    close(p[1]);
+    return move_high(p[0], status_fd);
+  }
+  int fd = open(rest, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) child_fail(status_fd, errno);
+  return move_high(fd, status_fd);
+}
+
+/*
+ * In the child, last before the drop: SRC over OVER in a new mount namespace whose mounts receive the
+ * host's but send none back. The executable is opened first, in case OVER hides it. Returns its fd.
+ */
+static int expose_dir(const char *src, const char *over, const char *exe, int status_fd) {
+  int exe_fd = open(exe, O_PATH | O_CLOEXEC);
+  if (exe_fd < 0) child_fail(status_fd, errno);
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+      mount(src, over, NULL, MS_BIND, NULL) < 0) child_fail(status_fd, errno);
+  return exe_fd;
+}
+
 static int nonblocking_pipe(int fds[2]) {
   if (pipe2(fds, O_CLOEXEC) < 0) return -1;
   return fcntl(fds[0], F_SETFL, O_NONBLOCK);
@@ -206,10 +267,13 @@ static void spawn_request(const char *id, char **fields, int count) {
   long uid = -1, gid = -1;
   int setsid_wanted = 0, idle = 0, info = 0, err_pipe = 0;
   const char *stderr_path = NULL, *pidfile = NULL;
+  const char *expose = NULL, *over = NULL;
   char *envs[MAX_ARGS];
   int nenv = 0;
   char *dirs[MAX_ARGS];
   int ndirs = 0;
+  char *fdspecs[MAX_FDS];
+  int nfds = 0;
   int i = 0;
   for (; i < count && strcmp(fields[i], "--") != 0; i++) {
     char *f = fields[i];
@@ -223,9 +287,13 @@ static void spawn_request(const char *id, char **fields, int count) {
     else if (!strncmp(f, "pidfile=", 8)) pidfile = f + 8;
     else if (!strncmp(f, "env=", 4) && nenv < MAX_ARGS - 1) envs[nenv++] = f + 4;
     else if (!strncmp(f, "dir=", 4) && ndirs < MAX_ARGS) dirs[ndirs++] = f + 4;
+    else if ((!strncmp(f, "fd=", 3) || !strncmp(f, "data=", 5)) && nfds < MAX_FDS) fdspecs[nfds++] = f;
+    else if (!strncmp(f, "expose=", 7)) expose = f + 7;
+    else if (!strncmp(f, "over=", 5)) over = f + 5;
     else return reply_errno(id, f, EINVAL);
   }
   if (i + 1 >= count) return reply_errno(id, "no command", EINVAL);
+  if (!expose != !over) return reply_errno(id, "expose= goes with over=", EINVAL);
   char **argv = &fields[i + 1];
   fields[count] = NULL;
   envs[nenv] = NULL;
@@ -250,7 +318,7 @@ static void spawn_request(const char *id, char **fields, int count) {
     return reply_errno(id, "fork", e);
   }
   if (pid == 0) {
-    int sfd = status[1];
+    int sfd = move_high(status[1], status[1]);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -264,6 +332,11 @@ static void spawn_request(const char *id, char **fields, int count) {
     }
     for (int d = 0; d < ndirs; d++) make_dir(dirs[d], sfd);
     if (pidfile) write_pidfile(pidfile, sfd);
+    int passed[MAX_FDS], targets[MAX_FDS];
+    for (int n = 0; n < nfds; n++) {
+      passed[n] = open_fd_spec(fdspecs[n], &targets[n], sfd);
+      if (info && targets[n] == 3) child_fail(sfd, EINVAL);
+    }
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0) child_fail(sfd, errno);
     int errfd = devnull;
@@ -276,9 +349,14 @@ static void spawn_request(const char *id, char **fields, int count) {
     if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(errfd, 2) < 0) child_fail(sfd, errno);
     /* dup2 onto itself would keep close-on-exec, and bwrap would find no fd 3. */
     if (info && (infop[1] == 3 ? fcntl(3, F_SETFD, 0) : dup2(infop[1], 3)) < 0) child_fail(sfd, errno);
+    /* Each is at 64 or above and each target below, so no dup2 here lands on a descriptor still needed. */
+    for (int n = 0; n < nfds; n++) if (dup2(passed[n], targets[n]) < 0) child_fail(sfd, errno);
+    int exe_fd = expose ? expose_dir(expose, over, argv[0], sfd) : -1;
     if (gid >= 0 && (setgroups(0, NULL) < 0 || setgid((gid_t)gid) < 0)) child_fail(sfd, errno);
     if (uid >= 0 && setuid((uid_t)uid) < 0) child_fail(sfd, errno);
-    if (nenv) execve(argv[0], argv, envs);
+    extern char **environ;
+    if (exe_fd >= 0) execveat(exe_fd, "", argv, nenv ? envs : environ, AT_EMPTY_PATH);
+    else if (nenv) execve(argv[0], argv, envs);
     else execv(argv[0], argv);
     child_fail(sfd, errno);
   }

@@ -36,6 +36,16 @@ export interface LaunchOptions {
    * system work waits for a busy journal in the child, not on the daemon's event loop.
    */
   dirs?: Array<{ path: string; mode: number; uid?: number; gid?: number }>;
+  /**
+   * Descriptors the process starts with (numbers 4 to 63), opened by the child before it drops to uid/gid:
+   * a file read-only, or a pipe holding `data` (at most 60000 bytes).
+   */
+  fds?: Array<{ fd: number; file: string } | { fd: number; data: string }>;
+  /**
+   * In a mount namespace of the child's own (the host's mounts untouched), `source` bind-mounted over the
+   * directory `over`: the dropped user reaches `source` at `over` though a directory above it is closed to it.
+   */
+  expose?: { source: string; over: string };
 }
 
 export interface ExitStatus {
@@ -110,7 +120,10 @@ export class Launcher {
       ...(opts.setsid ? ['setsid=1'] : []), ...(opts.idle ? ['idle=1'] : []), ...(opts.info ? ['info=1'] : []),
       ...(opts.stderr ? [`stderr=${opts.stderr}`] : []), ...(opts.pidFile ? [`pidfile=${opts.pidFile}`] : []),
       ...Object.entries(opts.env ?? {}).map(([k, v]) => `env=${k}=${v}`),
-      ...(opts.dirs ?? []).map((d) => `dir=${d.mode.toString(8)}:${d.uid ?? -1}:${d.gid ?? -1}:${d.path}`), '--', ...opts.argv,
+      ...(opts.dirs ?? []).map((d) => `dir=${d.mode.toString(8)}:${d.uid ?? -1}:${d.gid ?? -1}:${d.path}`),
+      ...(opts.fds ?? []).map((f) => ('data' in f ? `data=${f.fd}:${f.data}` : `fd=${f.fd}:${f.file}`)),
+      ...(opts.expose ? [`expose=${opts.expose.source}`, `over=${opts.expose.over}`] : []),
+      '--', ...opts.argv,
     ];
     return new Promise((resolve, reject) => this.request('spawn', fields, { started: { resolve, reject } }));
   }
@@ -132,6 +145,8 @@ export class Launcher {
     const child = this.child;
     this.closing ??= child ? new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
+      // An idle helper is unref'd (hold): waiting for its exit must keep the loop alive until it comes.
+      child.ref();
       child.stdin!.end();
     }) : Promise.resolve();
     return this.closing;

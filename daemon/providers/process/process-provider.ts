@@ -8,11 +8,11 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Pty } from '../../exec/pty.js';
-import { Launcher, type LaunchedProcess } from '../launch/launcher.js';
+import { Launcher, type LaunchedProcess, type LaunchOptions } from '../launch/launcher.js';
 import { Freezer } from './freezer.js';
 import { Cgroups, type CgroupCounters } from './cgroups.js';
 import { mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
-import { constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js';
@@ -23,6 +23,9 @@ import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, Pro
 import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 import { isAllowList } from '../../egress/policy.js';
 import { forwarderLaunch } from '../../egress/sandbox-side.js';
+import { seccompFilterFile, seccompProfile } from './seccomp/seccomp.js';
+import { sandboxEtcArgs } from './sandbox-etc.js';
+import { procMaskArgs } from './proc-masks.js';
 
 /** uid and gid of the sandbox user as seen inside the sandbox. */
 export const SANDBOX_UID = 1000;
@@ -87,12 +90,26 @@ export class ProcessProvider implements Provider {
   /** Starts every sandbox's bwrap, so that no boot forks the daemon. */
   private readonly launcher: Launcher;
 
+  /**
+   * Per host uid:gid a sandbox runs as, the topmost directory above the sandboxes that it may not pass (a
+   * state dir made by mktemp -d is 0700): bwrap would not reach the workspace by its path. bwrap 0.8's
+   * --bind-fd does not help, since bwrap resolves every bind source to a path and walks it (realpath).
+   */
+  private readonly closedAncestors = new Map<string, string | undefined>();
+
   constructor(private readonly opts: ProcessProviderOptions) {
     this.launcher = new Launcher(opts.log);
     mkdirSync(opts.sandboxesDir, { recursive: true, mode: 0o711 });
     this.cgroups = new Cgroups(opts.sandboxesDir);
     this.freezer = new Freezer((id) => this.cgroups.v2Dir(id));
     this.freezer.thawAll();
+  }
+
+  private closedAncestor(uid: number, gid: number): string | undefined {
+    if (!this.isRoot) return undefined; // bwrap runs as the daemon's own user, who made the state dir.
+    const key = `${uid}:${gid}`;
+    if (!this.closedAncestors.has(key)) this.closedAncestors.set(key, closedAncestor(realpathSync(this.opts.sandboxesDir), uid, gid));
+    return this.closedAncestors.get(key);
   }
 
   /** How limits are enforced here: "cgroup v1", "cgroup v2", or why they cannot be. */
@@ -126,10 +143,8 @@ export class ProcessProvider implements Provider {
 
   status(): ProviderStatus {
     if (!this.bwrap) return { available: false, message: 'bwrap is missing on this host (Debian package bubblewrap)' };
-    if (!existsSync(this.helper)) return { available: false, message: `${this.helper} is missing: build it with npm run build` };
-    const blocked = this.isRoot ? unsearchableAncestor(this.opts.sandboxesDir, this.opts.config.sandboxUid, this.opts.config.sandboxGid) : undefined;
-    if (blocked) {
-      return { available: false, message: `the sandbox user (uid ${this.opts.config.sandboxUid}) cannot reach its workspaces: ${blocked} is not searchable by others (chmod o+x ${blocked}, or choose another --state-dir)` };
+    for (const file of [this.helper, seccompFilterFile('default')!, seccompFilterFile('default-userns')!]) {
+      if (!existsSync(file)) return { available: false, message: `${file} is missing: build it with npm run build` };
     }
     return { available: true, message: '' };
   }
@@ -161,14 +176,18 @@ export class ProcessProvider implements Provider {
       // With an allow list, the sandbox's command is the forwarder to the egress proxy (its only way out).
       const egress = isAllowList(spec.network) && this.opts.egressSocketDir ? forwarderLaunch(this.opts.egressSocketDir(id)) : undefined;
       if (isAllowList(spec.network) && !egress) throw new GodelError('EGRESS_UNAVAILABLE', 'this daemon runs no egress proxy for allow lists');
-      const args = bwrapArgs(id, spec, workspace, egress?.command ?? ['sleep', 'infinity'], overrides?.binds ?? [], egress?.bwrapArgs);
+      // Where a directory above the state dir is closed to the sandbox user, bwrap (which runs as that
+      // user) finds the workspace over that directory, in a mount namespace of the launch's own.
+      const over = this.closedAncestor(uid, gid);
+      const { args, fds } = bwrapArgs(id, spec, over ?? workspace, egress?.command ?? ['sleep', 'infinity'], overrides?.binds ?? [], this.opts.sandboxesDir, egress?.bwrapArgs);
       // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
       // that no process of the sandbox is ever outside them.
       const argv = procs.length
         ? [this.helper, '--uid', String(uid), '--gid', String(gid), ...procs.flatMap((p) => ['--cgroup', p]), '--', this.bwrap!, ...args]
         : [this.bwrap!, ...args];
       child = await this.launcher.spawn({
-        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH }, dirs,
+        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH }, dirs, fds,
+        ...(over ? { expose: { source: workspace, over } } : {}),
         // The pid file is written before bwrap runs, so a crash mid-boot leaves a way to find and kill it.
         pidFile: join(dir, PID_FILE),
         // A background boot (a pool refill nobody waits for) gets only the CPU that handoffs and
@@ -186,7 +205,8 @@ export class ProcessProvider implements Provider {
       await this.waitForCommand(initPid, child, logPath);
       const startTime = readStartTime(initPid);
       if (startTime === undefined) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} exited during boot: ${bwrapError(logPath)}`);
-      return { initPid, startTime, ...(procs.length ? { cgroup: id } : {}) };
+      // Commands that enter the sandbox later get the same filter (exec), and inspect shows it.
+      return { initPid, startTime, ...(procs.length ? { cgroup: id } : {}), seccomp: seccompProfile(spec), nestedUserNamespaces: !!spec.nestedUserNamespaces };
     } catch (err) {
       // bwrap's namespace init runs in a session of its own (--new-session), so the process group of
       // the outer bwrap does not hold it: kill both by the pid file, and by command line.
@@ -243,7 +263,9 @@ export class ProcessProvider implements Provider {
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand {
     // A command of a limited sandbox joins its cgroups before it enters the namespaces.
     const cgroups = typeof handle.cgroup === 'string' ? this.cgroups.procsFiles(handle.cgroup).flatMap((p) => ['--cgroup', p]) : [];
-    const args = ['--target', String(handle.initPid), '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), ...cgroups,
+    // A sandbox booted before filters existed has no profile in its handle: its commands get the default.
+    const filter = seccompFilterFile(handle.seccomp === 'unconfined' || handle.seccomp === 'default-userns' ? handle.seccomp : 'default');
+    const args = ['--target', String(handle.initPid), '--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), ...cgroups, ...(filter ? ['--seccomp', filter] : []),
       '--cwd', req.cwd, '--report-fd', '3', ...(req.tty ? ['--tty'] : []), '--', ...req.argv];
     const pty = req.tty ? this.openPty(handle, req.tty) : undefined;
     let child: ChildProcess;
@@ -423,7 +445,7 @@ export class ProcessProvider implements Provider {
       killQuietly(pid, 'SIGKILL');
     }
     // The crash-loop test showed that the pid file alone can miss a sandbox whose boot a crash cut
-    // short; its command line names its workspace, which is unique to this state dir and sandbox.
+    // short; its command line names its directory, which is unique to this state dir and sandbox.
     if (scan) for (const p of this.bwrapProcesses()) if (p.id === id) killQuietly(p.pid, 'SIGKILL');
   }
 
@@ -439,7 +461,7 @@ export class ProcessProvider implements Provider {
     return pid && readStartTime(pid) === start ? pid : undefined;
   }
 
-  /** This state dir's bwrap processes, with the sandbox each belongs to (named by its workspace path). */
+  /** This state dir's bwrap processes, with the sandbox each belongs to (named by its SANDBOX_MARKER). */
   private bwrapProcesses(): Array<{ pid: number; id: string }> {
     const marker = `${this.opts.sandboxesDir}/`;
     const out: Array<{ pid: number; id: string }> = [];
@@ -452,16 +474,39 @@ export class ProcessProvider implements Provider {
         continue; // Exited while we looked.
       }
       if (!argv[0]?.endsWith('bwrap')) continue;
-      const ws = argv.find((a) => a.startsWith(marker) && a.endsWith('/workspace'));
+      const at = argv.indexOf(SANDBOX_MARKER);
+      const dir = at >= 0 ? argv[at + 1] : undefined;
+      if (dir?.startsWith(marker)) out.push({ pid: Number(entry), id: dir.slice(marker.length) });
+      // Sandboxes booted by a daemon from before the marker bind their workspace by path.
+      const ws = at < 0 ? argv.find((a) => a.startsWith(marker) && a.endsWith('/workspace')) : undefined;
       if (ws) out.push({ pid: Number(entry), id: ws.slice(marker.length, -'/workspace'.length) });
     }
     return out;
   }
 }
 
-/** The bwrap command line of a sandbox; exported so the benchmark can start the same sandbox with raw bwrap. */
-export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[], binds: string[] = [], extra: string[] = []): string[] {
+/** bwrap's descriptors (fd 3 is its --info-fd): the seccomp filter, then the /etc files. */
+const SECCOMP_FD = 4;
+const FIRST_ETC_FD = 5;
+/**
+ * An environment variable of the sandbox's main process (`sleep`) that names the sandbox's directory on
+ * bwrap's command line: the workspace's path may not be there (see ProcessProvider.closedAncestors).
+ */
+const SANDBOX_MARKER = 'GODEL_SANDBOX_DIR';
+
+/** bwrap's arguments, and the descriptors it must be started with (LaunchOptions.fds). */
+export interface BwrapCommand {
+  args: string[];
+  fds: NonNullable<LaunchOptions['fds']>;
+}
+
+/**
+ * The bwrap command line of a sandbox; exported so the benchmark can start the same sandbox with raw bwrap.
+ * `workspace` is the path bwrap, as the sandbox user, binds on /workspace; `extra`, more arguments (the egress sockets).
+ */
+export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, command: string[], binds: string[] = [], sandboxesDir = dirname(dirname(workspace)), extra: string[] = []): BwrapCommand {
   const args = ['--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+  const fds: BwrapCommand['fds'] = [];
   // An allow list keeps the sandbox in its own network namespace too: its way out is the egress proxy.
   if (spec.network !== 'host') args.push('--unshare-net');
   args.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_GID), '--hostname', id);
@@ -479,12 +524,25 @@ export function bwrapArgs(id: string, spec: TemplateSpec, workspace: string, com
     if (st.isSymbolicLink()) args.push('--symlink', readlinkSync(src), dest);
     else args.push('--ro-bind', src, dest);
   }
+  if (!spec.rootfs && !spec.hostPaths.includes('/etc')) {
+    const etc = sandboxEtcArgs({ hostname: id, network: spec.network, uid: SANDBOX_UID, gid: SANDBOX_GID, home: WORKSPACE }, FIRST_ETC_FD);
+    args.push(...etc.args);
+    fds.push(...etc.fds);
+  }
   // Writable: /workspace (on the host, under the state dir), and the sandbox-private tmpfs /tmp and /dev/shm.
   // Everything else, including bwrap's root tmpfs and /dev, is remounted read-only.
-  args.push('--proc', '/proc', '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE, ...binds.flatMap((b) => ['--bind', b, b]), ...extra,
-    '--remount-ro', '/dev', '--remount-ro', '/', '--chdir', WORKSPACE,
-    '--cap-drop', 'ALL', '--new-session', '--info-fd', '3', '--', ...command);
-  return args;
+  args.push('--proc', '/proc', ...procMaskArgs(!spec.rootfs && spec.hostPaths.includes('/sys')),
+    '--dev', '/dev', '--tmpfs', '/dev/shm', '--tmpfs', '/tmp', '--bind', workspace, WORKSPACE, ...binds.flatMap((b) => ['--bind', b, b]), ...extra,
+    '--remount-ro', '/dev', '--remount-ro', '/', '--chdir', WORKSPACE, '--cap-drop', 'ALL');
+  // No user namespaces inside: bwrap caps their number at the one it is in (and entered commands join that one).
+  if (!spec.nestedUserNamespaces) args.push('--disable-userns');
+  const filter = seccompFilterFile(seccompProfile(spec));
+  if (filter) {
+    args.push('--seccomp', String(SECCOMP_FD));
+    fds.push({ fd: SECCOMP_FD, file: filter });
+  }
+  args.push('--setenv', SANDBOX_MARKER, join(sandboxesDir, id), '--new-session', '--info-fd', '3', '--', ...command);
+  return { args, fds };
 }
 
 
@@ -600,14 +658,14 @@ function sandboxWorkspace(handle: ProviderHandle): string {
   return `/proc/${Number(handle.initPid)}/root${WORKSPACE}`;
 }
 
-/** bwrap runs as the sandbox user and opens the workspace by path: every directory above it must let that user through. */
-function unsearchableAncestor(dir: string, uid: number, gid: number): string | undefined {
-  for (let d = dir; ; d = dirname(d)) {
+/** The topmost directory on the way to `dir` that uid:gid (with no supplementary groups) may not pass. */
+function closedAncestor(dir: string, uid: number, gid: number): string | undefined {
+  const path = ['/'];
+  for (const part of dir.split('/').filter(Boolean)) path.push(join(path[path.length - 1]!, part));
+  return path.find((d) => {
     const st = statSync(d);
-    const searchable = (st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010);
-    if (!searchable) return d;
-    if (d === '/') return undefined;
-  }
+    return !((st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010));
+  });
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals): void {

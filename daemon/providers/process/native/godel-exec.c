@@ -10,16 +10,23 @@
  * set is full again and only a process inside may drop it, and nsenter's waiting parent shares the
  * terminal's process group, so a Ctrl-C meant for a REPL would kill the session.
  *
- * Usage: godel-exec --target PID --uid UID --gid GID [--cgroup PROCS]... [--cwd DIR] [--tty] [--report-fd FD] -- ARGV...
+ * Usage: godel-exec --target PID --uid UID --gid GID [--cgroup PROCS]... [--cwd DIR] [--tty] [--report-fd FD]
+ *                   [--seccomp FILE] -- ARGV...
  * --report-fd receives "host <pid>\n" and "ns <pid>\n" for the command before it runs.
  * --cgroup joins the sandbox's cgroups (a cgroup.procs file each) first, so the command is born inside
  * its limits. Without --target (boot mode) it joins the cgroups, becomes UID:GID and runs ARGV (bwrap)
  * on the host: every process of a new sandbox starts inside its cgroups, with none left behind.
+ * --seccomp loads the BPF program in FILE (the sandbox's seccomp filter, compiled at build time from
+ * ../seccomp/policy.txt) as the command's last step before exec: a filter belongs to a process and what it
+ * forks, so a command entering the sandbox needs it as much as the sandbox's own processes (bwrap loads
+ * theirs). The file is read on the host, before the sandbox's mount namespace is entered.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +35,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,10 +101,32 @@ static void drop_privileges(uid_t uid, gid_t gid) {
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("no_new_privs");
 }
 
+/* A filter as bwrap reads one: an array of struct sock_filter, nothing else. */
+static struct sock_fprog read_filter(const char *path) {
+  struct sock_fprog prog = {0, NULL};
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) die("opening the seccomp filter");
+  if (st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) || st.st_size > BPF_MAXINSNS * (off_t)sizeof(struct sock_filter)) {
+    fprintf(stderr, "godel-exec: %s is not a seccomp filter\n", path);
+    _exit(125);
+  }
+  prog.filter = malloc((size_t)st.st_size);
+  if (!prog.filter) die("malloc");
+  for (off_t done = 0; done < st.st_size;) {
+    ssize_t n = read(fd, (char *)prog.filter + done, (size_t)(st.st_size - done));
+    if (n <= 0) die("reading the seccomp filter");
+    done += n;
+  }
+  close(fd);
+  prog.len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
+  return prog;
+}
+
 int main(int argc, char **argv) {
   long target = -1, uid = -1, gid = -1;
   int tty = 0, report_fd = -1;
-  const char *cwd = NULL;
+  const char *cwd = NULL, *seccomp = NULL;
   const char *cgroups[MAX_CGROUPS];
   int cgroup_count = 0;
   int i = 1;
@@ -108,6 +138,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--uid")) uid = parse_num(argv[++i], "--uid");
     else if (!strcmp(argv[i], "--gid")) gid = parse_num(argv[++i], "--gid");
     else if (!strcmp(argv[i], "--cwd")) cwd = argv[++i];
+    else if (!strcmp(argv[i], "--seccomp")) seccomp = argv[++i];
     else if (!strcmp(argv[i], "--cgroup")) {
       if (cgroup_count >= MAX_CGROUPS) { fprintf(stderr, "godel-exec: too many --cgroup\n"); return 125; }
       cgroups[cgroup_count++] = argv[++i];
@@ -116,10 +147,12 @@ int main(int argc, char **argv) {
     else { fprintf(stderr, "godel-exec: unknown option %s\n", argv[i]); return 125; }
   }
   if (target == 0 || uid < 0 || gid < 0 || i >= argc) {
-    fprintf(stderr, "usage: godel-exec [--target PID] --uid UID --gid GID [--cgroup PROCS]... [--cwd DIR] [--tty] [--report-fd FD] -- ARGV...\n");
+    fprintf(stderr, "usage: godel-exec [--target PID] --uid UID --gid GID [--cgroup PROCS]... [--cwd DIR] [--tty] [--report-fd FD] [--seccomp FILE] -- ARGV...\n");
     return 125;
   }
   char **command = &argv[i];
+  struct sock_fprog filter = {0, NULL};
+  if (seccomp) filter = read_filter(seccomp);
   join_cgroups(cgroups, cgroup_count);
   if (target < 0) {
     /* Boot mode: an unprivileged bwrap on the host, already inside the sandbox's cgroups. */
@@ -163,6 +196,8 @@ int main(int argc, char **argv) {
       fprintf(stderr, "godel-exec: cannot enter %s: %s\n", cwd, strerror(errno));
       _exit(126);
     }
+    /* After no_new_privs (which an unprivileged filter needs) and last, so that none of the above is refused. */
+    if (filter.filter && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter, 0, 0) != 0) die("loading the seccomp filter");
     execvp(command[0], command);
     int err = errno;
     fprintf(stderr, "godel-exec: cannot run %s: %s\n", command[0], strerror(err));

@@ -49,6 +49,16 @@ export interface Sandbox {
    * What the sandbox may connect to, fixed for its whole life.
    */
   'network'?: (_godel_v1_NetworkPolicy | null);
+  /**
+   * The seccomp filter the sandbox's processes run under (process sandboxes): "default", "default-userns"
+   * (the default less the namespace and mount calls, for a template with nested user namespaces) or
+   * "unconfined"; empty for providers that have none (a microvm is its own kernel).
+   */
+  'seccomp'?: (string);
+  /**
+   * Processes in the sandbox may create user namespaces of their own (a template's nested_user_namespaces).
+   */
+  'nestedUserNamespaces'?: (boolean);
 }
 
 export interface Sandbox__Output {
@@ -95,4 +105,14 @@ export interface Sandbox__Output {
    * What the sandbox may connect to, fixed for its whole life.
    */
   'network': (_godel_v1_NetworkPolicy__Output | null);
+  /**
+   * The seccomp filter the sandbox's processes run under (process sandboxes): "default", "default-userns"
+   * (the default less the namespace and mount calls, for a template with nested user namespaces) or
+   * "unconfined"; empty for providers that have none (a microvm is its own kernel).
+   */
+  'seccomp': (string);
+  /**
+   * Processes in the sandbox may create user namespaces of their own (a template's nested_user_namespaces).
+   */
+  'nestedUserNamespaces': (boolean);
 }
