@@ -80,7 +80,7 @@ t.test('bad config files stop the daemon with a clear message', async (t) => {
     ['{not json', /not valid JSON/],
     [{ templates: { default: { provider: 'process', pool: { min_idle: -1 } } } }, /min_idle must be an integer/],
     [{ templates: { Bad_Name: {} } }, /template names use lowercase/],
-    [{ templates: { x: { network: 'wifi' } } }, /network must be "none" or "host"/],
+    [{ templates: { x: { network: 'wifi' } } }, /network must be "none", "host" or an object/],
     [{ templates: { x: { unknown_field: 1 } } }, /unknown field "unknown_field"/],
     [{ templates: { x: { pool: { min_idle: 5, max_total: 2 } } } }, /exceeds max_total/],
   ];
