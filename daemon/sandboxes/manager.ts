@@ -42,6 +42,8 @@ export interface PoolChange {
 }
 
 const SWEEP_INTERVAL_MS = 1000;
+/** Idle sandboxes tried for one handoff before a cold boot. */
+const MAX_HANDOFF_ATTEMPTS = 3;
 /** The provider a sandbox with a corrupt record is taken to be of: the record no longer says. */
 const DEFAULT_PROVIDER = 'process';
 
@@ -91,6 +93,7 @@ export class SandboxManager {
         log: this.log,
       }));
     }
+    await Promise.all([...this.providers.values()].map((p) => p.discover?.()));
     await this.reconcile();
     for (const p of this.providers.values()) {
       if (p.watchResources) this.unwatch.push(p.watchResources((e) => void this.resourceEvent(e)));
@@ -132,8 +135,11 @@ export class SandboxManager {
     const template = this.template(req.template);
     const provider = this.provider(template.spec.provider);
     const pool = this.pools.get(template.name)!;
-    const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
-    if (warm) {
+    // A sandbox whose handoff fails (a pod another daemon claimed first) is dropped and the next idle
+    // one tried: a few times, then a cold boot.
+    for (let attempt = 0; attempt < MAX_HANDOFF_ATTEMPTS; attempt++) {
+      const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
+      if (!warm) break;
       // Without a prepare step, the provider's part of the handoff (priority back up, a VM's clock) and
       // the claim's synced write overlap: neither needs the other, and the client hears of the sandbox
       // only once both are done. With one, the sandbox is prepared at full priority before it is claimed.
@@ -160,10 +166,12 @@ export class SandboxManager {
       }
       if (handed.status === 'rejected') {
         // Stored as claimed, but never acknowledged: it is deleted as a claimed sandbox is, events and all.
-        this.delete(warm.id, 'handing it out failed').catch((e: unknown) => {
+        this.delete(warm.id, `handing it out failed: ${errorMessage(handed.reason)}`).catch((e: unknown) => {
           this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot delete a sandbox whose handoff failed');
         });
-        throw handed.reason;
+        this.log.warn({ sandbox: warm.id, err: errorMessage(handed.reason) }, 'handing out an idle sandbox failed; trying another');
+        pool.refillSoon();
+        continue;
       }
       // Refill after the response is on its way: the handoff path does no boot work.
       pool.refillSoon();
@@ -214,7 +222,7 @@ export class SandboxManager {
   /** The sandbox and provider to run a command in; fails when the sandbox is not running. */
   runnable(id: string): { sandbox: SandboxRecord; provider: Provider } {
     const rec = this.get(id);
-    if (rec.state === 'READY' && !this.isAlive(rec)) void this.markFailed(rec, 'its processes exited unexpectedly');
+    if (rec.state === 'READY' && !this.isAlive(rec)) void this.markFailed(rec, this.deathReason(rec, 'its processes exited unexpectedly'));
     if (rec.state === 'FAILED') {
       throw new GodelError('SANDBOX_DEAD', `sandbox ${id} has failed (${rec.statusMessage ?? 'unknown reason'}); delete it and create another`);
     }
@@ -299,6 +307,12 @@ export class SandboxManager {
     let n = 0;
     for (const r of this.records.values()) if (r.template === template && r.state !== 'STOPPING') n++;
     return n;
+  }
+
+  /** The provider's account of why a sandbox is gone, where it has one, else `fallback`. */
+  private deathReason(rec: SandboxRecord, fallback: string): string {
+    const p = this.providers.get(rec.provider);
+    return (rec.handle && p?.deathReason?.(rec.handle)) || fallback;
   }
 
   private isAlive(rec: SandboxRecord): boolean {
@@ -389,7 +403,7 @@ export class SandboxManager {
     this.records.set(rec.id, rec);
     try {
       await this.store.putSandbox(rec);
-      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
+      rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom, claimed: !!claim });
       if (claim?.gitRepo) rec.gitRepo = claim.gitRepo;
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {
@@ -474,7 +488,7 @@ export class SandboxManager {
           this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot expire a sandbox');
         }).finally(() => this.expiring.delete(rec.id));
       } else if (rec.state === 'READY' && !this.isAlive(rec)) {
-        void this.markFailed(rec, 'its processes exited unexpectedly');
+        void this.markFailed(rec, this.deathReason(rec, 'its processes exited unexpectedly'));
       }
     }
     for (const pool of this.pools.values()) {
@@ -568,7 +582,7 @@ export class SandboxManager {
     } else {
       this.records.set(rec.id, rec);
       if (rec.state === 'READY' && !alive) {
-        await this.markFailed(rec, 'its processes exited while the daemon was not running');
+        await this.markFailed(rec, this.deathReason(rec, 'its processes exited while the daemon was not running'));
         tally.failed++;
       } else {
         tally.adopted++;
