@@ -119,6 +119,8 @@ export class FakeKubeApiServer {
   private readonly pods = new Map<string, Pod>();
   private readonly sandboxes = new Map<string, ProviderHandle>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly starting = new Set<Promise<void>>();
+  private stopping = false;
   private readonly watchers = new Set<Watcher>();
   private readonly sockets = new Set<Socket>();
   private readonly execs = new Set<{ ws: WebSocket; cmd: RunningCommand }>();
@@ -183,7 +185,9 @@ export class FakeKubeApiServer {
 
   /** Stops serving and removes every pod's sandbox. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
+    await Promise.allSettled([...this.starting]);
     for (const w of this.watchers) this.endWatch(w);
     for (const e of this.execs) e.ws.terminate();
     for (const s of this.sockets) s.destroy();
@@ -367,17 +371,20 @@ export class FakeKubeApiServer {
         this.later(200, () => this.updateIf(key, p.metadata.uid, (q) => { q.status.containerStatuses = waiting(q, 'ImagePullBackOff', `Back-off pulling image "${image}"`); }));
         return;
       }
-      this.later(this.startDelayMs, () => void this.startPod(key, p.metadata.uid));
+      this.later(this.startDelayMs, () => {
+        const started = this.startPod(key, p.metadata.uid).finally(() => this.starting.delete(started));
+        this.starting.add(started);
+      });
     }));
   }
 
   private async startPod(key: string, uid: string): Promise<void> {
     const pod = this.pods.get(key);
-    if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp) return;
+    if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp || this.stopping) return;
     try {
       const handle = await this.provider.boot({ id: pod.metadata.name, spec: { provider: 'process', rootfs: '', hostPaths: ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/etc'], network: 'none', env: {} }, background: false });
       const cur = this.pods.get(key);
-      if (!cur || cur.metadata.uid !== uid || cur.metadata.deletionTimestamp) {
+      if (!cur || cur.metadata.uid !== uid || cur.metadata.deletionTimestamp || this.stopping) {
         await this.provider.destroy(pod.metadata.name, handle);
         return;
       }

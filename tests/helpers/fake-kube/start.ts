@@ -18,6 +18,9 @@ export async function startFakeKube(t: TestContext, opts: Omit<FakeOptions, 'dir
   return Object.assign(fake, { dir });
 }
 
+/** Starts a daemon for a test; it is stopped before the fake server (teardowns run in the order they were added). */
+export { startDaemon } from '../daemon.js';
+
 /** A kubernetes template for a fake server's kubeconfig (the fake ignores the image except for its scripted failures). */
 export function k8sTemplate(kubeconfig: string, extra: Record<string, unknown> = {}, pool: Record<string, unknown> = { min_idle: 2, max_total: 60 }): Record<string, unknown> {
   const { limits, lifecycle, ...k8s } = extra as { limits?: unknown; lifecycle?: unknown };
