@@ -208,8 +208,9 @@ export class KubernetesProvider implements Provider {
     const p = cache.pods.get(pod);
     if (p && p.metadata?.uid !== uid) return 'its pod was replaced by another of the same name';
     if (p?.metadata?.deletionTimestamp) return 'its pod is being deleted through the Kubernetes API, not by godeld';
-    if (p && p.status?.phase !== 'Running') return `its pod ${notReadyReason(p)}`;
-    return cache.gone.get(pod);
+    if (p && p.status?.phase !== 'Running') return `its ${notReadyReason(p)}`;
+    if (p) return undefined;
+    return cache.gone.get(pod) ?? (cache.synced ? 'its pod no longer exists in the cluster (deleted while the daemon was not watching)' : undefined);
   }
 
   exec(handle: ProviderHandle, req: ExecRequest): RunningCommand {
