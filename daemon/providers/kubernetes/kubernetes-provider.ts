@@ -180,17 +180,21 @@ export class KubernetesProvider implements Provider {
   async handedOut(_id: string, handle: ProviderHandle): Promise<void> {
     const { cluster, namespace, pod } = this.target(handle);
     const path = `/metadata/labels/${LABEL_STATE.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    let res: { status: number; body: string };
     try {
-      const patched = await withTimeout(cluster.core.patchNamespacedPod({ name: pod, namespace, body: [{ op: 'test', path, value: 'idle' }, { op: 'replace', path, value: 'claimed' }] }), CALL_TIMEOUT_MS);
-      cluster.cache(namespace).observe(patched);
+      res = await cluster.patchPodJson(namespace, pod, [{ op: 'test', path, value: 'idle' }, { op: 'replace', path, value: 'claimed' }]);
     } catch (err) {
-      const code = httpCode(err);
-      if (code === 422 || code === 409) {
-        this.lost.add(pod);
-        throw new GodelError('PROVIDER_FAILED', `pod ${pod} was claimed by someone else first`);
-      }
       throw clusterError(err, `claiming pod ${pod}`, cluster.server);
     }
+    if (res.status === 200) {
+      cluster.cache(namespace).observe(JSON.parse(res.body) as V1Pod);
+      return;
+    }
+    if (res.status === 422 || res.status === 409) {
+      this.lost.add(pod);
+      throw new GodelError('PROVIDER_FAILED', `pod ${pod} was claimed by someone else first`);
+    }
+    throw clusterError({ code: res.status, body: res.body }, `claiming pod ${pod}`, cluster.server);
   }
 
   isAlive(handle: ProviderHandle): boolean {
@@ -273,7 +277,7 @@ export class KubernetesProvider implements Provider {
     }
   }
 
-  /** A tar of /workspace, taken with every other process in the pod stopped, unpacked into `dest`. */
+  /** A tar of /workspace taken through the pod, unpacked into `dest`; frozenMs is the time the tar took (nothing is frozen). */
   async captureFilesystem(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }> {
     if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
     mkdirSync(dest, { recursive: true, mode: 0o700 });
@@ -282,10 +286,9 @@ export class KubernetesProvider implements Provider {
     untar.stderr!.on('data', (d: Buffer) => { untarErr += d.toString(); });
     const untarDone = new Promise<number>((resolve) => untar.on('close', (code) => resolve(code ?? 1)));
     const started = process.hrtime.bigint();
-    // STOP every process the sandbox user has but this shell, tar while they stand still, CONT them.
-    const script = `trap 'kill -CONT -1 2>/dev/null' EXIT; kill -STOP -1 2>/dev/null; tar -c -f - -C ${WORKSPACE} .`;
+    // Taken while the pod runs: nothing in a pod can be frozen from outside it (a Kata VM has no freezer godeld reaches).
     try {
-      await this.run(handle, ['/bin/sh', '-c', script], undefined, untar.stdin!);
+      await this.run(handle, ['tar', '-c', '-f', '-', '-C', WORKSPACE, '.'], undefined, untar.stdin!);
     } catch (err) {
       untar.kill('SIGKILL');
       throw err;

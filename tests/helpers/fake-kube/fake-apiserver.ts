@@ -123,7 +123,7 @@ export class FakeKubeApiServer {
   private stopping = false;
   private readonly watchers = new Set<Watcher>();
   private readonly sockets = new Set<Socket>();
-  private readonly execs = new Set<{ ws: WebSocket; cmd: RunningCommand }>();
+  private readonly execs = new Set<{ ws: WebSocket; cmd: RunningCommand; key: string }>();
   private readonly history: HistoryEntry[] = [];
   /** Watches from before this resourceVersion get 410 Gone (as after an etcd compaction). */
   private compactedBelow = 0;
@@ -190,11 +190,13 @@ export class FakeKubeApiServer {
     await Promise.allSettled([...this.starting]);
     for (const w of this.watchers) this.endWatch(w);
     for (const e of this.execs) e.ws.terminate();
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    // The sandboxes go while the server still listens: the launch helper's handles do not keep the
+    // process alive (they are unref'd), the listening server does.
     await Promise.allSettled([...this.sandboxes.entries()].map(([name, h]) => this.provider.destroy(name, h)));
     this.sandboxes.clear();
     await this.provider.close();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
   }
 
   // ---- controls for tests (what a cluster does on its own) ----
@@ -467,7 +469,7 @@ export class FakeKubeApiServer {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const h = this.sandboxes.get(key);
     this.sandboxes.delete(key);
-    for (const e of this.execs) if ((e as { key?: string }).key === key) e.ws.terminate();
+    for (const e of this.execs) if (e.key === key) e.ws.terminate();
     if (h) await this.provider.destroy(pod.metadata.name, h);
   }
 
