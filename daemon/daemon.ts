@@ -10,6 +10,7 @@ import type { DaemonConfig } from './config/config.js';
 import { ExecManager } from './exec/exec-manager.js';
 import type { Logger } from './log.js';
 import { ProcessProvider } from './providers/process/process-provider.js';
+import { KubernetesProvider } from './providers/kubernetes/kubernetes-provider.js';
 import { MicrovmProvider } from './providers/microvm/microvm-provider.js';
 import type { Provider } from './providers/provider.js';
 import { SandboxManager } from './sandboxes/manager.js';
@@ -126,6 +127,7 @@ export class Daemon {
         config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log, egressSocketDir: (id) => egress.socketDir(id),
       }));
       providers.set('e2b', new E2bProvider({ node: config.node, templates: new Map([...config.templates].filter(([, t]) => t.spec.provider === 'e2b')), log }));
+      providers.set('kubernetes', new KubernetesProvider({ node: config.node, templates: config.templates, log }));
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
       }

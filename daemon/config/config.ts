@@ -32,6 +32,8 @@ export interface TemplateSpec {
   seccomp?: 'unconfined';
   /** Processes in the sandbox may create user namespaces of their own (process sandboxes); absent: they may not. */
   nestedUserNamespaces?: true;
+  /** Where and how the `kubernetes` provider runs the template's pods; only for that provider. */
+  kubernetes?: KubernetesSpec;
   /** For the e2b provider: the E2B template to boot and where to reach E2B. */
   e2b?: E2bTemplateSpec;
 }
@@ -44,6 +46,27 @@ export interface E2bTemplateSpec {
   sandboxUrl: string;
   domain: string;
   apiKeyEnv: string;
+}
+
+/** A template's pods: the cluster, namespace, image and scheduling. All of it shapes the pod, so it is in the spec hash. */
+export interface KubernetesSpec {
+  /** A kubeconfig file; empty: the default loading order (KUBECONFIG, ~/.kube/config, in-cluster). */
+  kubeconfig: string;
+  /** A context of that kubeconfig; empty: its current context. */
+  context: string;
+  /** Empty: the context's namespace, else "default". */
+  namespace: string;
+  image: string;
+  /** The pod's runtimeClassName (a Kata class); empty: the cluster's default runtime. */
+  runtimeClass: string;
+  nodeSelector: Record<string, string>;
+  /** Passed to the pod as written (Kubernetes' own toleration objects). */
+  tolerations: Array<Record<string, unknown>>;
+  imagePullSecrets: string[];
+  /** A pod not Ready by then is deleted and its boot fails with the pod's own reason. */
+  readyTimeoutSeconds: number;
+  /** The uid (and gid) the pod's processes run as: runAsNonRoot needs one that is not 0. */
+  uid: number;
 }
 
 /** Per-sandbox resource limits; an absent field is not limited. */
@@ -357,7 +380,7 @@ function parseTemplate(name: string, raw: unknown): Template {
     throw new ConfigError(`${where}: template names use lowercase letters, digits and . _ - (at most 63)`);
   }
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits', 'e2b', 'seccomp', 'nested_user_namespaces'], where);
+  checkKeys(raw, ['provider', 'rootfs', 'host_paths', 'network', 'env', 'pool', 'lifecycle', 'limits', 'e2b', 'seccomp', 'nested_user_namespaces', 'kubernetes'], where);
   const provider = optString(raw.provider, `${where}.provider`) ?? 'process';
   const rootfs = optString(raw.rootfs, `${where}.rootfs`) ?? '';
   if (rootfs && !rootfs.startsWith('/')) throw new ConfigError(`${where}.rootfs must be an absolute path`);
@@ -410,13 +433,15 @@ function parseTemplate(name: string, raw: unknown): Template {
   const limits = parseLimits(raw.limits, `${where}.limits`);
   const e2b = provider === 'e2b' ? parseE2bTemplate(raw.e2b, `${where}.e2b`) : undefined;
   if (provider !== 'e2b' && raw.e2b !== undefined) throw new ConfigError(`${where}.e2b is only for templates with provider "e2b"`);
+  if (raw.kubernetes !== undefined && provider !== 'kubernetes') throw new ConfigError(`${where}.kubernetes is for templates of the kubernetes provider, not ${provider}`);
+  const kubernetes = provider === 'kubernetes' ? parseKubernetes(raw.kubernetes, `${where}.kubernetes`) : undefined;
   const seccomp = optString(raw.seccomp, `${where}.seccomp`) ?? 'default';
   if (seccomp !== 'default' && seccomp !== 'unconfined') throw new ConfigError(`${where}.seccomp must be "default" or "unconfined"`);
   if (raw.nested_user_namespaces !== undefined && typeof raw.nested_user_namespaces !== 'boolean') {
     throw new ConfigError(`${where}.nested_user_namespaces must be true or false`);
   }
   const spec: TemplateSpec = {
-    provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}), ...(e2b ? { e2b } : {}),
+    provider, rootfs, hostPaths: [...hostPaths], network, env, ...(limits ? { limits } : {}), ...(e2b ? { e2b } : {}), ...(kubernetes ? { kubernetes } : {}),
     ...(seccomp === 'unconfined' ? { seccomp } : {}), ...(raw.nested_user_namespaces ? { nestedUserNamespaces: true as const } : {}),
   };
   return { name, spec, specHash: specHash(spec), pool, refillConcurrency, lifecycle };
@@ -436,6 +461,41 @@ function parseE2bTemplate(raw: unknown, where: string): E2bTemplateSpec {
   const apiKeyEnv = optString(raw.api_key_env, `${where}.api_key_env`) ?? 'E2B_API_KEY';
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) throw new ConfigError(`${where}.api_key_env must name an environment variable (it holds the key; the config never does)`);
   return { template, apiUrl, sandboxUrl: url('sandbox_url'), domain: domain || 'e2b.app', apiKeyEnv };
+}
+
+const K8S_NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const K8S_LABEL_KEY_RE = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const K8S_LABEL_VALUE_RE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+function parseKubernetes(raw: unknown, where: string): KubernetesSpec {
+  if (!isObject(raw)) throw new ConfigError(`${where} must be an object with at least an image`);
+  checkKeys(raw, ['kubeconfig', 'context', 'namespace', 'image', 'runtime_class', 'node_selector', 'tolerations', 'image_pull_secrets', 'ready_timeout_seconds', 'uid'], where);
+  const kubeconfig = optString(raw.kubeconfig, `${where}.kubeconfig`) ?? '';
+  if (kubeconfig && !kubeconfig.startsWith('/')) throw new ConfigError(`${where}.kubeconfig must be an absolute path`);
+  const namespace = optString(raw.namespace, `${where}.namespace`) ?? '';
+  if (namespace && !K8S_NAME_RE.test(namespace)) throw new ConfigError(`${where}.namespace "${namespace}" is not a valid namespace name`);
+  const image = optString(raw.image, `${where}.image`) ?? '';
+  if (!image || /\s/.test(image)) throw new ConfigError(`${where}.image must name the container image of the sandbox pods`);
+  const runtimeClass = optString(raw.runtime_class, `${where}.runtime_class`) ?? 'kata';
+  if (runtimeClass && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(runtimeClass)) throw new ConfigError(`${where}.runtime_class "${runtimeClass}" is not a valid RuntimeClass name`);
+  const nodeSelector: Record<string, string> = {};
+  if (raw.node_selector !== undefined) {
+    if (!isObject(raw.node_selector)) throw new ConfigError(`${where}.node_selector must be an object of label -> value`);
+    for (const [k, v] of Object.entries(raw.node_selector)) {
+      if (!K8S_LABEL_KEY_RE.test(k) || typeof v !== 'string' || !K8S_LABEL_VALUE_RE.test(v)) throw new ConfigError(`${where}.node_selector.${k}: not a valid label key and value`);
+      nodeSelector[k] = v;
+    }
+  }
+  const tolerations = raw.tolerations ?? [];
+  if (!Array.isArray(tolerations) || tolerations.some((t) => !isObject(t))) throw new ConfigError(`${where}.tolerations must be a list of toleration objects`);
+  const secrets = raw.image_pull_secrets ?? [];
+  if (!Array.isArray(secrets) || secrets.some((s) => typeof s !== 'string' || !K8S_NAME_RE.test(s))) throw new ConfigError(`${where}.image_pull_secrets must be a list of secret names`);
+  return {
+    kubeconfig, context: optString(raw.context, `${where}.context`) ?? '', namespace, image, runtimeClass, nodeSelector,
+    tolerations: tolerations as Array<Record<string, unknown>>, imagePullSecrets: secrets as string[],
+    readyTimeoutSeconds: optInt(raw.ready_timeout_seconds, `${where}.ready_timeout_seconds`, 1, 3600) ?? 120,
+    uid: optInt(raw.uid, `${where}.uid`, 1, 2 ** 31 - 1) ?? 1000,
+  };
 }
 
 /** "512M", "2G", "1048576" or a number of bytes. */

@@ -5,7 +5,7 @@
 // With nobody attached the output only goes to the ring, so a detached session never stalls.
 import { constants } from 'node:os';
 import type { Readable } from 'node:stream';
-import { GodelError } from '../errors.js';
+import { GodelError, errorMessage } from '../errors.js';
 import type { RunningCommand } from '../providers/provider.js';
 
 export const RING_BYTES = 256 * 1024;
@@ -91,7 +91,16 @@ export class Session {
     this.forward(command.stdout, 'stdout');
     if (command.stderr) this.forward(command.stderr, 'stderr');
     void command.pid.then((pid) => { this.pid = pid; });
-    this.done = command.exited.then((r) => {
+    // A provider that loses track of the command (a pod's exec stream cut before its exit status came)
+    // rejects: the session ends with the reason in its output and no exit code (-1).
+    const exited = command.exited.catch((err: unknown) => {
+      const data = Buffer.from(`\r\ngodel: ${errorMessage(err)}\r\n`);
+      const kind: OutputKind = command.stderr ? 'stderr' : 'stdout';
+      this.ring.push(kind, data);
+      for (const [a, state] of this.attachments) this.send(a, state, kind === 'stdout' ? { stdout: data } : { stderr: data });
+      return { exitCode: -1, signal: '' };
+    });
+    this.done = exited.then((r) => {
       this.exit = r;
       this.endedAt = Date.now();
       for (const a of this.attachments.keys()) {

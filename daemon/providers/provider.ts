@@ -15,6 +15,8 @@ export interface BootRequest {
   overrides?: BootOverrides;
   /** A machine capture (captureMachine) to bring back, running, instead of booting: never for the pool. */
   restoreFrom?: string;
+  /** Booted for a client who waits for it (a cold create), not to sit idle in the pool. */
+  claimed?: boolean;
 }
 
 export interface BootOverrides {
@@ -75,6 +77,13 @@ export interface Provider {
   readonly capabilities: readonly Capability[];
   /** Whether this host can run the provider's sandboxes, and why not. */
   status(): ProviderStatus;
+  /**
+   * Runs once before the daemon reconciles its store, for a provider that must learn what exists
+   * (a cluster's pods) before isAlive can answer. Must not fail the daemon for an unreachable backend.
+   */
+  discover?(): Promise<void>;
+  /** Why a sandbox that isAlive says is gone went (a pod evicted or deleted behind the daemon's back). */
+  deathReason?(handle: ProviderHandle): string | undefined;
   /** Boots a sandbox to ready. On failure nothing is left behind. */
   boot(req: BootRequest): Promise<ProviderHandle>;
   /** Whether the sandbox behind a handle still runs (used at adoption and before each use). */
@@ -112,6 +121,12 @@ export interface Provider {
   resume?(id: string, handle: ProviderHandle): Promise<void>;
   /** Fills a freshly booted sandbox's filesystem from a capture. */
   restoreFilesystem?(id: string, handle: ProviderHandle, src: string): Promise<void>;
+  /**
+   * Called as an idle pool sandbox is taken for a client, before anything else: a provider whose idle
+   * sandboxes others can take too (pods in a namespace that two daemons share) claims it atomically
+   * there. A failure drops the sandbox (it is someone else's, or unusable) and the next idle one is tried.
+   */
+  claim?(id: string, handle: ProviderHandle): Promise<void>;
   /**
    * Called as an idle pool sandbox is handed to a client, once its claim is stored and before the client
    * hears of it: a sandbox booted in the background gets its full priority back, a VM cloned from one

@@ -52,6 +52,8 @@ export interface PoolChange {
 }
 
 const SWEEP_INTERVAL_MS = 1000;
+/** Idle sandboxes tried for one handoff before a cold boot. */
+const MAX_HANDOFF_ATTEMPTS = 3;
 /** The provider a sandbox with a corrupt record is taken to be of: the record no longer says. */
 const DEFAULT_PROVIDER = 'process';
 
@@ -105,6 +107,7 @@ export class SandboxManager {
         log: this.log,
       }));
     }
+    await Promise.all([...this.providers.values()].map((p) => p.discover?.()));
     await this.reconcile();
     if (this.egress) {
       const policies = new Map<string, NetworkPolicy>();
@@ -153,8 +156,23 @@ export class SandboxManager {
     const pool = this.pools.get(template.name)!;
     const network = this.networkFor(template, req);
     const narrowed = !!req.network?.allow.length || !!req.network?.deny.length;
-    const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
-    if (warm) {
+    // An idle sandbox that another daemon claimed first (a pod in a namespace two daemons share) is
+    // dropped and the next one tried: a few times, then a cold boot.
+    for (let attempt = 0; attempt < MAX_HANDOFF_ATTEMPTS; attempt++) {
+      const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
+      if (!warm) break;
+      if (provider.claim) {
+        try {
+          await provider.claim(warm.id, warm.handle!);
+        } catch (err) {
+          this.log.warn({ sandbox: warm.id, err: errorMessage(err) }, 'claiming an idle sandbox failed; trying another');
+          this.discard(warm, `claiming it failed: ${errorMessage(err)}`).catch((e: unknown) => {
+            this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
+          });
+          pool.refillSoon();
+          continue;
+        }
+      }
       // Without a prepare step, the client hears of the sandbox once its claim is durable (and a narrowed
       // network policy is in force at the egress proxy, before the client can use the sandbox), and no
       // later: the provider's part of the handoff (the priority of a pool sandbox's own processes, back up
@@ -241,7 +259,7 @@ export class SandboxManager {
   /** The sandbox and provider to run a command in; fails when the sandbox is not running. */
   runnable(id: string): { sandbox: SandboxRecord; provider: Provider } {
     const rec = this.get(id);
-    if (rec.state === 'READY' && !this.isAlive(rec)) void this.markFailed(rec, 'its processes exited unexpectedly');
+    if (rec.state === 'READY' && !this.isAlive(rec)) void this.markFailed(rec, this.deathReason(rec, 'its processes exited unexpectedly'));
     if (rec.state === 'FAILED') {
       throw new GodelError('SANDBOX_DEAD', `sandbox ${id} has failed (${rec.statusMessage ?? 'unknown reason'}); delete it and create another`);
     }
@@ -326,6 +344,12 @@ export class SandboxManager {
     let n = 0;
     for (const r of this.records.values()) if (r.template === template && r.state !== 'STOPPING') n++;
     return n;
+  }
+
+  /** The provider's account of why a sandbox is gone, where it has one, else `fallback`. */
+  private deathReason(rec: SandboxRecord, fallback: string): string {
+    const p = this.providers.get(rec.provider);
+    return (rec.handle && p?.deathReason?.(rec.handle)) || fallback;
   }
 
   private isAlive(rec: SandboxRecord): boolean {
@@ -463,7 +487,7 @@ export class SandboxManager {
       if (network) await this.requireEgress().register(rec.id, network);
       if (background) this.backgroundBoots.set(rec.id, rec);
       try {
-        rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom });
+        rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom, claimed: !!claim });
       } finally {
         this.backgroundBoots.delete(rec.id);
       }
@@ -576,7 +600,7 @@ export class SandboxManager {
           this.log.error({ sandbox: rec.id, err: errorMessage(err) }, 'cannot expire a sandbox');
         }).finally(() => this.expiring.delete(rec.id));
       } else if (rec.state === 'READY' && !this.isAlive(rec)) {
-        void this.markFailed(rec, 'its processes exited unexpectedly');
+        void this.markFailed(rec, this.deathReason(rec, 'its processes exited unexpectedly'));
       }
     }
     for (const pool of this.pools.values()) {
@@ -670,7 +694,7 @@ export class SandboxManager {
     } else {
       this.records.set(rec.id, rec);
       if (rec.state === 'READY' && !alive) {
-        await this.markFailed(rec, 'its processes exited while the daemon was not running');
+        await this.markFailed(rec, this.deathReason(rec, 'its processes exited while the daemon was not running'));
         tally.failed++;
       } else {
         tally.adopted++;

@@ -1,0 +1,246 @@
+// A command in a pod, over the API server's exec WebSocket (the v5 channel protocol, v4 when that is all
+// the server speaks): channel 0 stdin, 1 stdout, 2 stderr, 3 the Status that ends it, 4 terminal
+// resizes, and on v5 255 to close a stream (stdin EOF). The exec API carries no environment, working
+// directory or signals, so every command runs under a fixed wrapper that reports its pid first
+// (`GODEL-PID <pid>` on stdout, taken off before anyone sees it), changes directory and execs `env -i`
+// with the environment as arguments; signals are sent by a second exec running `kill`.
+import { PassThrough, Writable, type Readable } from 'node:stream';
+import { WebSocket } from 'ws';
+import { GodelError, errorMessage } from '../../errors.js';
+import type { ExecRequest, RunningCommand } from '../provider.js';
+import { CONTAINER } from './pod-spec.js';
+
+const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+const WRAPPER = 'printf "GODEL-PID %s\\n" "$$"; cd -- "$1" || exit 126; shift; exec env -i "$@"';
+const PID_PREFIX = 'GODEL-PID ';
+const MAX_PREAMBLE = 64;
+/** Output buffered toward the API server before stdin writes wait. */
+const SEND_HIGH_WATER = 1 << 20;
+const SIGNAL_NUMBERS: Record<number, NodeJS.Signals> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 10: 'SIGUSR1',
+  11: 'SIGSEGV', 12: 'SIGUSR2', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+};
+
+export interface ExecTarget {
+  /** ws:// or wss:// base of the API server. */
+  base: string;
+  namespace: string;
+  pod: string;
+  wsOptions: () => Promise<import('ws').ClientOptions>;
+}
+
+function execUrl(t: ExecTarget, argv: string[], tty: boolean): string {
+  const q = new URLSearchParams();
+  for (const a of argv) q.append('command', a);
+  q.set('container', CONTAINER);
+  q.set('stdin', 'true');
+  q.set('stdout', 'true');
+  q.set('stderr', tty ? 'false' : 'true');
+  q.set('tty', tty ? 'true' : 'false');
+  return `${t.base}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/exec?${q}`;
+}
+
+/** The exit in a channel-3 Status: 128+N from the runtime is taken as signal N, as a shell reports it. */
+export function exitFromStatus(st: { status?: string; reason?: string; message?: string; details?: { causes?: Array<{ reason?: string; message?: string }> } }): { exitCode: number; signal: string } {
+  if (st.status === 'Success') return { exitCode: 0, signal: '' };
+  const cause = st.details?.causes?.find((c) => c.reason === 'ExitCode');
+  if (st.reason === 'NonZeroExitCode' && cause) {
+    const code = Number(cause.message);
+    const sig = code > 128 ? SIGNAL_NUMBERS[code - 128] : undefined;
+    return sig ? { exitCode: -1, signal: sig } : { exitCode: code, signal: '' };
+  }
+  throw new GodelError('PROVIDER_FAILED', `the exec in the pod failed: ${st.message ?? st.reason ?? 'no reason given'}`);
+}
+
+export class PodCommand implements RunningCommand {
+  readonly stdout: Readable;
+  readonly stderr: Readable | null;
+  readonly stdin: Writable;
+  readonly pid: Promise<number>;
+  readonly exited: Promise<{ exitCode: number; signal: string }>;
+  private ws: WebSocket | undefined;
+  private v5 = false;
+  private streamError = '';
+  private podPid = 0;
+  private ended = false;
+  /** Frames for the server held until the socket is open and the command has said its pid. */
+  private readonly queue: Buffer[] = [];
+  private flushed = false;
+  private stdinEnded = false;
+  private preamble: Buffer | undefined = Buffer.alloc(0);
+  private resolvePid!: (pid: number) => void;
+  private drainWaiters: Array<() => void> = [];
+  private readonly out = new PassThrough({ highWaterMark: 1 << 20 });
+  private readonly err: PassThrough | null;
+
+  constructor(private readonly target: ExecTarget, req: ExecRequest, private readonly signalSender: (argv: string[]) => Promise<void>) {
+    const tty = !!req.tty;
+    this.err = tty ? null : new PassThrough({ highWaterMark: 1 << 20 });
+    this.stdout = this.out;
+    this.stderr = this.err;
+    this.pid = new Promise((r) => { this.resolvePid = r; });
+    this.stdin = new Writable({
+      highWaterMark: 1 << 20,
+      write: (chunk: Buffer, _enc, cb) => this.sendFrame(0, chunk, cb),
+      final: (cb) => {
+        this.stdinEnded = true;
+        if (this.flushed) this.closeStdin();
+        cb();
+      },
+    });
+    const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
+    const argv = ['/bin/sh', '-c', WRAPPER, 'godel-exec', req.cwd || '/workspace', ...env, ...req.argv];
+    this.exited = this.run(execUrl(target, argv, tty), req.tty);
+    // Nobody may be waiting on it when a connection fails before it starts: the exit carries the error.
+    this.exited.catch(() => undefined);
+  }
+
+  private async run(url: string, tty: ExecRequest['tty']): Promise<{ exitCode: number; signal: string }> {
+    let status: { exitCode: number; signal: string } | undefined;
+    let statusError: Error | undefined;
+    try {
+      const ws = new WebSocket(url, PROTOCOLS, await this.target.wsOptions());
+      this.ws = ws;
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => { body += d.toString(); });
+          res.on('end', () => {
+            let message = body.slice(0, 300);
+            try { message = (JSON.parse(body) as { message?: string }).message ?? message; } catch { /* a body that is not a Status: shown as is */ }
+            const code = res.statusCode === 401 || (res.statusCode ?? 0) >= 500 ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_FAILED';
+            reject(new GodelError(code, `exec in pod ${this.target.pod} refused (${res.statusCode}): ${message}`));
+          });
+        });
+        ws.once('error', (e) => reject(new GodelError('PROVIDER_UNAVAILABLE', `cannot open the exec stream to pod ${this.target.pod}: ${e.message}`)));
+      });
+      // After the open, a socket error ends in `close`, which says whether the Status came first.
+      ws.on('error', (e) => this.streamError = e.message);
+      this.v5 = ws.protocol === 'v5.channel.k8s.io';
+      if (!PROTOCOLS.includes(ws.protocol)) throw new GodelError('PROVIDER_FAILED', `the API server chose exec subprotocol "${ws.protocol}", which godeld does not speak`);
+      if (tty) this.queue.unshift(resizeFrame(tty.cols, tty.rows));
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      ws.on('message', (data: Buffer) => {
+        if (!data.length) return;
+        const ch = data[0]!;
+        const payload = data.subarray(1);
+        if (ch === 1) this.output(this.out, payload, true);
+        else if (ch === 2 && this.err) this.output(this.err, payload, false);
+        else if (ch === 3 && payload.length) {
+          try {
+            status = exitFromStatus(JSON.parse(payload.toString()) as Parameters<typeof exitFromStatus>[0]);
+          } catch (e) {
+            statusError = e instanceof GodelError ? e : new GodelError('PROVIDER_FAILED', `the exec stream sent an unreadable status: ${errorMessage(e)}`);
+          }
+        }
+      });
+      const { code, reason } = await closed;
+      if (!status && !statusError) {
+        throw new GodelError('PROVIDER_FAILED', `the exec stream to pod ${this.target.pod} closed without an exit status (WebSocket close ${code}${reason ? ` ${reason}` : ''}${this.streamError ? `, ${this.streamError}` : ''}): the pod or its node may be gone`);
+      }
+      if (statusError) throw statusError;
+      return status!;
+    } finally {
+      this.ended = true;
+      this.flushPreamble();
+      this.resolvePid(this.podPid);
+      this.out.end();
+      this.err?.end();
+      for (const w of this.drainWaiters.splice(0)) w();
+    }
+  }
+
+  /** Output goes to its stream; stdout's first line is the wrapper's pid, which is taken off. Backpressure pauses the socket. */
+  private output(stream: PassThrough, payload: Buffer, isStdout: boolean): void {
+    if (isStdout && this.preamble) {
+      this.preamble = Buffer.concat([this.preamble, payload]);
+      const nl = this.preamble.indexOf(0x0a);
+      const text = this.preamble.toString('latin1');
+      if (nl < 0 && this.preamble.length < MAX_PREAMBLE && PID_PREFIX.startsWith(text.slice(0, PID_PREFIX.length))) return;
+      const line = nl >= 0 ? text.slice(0, nl).replace(/\r$/, '') : '';
+      if (line.startsWith(PID_PREFIX) && /^\d+$/.test(line.slice(PID_PREFIX.length))) {
+        this.podPid = Number(line.slice(PID_PREFIX.length));
+        payload = this.preamble.subarray(nl + 1);
+        this.preamble = undefined;
+        this.resolvePid(this.podPid);
+        this.flush();
+      } else {
+        payload = this.preamble;
+        this.preamble = undefined;
+        this.flush();
+      }
+      if (!payload.length) return;
+    }
+    if (!stream.write(payload)) {
+      this.ws?.pause();
+      stream.once('drain', () => this.ws?.resume());
+    }
+  }
+
+  private flushPreamble(): void {
+    if (this.preamble?.length) this.out.write(this.preamble);
+    this.preamble = undefined;
+  }
+
+  /** Sends what waited for the command to start. */
+  private flush(): void {
+    if (this.flushed) return;
+    this.flushed = true;
+    for (const f of this.queue.splice(0)) this.ws?.send(f);
+    if (this.stdinEnded) this.closeStdin();
+  }
+
+  /** Only v5 can close stdin alone; on v4 the command keeps its stdin until it exits. */
+  private closeStdin(): void {
+    if (this.v5 && this.ws?.readyState === WebSocket.OPEN) this.ws.send(Buffer.from([255, 0]));
+  }
+
+  private sendFrame(channel: number, payload: Buffer, cb: (err?: Error | null) => void): void {
+    const frame = Buffer.concat([Buffer.from([channel]), payload]);
+    if (this.ended) return cb();
+    if (!this.flushed || !this.ws || this.ws.readyState !== WebSocket.OPEN) {
+      this.queue.push(frame);
+      return cb();
+    }
+    this.ws.send(frame);
+    if (this.ws.bufferedAmount < SEND_HIGH_WATER) return cb();
+    // Let the socket drain before taking more input (the server reads it as fast as the command does).
+    const check = (): void => {
+      if (this.ended || !this.ws || this.ws.bufferedAmount < SEND_HIGH_WATER) cb();
+      else setTimeout(check, 5);
+    };
+    setTimeout(check, 5);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.ended) return;
+    const frame = resizeFrame(cols, rows);
+    if (this.flushed && this.ws?.readyState === WebSocket.OPEN) this.ws.send(frame);
+    else this.queue.push(frame);
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.sendSignal(signal, false);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
+    this.sendSignal(signal, true);
+  }
+
+  private sendSignal(signal: NodeJS.Signals, group: boolean): void {
+    if (this.ended) return;
+    if (!this.podPid) {
+      // Not started yet: closing the stream is all there is (a real kubelet may leave the process running).
+      this.ws?.terminate();
+      return;
+    }
+    const name = signal.replace(/^SIG/, '');
+    const script = group ? 'kill -s "$1" -- "-$2" 2>/dev/null || kill -s "$1" -- "$2"' : 'kill -s "$1" -- "$2"';
+    void this.signalSender(['/bin/sh', '-c', script, 'godel-kill', name, String(this.podPid)]);
+  }
+}
+
+function resizeFrame(cols: number, rows: number): Buffer {
+  return Buffer.concat([Buffer.from([4]), Buffer.from(JSON.stringify({ Width: cols, Height: rows }))]);
+}

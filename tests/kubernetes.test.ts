@@ -1,0 +1,168 @@
+// The kubernetes provider through godeld's socket, against the FAKE Kubernetes API server
+// (tests/helpers/fake-kube/), whose pods are real bubblewrap sandboxes: the warm pool and its claim,
+// the pods' hardening read back through the API, the sandbox contract, lifecycles, snapshots and fork,
+// and the cluster's failures. One fake and one daemon serve all of it.
+import t from 'tap';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { expectError, sh, startDaemon, waitFor } from './helpers/daemon.js';
+import { sandboxContract } from './helpers/sandbox-contract.js';
+import { TestSession } from './helpers/session.js';
+import { k8sTemplate, startFakeKube } from './helpers/fake-kube/start.js';
+
+t.test('the kubernetes provider against the fake API server', async (t) => {
+  const fake = await startFakeKube(t, {
+    host: '127.0.10.1', token: 'fake-token', namespaces: ['default', 'godel', 'quota'], podQuota: { quota: 1 },
+    runtimeClasses: { kata: 'kata', 'kata-broken': 'kata-missing' },
+  });
+  const kubeconfig = fake.writeKubeconfig(join(fake.dir, 'kubeconfig'));
+  const refused = fake.writeKubeconfig(join(fake.dir, 'refused'), { token: 'wrong-token' });
+  const away = join(fake.dir, 'away');
+  writeFileSync(away, fake.kubeconfig().replace(fake.url, 'http://127.0.10.250:1'));
+  const cold = { min_idle: 0, max_total: 10 };
+  const d = await startDaemon(t, {
+    config: {
+      node: 'k8s-a',
+      templates: {
+        default: { pool: { min_idle: 0 } },
+        k8s: k8sTemplate(kubeconfig, { limits: { cpus: 1, memory: '256M' } }),
+        ttl: k8sTemplate(kubeconfig, { lifecycle: { ttl_seconds: 1 } }, cold),
+        badimage: k8sTemplate(kubeconfig, { image: 'registry.example/unpullable:1' }, { min_idle: 1, max_total: 5 }),
+        unsched: k8sTemplate(kubeconfig, { node_selector: { disktype: 'ssd' }, ready_timeout_seconds: 1 }, cold),
+        norc: k8sTemplate(kubeconfig, { runtime_class: 'kata-qemu' }, cold),
+        nohandler: k8sTemplate(kubeconfig, { runtime_class: 'kata-broken', ready_timeout_seconds: 1 }, cold),
+        nons: k8sTemplate(kubeconfig, { namespace: 'missing' }, cold),
+        quota: k8sTemplate(kubeconfig, { namespace: 'quota' }, cold),
+        refused: k8sTemplate(refused, {}, cold),
+        away: k8sTemplate(away, {}, cold),
+      },
+    },
+  });
+  const c = d.client;
+  await waitFor('the pool to fill', async () => (await c.listPools()).find((p) => p.template === 'k8s' && p.idle >= 2));
+
+  await t.test('a warm handoff: a Ready pod, claimed, hardened, with the limits', async (t) => {
+    const sb = await c.createSandbox({ template: 'k8s', labels: { who: 'test' } });
+    t.equal(sb.fromWarmPool, true);
+    t.equal(sb.provider, 'kubernetes');
+    const pod = fake.pod('godel', sb.id)!;
+    t.ok(pod, 'the pod is named for the sandbox');
+    t.match(pod.metadata.labels, { 'godel.dev/node': 'k8s-a', 'godel.dev/sandbox': sb.id, 'godel.dev/state': 'claimed', 'app.kubernetes.io/managed-by': 'godeld' });
+    t.match(pod.metadata.labels!['godel.dev/spec-hash'], /^[0-9a-f]{16}$/);
+    t.equal(pod.spec.runtimeClassName, 'kata');
+    t.equal(pod.spec.automountServiceAccountToken, false);
+    t.equal(pod.spec.enableServiceLinks, false);
+    t.equal(pod.spec.restartPolicy, 'Never');
+    t.match(pod.spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    const ctr = pod.spec.containers[0];
+    t.match(ctr.securityContext, { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
+    t.same(ctr.resources, { requests: { cpu: '1000m', memory: String(256 * 2 ** 20) }, limits: { cpu: '1000m', memory: String(256 * 2 ** 20) } });
+    t.equal(await sh(c, sb.id, 'echo hello from $(hostname)'), `hello from ${sb.id}\n`);
+    const info = await c.info();
+    t.match(info.providers.find((p) => p.name === 'kubernetes'), { available: true, message: /k8s: http:\/\/127\.0\.10\.1:\d+ v1\.32\.0-fake reachable, namespace godel, runtime class kata/ });
+    await c.deleteSandbox(sb.id);
+    await waitFor('the pod to go', () => !fake.pod('godel', sb.id));
+  });
+
+  await t.test('the sandbox contract holds for a pod', async (t) => {
+    const { id } = await c.createSandbox({ template: 'k8s' });
+    await sandboxContract(t, c, id, false);
+    await t.test('Exec signals reach the process; pause and memory snapshots are not supported', async (t) => {
+      const s = new TestSession(c, { start: { sandboxId: id, argv: ['sh', '-c', 'trap "echo got-term; exit 5" TERM; echo ready; while :; do sleep 0.1; done'] } });
+      await s.started;
+      await s.waitFor(/ready/);
+      await c.signalSession({ sessionId: s.sessionId, signal: 'SIGTERM' });
+      await s.waitFor(/got-term/);
+      t.match(await s.ended, { exitCode: 5 });
+      await expectError(c.pauseSandbox(id), 'NOT_SUPPORTED');
+      await expectError(c.createSnapshot({ sandboxId: id, memory: true }), 'NOT_SUPPORTED');
+    });
+    await c.deleteSandbox(id);
+  });
+
+  await t.test('30 concurrent handoffs: each pod handed out once', async (t) => {
+    await c.setPool({ template: 'k8s', minIdle: 30 });
+    await waitFor('30 idle pods', async () => (await c.listPools()).find((p) => p.template === 'k8s' && p.idle >= 30), 60_000);
+    const patchesBefore = fake.requests.filter((r) => r.startsWith('PATCH')).length;
+    const got = await Promise.all(Array.from({ length: 30 }, () => c.createSandbox({ template: 'k8s' })));
+    t.ok(got.every((s) => s.fromWarmPool), 'all from the pool');
+    t.equal(new Set(got.map((s) => s.id)).size, 30, 'thirty different sandboxes');
+    t.equal(fake.requests.filter((r) => r.startsWith('PATCH')).length - patchesBefore, 30, 'one claim patch each');
+    for (const s of got) t.equal(fake.pod('godel', s.id)?.metadata.labels?.['godel.dev/state'], 'claimed');
+    await c.setPool({ template: 'k8s', minIdle: 1 });
+    await Promise.all(got.map((s) => c.deleteSandbox(s.id)));
+  });
+
+  await t.test('a TTL removes the pod and nothing else', async (t) => {
+    const keep = await c.createSandbox({ template: 'k8s' });
+    const sb = await c.createSandbox({ template: 'ttl' });
+    t.equal(sb.fromWarmPool, false, 'a cold create waits for the pod to be Ready');
+    t.equal(fake.pod('godel', sb.id)?.metadata.labels?.['godel.dev/state'], 'claimed');
+    await waitFor('the TTL to remove the pod', () => !fake.pod('godel', sb.id), 10_000);
+    await expectError(c.getSandbox(sb.id), 'SANDBOX_NOT_FOUND');
+    t.equal((await c.getSandbox(keep.id)).state, 'READY');
+    await c.deleteSandbox(keep.id);
+  });
+
+  await t.test('a filesystem snapshot of /workspace, restored and forked into new pods', async (t) => {
+    const sb = await c.createSandbox({ template: 'k8s' });
+    await sh(c, sb.id, 'mkdir -p /workspace/d && echo kept > /workspace/d/f && chmod 640 /workspace/d/f');
+    const snap = await c.createSnapshot({ sandboxId: sb.id, name: 'one' });
+    t.equal(snap.kind, 'FILESYSTEM');
+    t.equal(await sh(c, sb.id, 'echo still-running'), 'still-running\n', 'the pod runs on after the snapshot');
+    const restored = await c.restoreSnapshot({ snapshotId: snap.id });
+    t.not(restored.id, sb.id);
+    t.equal(await sh(c, restored.id, 'cat /workspace/d/f; stat -c "%a %u" /workspace/d/f'), 'kept\n640 1000\n');
+    const fork = await c.fork({ sandboxId: sb.id, count: 2 });
+    t.equal(fork.sandboxes.length, 2);
+    for (const f of fork.sandboxes) t.equal(await sh(c, f.id, 'cat /workspace/d/f'), 'kept\n');
+    for (const id of [sb.id, restored.id, ...fork.sandboxes.map((f) => f.id)]) await c.deleteSandbox(id);
+  });
+
+  await t.test('bad input: clear codes with the cluster\'s reasons, and the daemon goes on', async (t) => {
+    const pool = await waitFor('the unpullable image to fail its pool', async () => (await c.listPools()).find((p) => p.template === 'badimage' && p.health === 'FAILING'), 20_000);
+    t.match(pool.lastError, /ImagePullBackOff: Back-off pulling image "registry.example\/unpullable:1"/);
+    t.ok(fake.list('godel').filter((p) => String(p.spec.containers[0].image).includes('unpullable')).length <= 1, 'failed pods are deleted; the pool backs off');
+    t.match((await expectError(c.createSandbox({ template: 'unsched' }), 'PROVIDER_FAILED')).message, /not Ready within 1 s: Unschedulable: 0\/1 nodes are available/);
+    t.match((await expectError(c.createSandbox({ template: 'norc' }), 'PROVIDER_FAILED')).message, /RuntimeClass "kata-qemu" not found/);
+    t.match((await expectError(c.createSandbox({ template: 'nohandler' }), 'PROVIDER_FAILED')).message, /no runtime for "kata-missing" is configured/);
+    t.match((await expectError(c.createSandbox({ template: 'nons' }), 'PROVIDER_FAILED')).message, /namespaces "missing" not found/);
+    const first = await c.createSandbox({ template: 'quota' });
+    t.match((await expectError(c.createSandbox({ template: 'quota' }), 'PROVIDER_FAILED')).message, /exceeded quota: pod-quota/);
+    await c.deleteSandbox(first.id);
+    t.match((await expectError(c.createSandbox({ template: 'refused' }), 'PROVIDER_UNAVAILABLE')).message, /refused the credentials \(401 Unauthorized\)/);
+    t.match((await expectError(c.createSandbox({ template: 'away' }), 'PROVIDER_UNAVAILABLE')).message, /cannot reach the cluster at http:\/\/127\.0\.10\.250:1/);
+    const status = (await c.info()).providers.find((p) => p.name === 'kubernetes')!.message;
+    t.match(status, /norc: .*runtime class "kata-qemu" does not exist/);
+    t.match(status, /nons: .*namespace "missing" does not exist/);
+    t.match(status, /refused: .*refused the credentials/);
+
+    const sb = await c.createSandbox({ template: 'k8s' });
+    fake.cutNextExecs = 1;
+    t.match((await expectError(c.runCollect({ sandboxId: sb.id, argv: ['sleep', '5'] }), 'PROVIDER_FAILED')).message, /closed without an exit status/);
+    const s = new TestSession(c, { start: { sandboxId: sb.id, argv: ['sleep', '100'] } });
+    await s.started;
+    await fake.evict('godel', sb.id);
+    t.match(await s.ended, { exitCode: -1 });
+    await waitFor('the evicted sandbox to fail', async () => (await c.getSandbox(sb.id)).state === 'FAILED');
+    const events = await c.listEvents({ sandboxId: sb.id });
+    t.match(events.find((e) => e.type === 'failed')?.message, /Evicted: The node was low on resource: memory/);
+    await expectError(c.runCollect({ sandboxId: sb.id, argv: ['true'] }), 'SANDBOX_DEAD');
+    await c.deleteSandbox(sb.id);
+
+    // Watches that expire (410 Gone) or drop are taken up again: a pod deleted behind the daemon's back after either is noticed.
+    for (const cut of [() => fake.expireWatches(), () => fake.dropWatches()]) {
+      const victim = await c.createSandbox({ template: 'k8s' });
+      cut();
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(`${fake.url}/api/v1/namespaces/godel/pods/${victim.id}`, { method: 'DELETE', headers: { Authorization: 'Bearer fake-token' } });
+      t.equal(res.status, 200);
+      await waitFor('the sandbox whose pod was deleted to fail', async () => (await c.getSandbox(victim.id)).state === 'FAILED');
+      t.match((await c.getSandbox(victim.id)).statusMessage, /deleted/);
+      await c.deleteSandbox(victim.id);
+    }
+    const proc = await c.createSandbox({});
+    t.equal(await sh(c, proc.id, 'echo the process provider goes on'), 'the process provider goes on\n');
+    await c.deleteSandbox(proc.id);
+  });
+});
