@@ -10,7 +10,6 @@ import type { DaemonConfig } from './config/config.js';
 import { ExecManager } from './exec/exec-manager.js';
 import type { Logger } from './log.js';
 import { ProcessProvider } from './providers/process/process-provider.js';
-import { KubernetesProvider } from './providers/kubernetes/kubernetes-provider.js';
 import { MicrovmProvider } from './providers/microvm/microvm-provider.js';
 import type { Provider } from './providers/provider.js';
 import { SandboxManager } from './sandboxes/manager.js';
@@ -38,8 +37,7 @@ import { Cluster } from './federation/cluster.js';
 import { federatedViews } from './federation/views.js';
 import { SwarmCoordinator } from './federation/swarm.js';
 import { swarmHandlers } from './server/handlers/swarm.js';
-import { E2bEndpoint } from './e2b/server.js';
-import { E2bProvider } from './providers/e2b/e2b-provider.js';
+import type { E2bEndpoint } from './e2b/server.js';
 import { EgressManager } from './egress/egress-manager.js';
 import { EgressLedger } from './egress/ledger.js';
 
@@ -126,8 +124,17 @@ export class Daemon {
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
         config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log, egressSocketDir: (id) => egress.socketDir(id),
       }));
-      providers.set('e2b', new E2bProvider({ node: config.node, templates: new Map([...config.templates].filter(([, t]) => t.spec.provider === 'e2b')), log }));
-      providers.set('kubernetes', new KubernetesProvider({ node: config.node, templates: config.templates, log }));
+      // The e2b and kubernetes providers (and the E2B endpoint below) load their SDKs only when the config
+      // uses them: @kubernetes/client-node alone takes 1.5 s to import here, which every start would pay.
+      const uses = (provider: string): boolean => [...config.templates.values()].some((t) => t.spec.provider === provider);
+      if (uses('e2b')) {
+        const { E2bProvider } = await import('./providers/e2b/e2b-provider.js');
+        providers.set('e2b', new E2bProvider({ node: config.node, templates: new Map([...config.templates].filter(([, t]) => t.spec.provider === 'e2b')), log }));
+      }
+      if (uses('kubernetes')) {
+        const { KubernetesProvider } = await import('./providers/kubernetes/kubernetes-provider.js');
+        providers.set('kubernetes', new KubernetesProvider({ node: config.node, templates: config.templates, log }));
+      }
       for (const t of config.templates.values()) {
         if (!providers.has(t.spec.provider)) log.error({ template: t.name, provider: t.spec.provider }, 'template names a provider this daemon does not have');
       }
@@ -202,6 +209,7 @@ export class Daemon {
       restrictSocket(socket, config.socketGroup);
       await this.federation?.start();
       if (config.e2b) {
+        const { E2bEndpoint } = await import('./e2b/server.js');
         this.e2b = new E2bEndpoint({ sandboxes: this.sandboxes, exec: this.exec, files, config: config.e2b, node: config.node, stateDir, obs });
         const address = await this.e2b.listen();
         log.info({ address }, 'E2B-compatible endpoint listening');

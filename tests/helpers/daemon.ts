@@ -84,6 +84,12 @@ export class TestDaemon {
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
       if (proc.exitCode !== null) throw new Error(`godeld exited with ${proc.exitCode}: ${readFileSync(this.logPath, 'utf8').slice(-2000)}`);
+      // No call before the socket is there: each refused connection grows grpc-js's reconnect backoff
+      // (1 s, 1.6 s, 2.6 s...), and a daemon that starts slowly on a busy machine would be found late.
+      if (!existsSync(this.socket)) {
+        await sleep(50);
+        continue;
+      }
       try {
         if ((await this.client.healthCheck('', 500)) === 'SERVING') {
           // The log is written asynchronously: metricsAddress() reads this start's line, once it is there.
