@@ -6,6 +6,7 @@ import { GodelClient, GodelClientError, toClientError } from '../ipc/client.js';
 import { VERSION } from '../daemon/version.js';
 import { formatTime, printTable, parsePairs, type OutputFormat } from './format.js';
 import { registerFederationCommands } from './federation.js';
+import { registerAgentCommands } from './agents.js';
 import type { ExecEvent, FileChunk, FileEvent, FileInfo, Pool, Sandbox, SandboxEvent, SessionInfo, Snapshot } from '../ipc/client.js';
 import { copy, parseGitSource, parseLocation, seedWorkspace, type SandboxPath } from './copy.js';
 import { interact, localSize, parseDetachKeys } from './interactive.js';
@@ -490,6 +491,7 @@ program.command('info')
   }));
 
 registerFederationCommands(program, { action, json, output: () => globals().output });
+registerAgentCommands(program, { action, json, output: () => globals().output });
 
 program.command('version')
   .description('show client and daemon versions')

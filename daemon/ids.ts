@@ -1,12 +1,12 @@
-// Ids of sandboxes (sb-), sessions (ss-) and snapshots (snap-). Each carries the name of the node that owns
+// Ids of sandboxes (sb-), sessions (ss-), snapshots (snap-) and agents (ag-). Each carries the name of the node that owns
 // it, so any daemon of a federation routes a call by its id alone, with no shared catalogue to run:
 // sb-<16 random>-<node>. Ids made before federation (sb-<16 random>) belong to the node that has them.
 import { customAlphabet } from 'nanoid';
 
 const random = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyz', 16);
-const ID_PARTS = /^(sb|ss|snap)-[0-9a-z]{16}(?:-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?))?$/;
+const ID_PARTS = /^(sb|ss|snap|ag)-[0-9a-z]{16}(?:-([a-z0-9](?:[a-z0-9-]*[a-z0-9])?))?$/;
 
-export type IdKind = 'sb' | 'ss' | 'snap';
+export type IdKind = 'sb' | 'ss' | 'snap' | 'ag';
 
 export function newId(kind: IdKind, node: string): string {
   return `${kind}-${random()}-${node}`;

@@ -60,6 +60,17 @@ import type { DeleteSwarmResponse__Output } from './generated/godel/v1/DeleteSwa
 import type { SwarmExecRequest } from './generated/godel/v1/SwarmExecRequest.js';
 import type { SwarmExecEvent__Output } from './generated/godel/v1/SwarmExecEvent.js';
 import type { ListPoolsRequest } from './generated/godel/v1/ListPoolsRequest.js';
+import type { AgentsClient } from './generated/godel/v1/Agents.js';
+import type { Agent__Output } from './generated/godel/v1/Agent.js';
+import type { AgentEvent__Output } from './generated/godel/v1/AgentEvent.js';
+import type { RunAgentRequest } from './generated/godel/v1/RunAgentRequest.js';
+import type { AttachAgentRequest } from './generated/godel/v1/AttachAgentRequest.js';
+import type { ListAgentsRequest } from './generated/godel/v1/ListAgentsRequest.js';
+import type { ListAgentsResponse__Output } from './generated/godel/v1/ListAgentsResponse.js';
+import type { UsageRequest } from './generated/godel/v1/UsageRequest.js';
+import type { UsageResponse__Output } from './generated/godel/v1/UsageResponse.js';
+import type { SetBudgetRequest } from './generated/godel/v1/SetBudgetRequest.js';
+import type { Budget__Output } from './generated/godel/v1/Budget.js';
 
 export type { Sandbox__Output as Sandbox } from './generated/godel/v1/Sandbox.js';
 export type { SandboxEvent__Output as SandboxEvent } from './generated/godel/v1/SandboxEvent.js';
@@ -78,6 +89,10 @@ export type { SpawnSwarmEvent__Output as SpawnSwarmEvent } from './generated/god
 export type { SwarmExecEvent__Output as SwarmExecEvent } from './generated/godel/v1/SwarmExecEvent.js';
 export type { SwarmInfo__Output as SwarmInfo } from './generated/godel/v1/SwarmInfo.js';
 export type { SpawnSwarmRequest, SwarmExecRequest };
+export type { Agent__Output as Agent } from './generated/godel/v1/Agent.js';
+export type { AgentEvent__Output as AgentEvent } from './generated/godel/v1/AgentEvent.js';
+export type { UsageResponse__Output as UsageResponse } from './generated/godel/v1/UsageResponse.js';
+export type { RunAgentRequest };
 export type { CreateSandboxRequest, EventsRequest, ListSandboxesRequest, RunRequest, SessionInput, SetPoolRequest, SignalRequest, WatchSandboxesRequest };
 
 /** A failed call: the gRPC status, the daemon's stable `godel-error-code`, and its message. */
@@ -158,6 +173,7 @@ export class GodelClient {
   readonly files: FilesClient;
   readonly snapshots: SnapshotsClient;
   readonly swarm: SwarmClient;
+  readonly agents: AgentsClient;
   private readonly health: HealthClient;
 
   constructor(options: ClientOptions = {}) {
@@ -180,6 +196,7 @@ export class GodelClient {
     this.files = new api.Files(target, creds, { ...channelOptions, channelOverride: channel });
     this.snapshots = new api.Snapshots(target, creds, { ...channelOptions, channelOverride: channel });
     this.swarm = new api.Swarm(target, creds, { ...channelOptions, channelOverride: channel });
+    this.agents = new api.Agents(target, creds, { ...channelOptions, channelOverride: channel });
     const healthDef = protoLoader.loadSync(healthProtoPath, { keepCase: true, enums: String, defaults: true });
     const healthPkg = grpc.loadPackageDefinition(healthDef) as unknown as {
       grpc: { health: { v1: { Health: new (t: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => HealthClient } } };
@@ -247,6 +264,49 @@ export class GodelClient {
       s.on('end', () => resolve({ sandboxes, done: done! }));
       s.on('error', (err) => reject(toClientError(err, this.socket)));
     });
+  }
+
+  /** Starts an agent and streams its events (started first, end last). Cancelling the call leaves the agent running. */
+  runAgent(req: RunAgentRequest): grpc.ClientReadableStream<AgentEvent__Output> {
+    return this.agents.run(req);
+  }
+
+  attachAgent(req: AttachAgentRequest): grpc.ClientReadableStream<AgentEvent__Output> {
+    return this.agents.attach(req);
+  }
+
+  /** Collects a stream of agent events to its end. */
+  collectAgentEvents(s: grpc.ClientReadableStream<AgentEvent__Output>): Promise<AgentEvent__Output[]> {
+    return new Promise((resolve, reject) => {
+      const events: AgentEvent__Output[] = [];
+      s.on('data', (e: AgentEvent__Output) => events.push(e));
+      s.on('end', () => resolve(events));
+      s.on('error', (err) => reject(toClientError(err, this.socket)));
+    });
+  }
+
+  sendAgent(agentId: string, prompt: string): Promise<Agent__Output> {
+    return this.unary(this.agents.send.bind(this.agents), { agentId, prompt });
+  }
+
+  abortAgent(agentId: string): Promise<Agent__Output> {
+    return this.unary(this.agents.abort.bind(this.agents), { agentId });
+  }
+
+  getAgent(agentId: string): Promise<Agent__Output> {
+    return this.unary(this.agents.get.bind(this.agents), { agentId });
+  }
+
+  async listAgents(req: ListAgentsRequest = {}): Promise<Agent__Output[]> {
+    return (await this.unary<ListAgentsRequest, ListAgentsResponse__Output>(this.agents.list.bind(this.agents), req)).agents;
+  }
+
+  usage(req: UsageRequest = {}): Promise<UsageResponse__Output> {
+    return this.unary(this.agents.usage.bind(this.agents), req);
+  }
+
+  setBudget(req: SetBudgetRequest): Promise<Budget__Output> {
+    return this.unary(this.agents.setBudget.bind(this.agents), req);
   }
 
   listSwarms(): Promise<ListSwarmsResponse__Output> {

@@ -29,6 +29,11 @@ export const ErrorCodes = {
   INVALID_STRATEGY: status.INVALID_ARGUMENT,
   INVALID_PLACEMENT: status.INVALID_ARGUMENT,
   INVALID_NETWORK_POLICY: status.INVALID_ARGUMENT,
+  // Agents: a runtime or model the daemon does not know, a budget that is not positive, an empty prompt.
+  UNKNOWN_RUNTIME: status.INVALID_ARGUMENT,
+  UNKNOWN_MODEL: status.INVALID_ARGUMENT,
+  INVALID_BUDGET: status.INVALID_ARGUMENT,
+  INVALID_PROMPT: status.INVALID_ARGUMENT,
   // Things that do not exist.
   SANDBOX_NOT_FOUND: status.NOT_FOUND,
   TEMPLATE_NOT_FOUND: status.NOT_FOUND,
@@ -37,6 +42,7 @@ export const ErrorCodes = {
   SNAPSHOT_NOT_FOUND: status.NOT_FOUND,
   TICKET_NOT_FOUND: status.NOT_FOUND,
   SWARM_NOT_FOUND: status.NOT_FOUND,
+  AGENT_NOT_FOUND: status.NOT_FOUND,
   // Conflicts.
   SESSION_TAG_IN_USE: status.ALREADY_EXISTS,
   FILE_EXISTS: status.ALREADY_EXISTS,
@@ -53,6 +59,9 @@ export const ErrorCodes = {
   TOO_MANY_SESSIONS: status.RESOURCE_EXHAUSTED,
   DISK_FULL: status.RESOURCE_EXHAUSTED,
   TOO_MANY_OPEN_FILES: status.RESOURCE_EXHAUSTED,
+  // A budget already spent: no new agent starts on it.
+  BUDGET_SPENT: status.RESOURCE_EXHAUSTED,
+  TOO_MANY_AGENTS: status.RESOURCE_EXHAUSTED,
   // The sandbox exists but cannot do what was asked in its current state.
   SANDBOX_NOT_READY: status.FAILED_PRECONDITION,
   SANDBOX_DEAD: status.FAILED_PRECONDITION,
@@ -62,6 +71,12 @@ export const ErrorCodes = {
   NOT_A_DIRECTORY: status.FAILED_PRECONDITION,
   DIRECTORY_NOT_EMPTY: status.FAILED_PRECONDITION,
   FILE_OPERATION_FAILED: status.FAILED_PRECONDITION,
+  // An agent that has ended takes no follow-up and no abort; a runtime that takes no follow-ups at all.
+  AGENT_ENDED: status.FAILED_PRECONDITION,
+  FOLLOW_UP_NOT_SUPPORTED: status.FAILED_PRECONDITION,
+  // The agent CLI is not installed on this node (scripts/setup.sh installs them), or the model's provider is not configured.
+  RUNTIME_NOT_INSTALLED: status.FAILED_PRECONDITION,
+  MODEL_PROVIDER_NOT_CONFIGURED: status.FAILED_PRECONDITION,
   // The daemon or a provider cannot serve right now.
   PROVIDER_UNAVAILABLE: status.UNAVAILABLE,
   PROVIDER_FAILED: status.UNAVAILABLE,

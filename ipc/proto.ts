@@ -13,6 +13,7 @@ import type { ProtoGrpcType as FilesProto } from './generated/files.js';
 import type { ProtoGrpcType as SnapshotsProto } from './generated/snapshots.js';
 import type { ProtoGrpcType as SwarmProto } from './generated/swarm.js';
 import type { ProtoGrpcType as FederationProto } from './generated/federation.js';
+import type { ProtoGrpcType as AgentsProto } from './generated/agents.js';
 
 // Compiled to dist/ipc/proto.js; the .proto sources stay in the repository's ipc/proto.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,7 +22,7 @@ export const PROTO_DIR = join(ipcRoot, 'proto');
 
 export const API_PACKAGE = 'godel.v1';
 
-type Api = SandboxesProto & ExecProto & PoolsProto & SystemProto & FilesProto & SnapshotsProto & SwarmProto & FederationProto;
+type Api = SandboxesProto & ExecProto & PoolsProto & SystemProto & FilesProto & SnapshotsProto & SwarmProto & FederationProto & AgentsProto;
 
 let cached: Api | undefined;
 
@@ -35,7 +36,7 @@ export function loadApi(): Api {
     longs: types[json.longs as string] as protoLoader.Options['longs'],
     enums: types[json.enums as string] as protoLoader.Options['enums'],
   };
-  const files = ['sandboxes', 'exec', 'pools', 'system', 'files', 'snapshots', 'swarm', 'federation'].map((n) => `godel/v1/${n}.proto`);
+  const files = ['sandboxes', 'exec', 'pools', 'system', 'files', 'snapshots', 'swarm', 'federation', 'agents'].map((n) => `godel/v1/${n}.proto`);
   const definition = protoLoader.loadSync(files, { ...options, includeDirs: [PROTO_DIR] });
   cached = grpc.loadPackageDefinition(definition) as unknown as Api;
   return cached;

@@ -30,6 +30,8 @@ export type AgentEvent =
   | { type: 'tool_result'; callId: string; output: string; isError: boolean; raw?: string }
   | { type: 'usage'; usage: Usage; model: string; raw?: string }
   | { type: 'end'; reason: EndReason; exitCode: number; message: string; totals: Usage; raw?: string }
+  /** The CLI has finished answering the current prompt (claude's result, pi's agent_end): idle until a follow-up. */
+  | { type: 'turn_end'; raw?: string }
   /** A line the CLI printed that no parser rule matched: kept, never fatal. */
   | { type: 'raw'; raw: string };
 

@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RequestRecord } from '../server/observer.js';
 import type { Peer } from '../server/peers.js';
-import type { AuditRecord, Store } from '../store/store.js';
+import type { AuditRecord, Store, UsageTotals } from '../store/store.js';
 
 /** Read-only questions about the daemon as a whole: answered often, and telling nobody anything new. */
 const NOT_AUDITED = new Set([
@@ -31,6 +31,11 @@ export class AuditLog {
     }
     if (!r.peer) return;
     this.append({ method: r.method, sandboxId: r.sandbox, status: r.status, code: r.code, uid: r.peer.uid, gid: r.peer.gid, pid: r.peer.pid, ...(r.peer.via ? { via: r.peer.via } : {}) });
+  }
+
+  /** Records a model call an agent made through the gateway, with what it used. */
+  modelCall(r: { api: string; sandboxId: string; agentId: string; model: string; status: string; usage: UsageTotals }): void {
+    this.append({ method: `Gateway.${r.api}`, sandboxId: r.sandboxId, status: r.status, uid: -1, gid: -1, pid: -1, agentId: r.agentId, model: r.model, usage: r.usage });
   }
 
   /** Records a connection refused by the peer gate. */

@@ -75,6 +75,10 @@ export interface AuditRecord {
   via?: string;
   /** For a call to the E2B endpoint (uid, gid and pid are then -1): the fingerprint of its API key. */
   apiKey?: string;
+  /** For a model call through the gateway (uid, gid and pid are then -1): whose, and what it cost. */
+  agentId?: string;
+  model?: string;
+  usage?: UsageTotals;
 }
 
 export type NewAuditRecord = Omit<AuditRecord, 'v' | 'seq' | 'time'>;
@@ -101,6 +105,54 @@ export interface SnapshotRecord {
   frozenMs: number;
 }
 
+/** An agent (daemon/agents): one run of an agent CLI in a sandbox, with what it spent. */
+export interface AgentRecord {
+  v: number;
+  id: string;
+  sandboxId: string;
+  template: string;
+  runtime: string;
+  model: string;
+  state: 'STARTING' | 'RUNNING' | 'ENDED';
+  endReason: string;
+  exitCode: number;
+  message: string;
+  labels: Record<string, string>;
+  swarmId: string;
+  /** 0: no budget of its own. */
+  budgetUsd: number;
+  usage: UsageTotals;
+  byModel: Record<string, UsageTotals>;
+  createdAt: number;
+  endedAt: number;
+  prompts: number;
+  /** The seq of its last stored event. */
+  events: number;
+}
+
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  requests: number;
+}
+
+/** One event of an agent's stream as stored: the normalized event as JSON, in the agent's order. */
+export interface AgentEventRecord {
+  v: number;
+  seq: number;
+  time: number;
+  event: unknown;
+}
+
+/** A budget shared by the agents with a label (`label:KEY=VALUE`) or of a swarm (`swarm:ID`). */
+export interface BudgetRecord {
+  scope: string;
+  budgetUsd: number;
+}
+
 export class StateDirLockedError extends Error {}
 
 type Sub = AbstractSublevel<ClassicLevel<string, string>, string | Buffer | Uint8Array, string, string>;
@@ -122,7 +174,7 @@ interface PendingCommit {
  * client). `lazy`: written without an fsync of its own; it reaches the disk with the next synced batch, or
  * the OS's writeback, and a crash may lose it.
  */
-type Durability = 'synced' | 'lazy';
+export type Durability = 'synced' | 'lazy';
 
 export class Store {
   private nextSeq = 1;
@@ -138,6 +190,9 @@ export class Store {
     private readonly meta: Sub,
     private readonly snapshots: Sub,
     private readonly audit: Sub,
+    private readonly agents: Sub,
+    private readonly agentEvents: Sub,
+    private readonly budgets: Sub,
     private readonly log: Logger,
   ) {}
 
@@ -154,7 +209,7 @@ export class Store {
       throw err;
     }
     const sub = (name: string): Sub => db.sublevel<string, string>(name, { valueEncoding: 'utf8' });
-    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), sub('snapshots'), sub('audit'), log);
+    const store = new Store(db, sub('sandboxes'), sub('pools'), sub('events'), sub('meta'), sub('snapshots'), sub('audit'), sub('agents'), sub('agent-events'), sub('budgets'), log);
     await store.init();
     return store;
   }
@@ -223,6 +278,53 @@ export class Store {
 
   async removeSnapshot(id: string): Promise<void> {
     await this.commit([{ type: 'del', key: id, sublevel: this.snapshots }]);
+  }
+
+  async loadAgents(): Promise<AgentRecord[]> {
+    const out: AgentRecord[] = [];
+    for await (const [key, value] of this.agents.iterator()) {
+      const rec = parseRecord<AgentRecord>(value);
+      if (rec && rec.id === key) out.push(rec);
+      else this.log.error({ key }, 'skipping a corrupt agent record in the store');
+    }
+    return out;
+  }
+
+  /**
+   * Writes an agent's record with the events given since the last write, in one batch. Synced when
+   * asked (an agent's start and end: what a client was told); otherwise lazy, as a running agent's events
+   * stream by faster than one fsync each should cost.
+   */
+  async putAgent(rec: AgentRecord, events: AgentEventRecord[], durability: Durability): Promise<void> {
+    const ops: Op[] = [{ type: 'put', key: rec.id, value: JSON.stringify(rec), sublevel: this.agents }];
+    for (const e of events) ops.push({ type: 'put', key: `${rec.id}/${seqKey(e.seq)}`, value: JSON.stringify(e), sublevel: this.agentEvents });
+    await this.commit(ops, durability);
+  }
+
+  /** An agent's events after `afterSeq`, in order. */
+  async loadAgentEvents(agentId: string, afterSeq: number): Promise<AgentEventRecord[]> {
+    const out: AgentEventRecord[] = [];
+    for await (const value of this.agentEvents.values({ gt: `${agentId}/${seqKey(afterSeq)}`, lt: `${agentId}/~` })) {
+      const rec = parseRecord<AgentEventRecord>(value);
+      if (rec) out.push(rec);
+    }
+    return out;
+  }
+
+  async loadBudgets(): Promise<BudgetRecord[]> {
+    const out: BudgetRecord[] = [];
+    for await (const [key, value] of this.budgets.iterator()) {
+      const rec = parseRecord<BudgetRecord & { v: number }>(value);
+      if (rec && rec.scope === key) out.push(rec);
+      else this.log.error({ key }, 'skipping a corrupt budget record in the store');
+    }
+    return out;
+  }
+
+  async putBudget(rec: BudgetRecord | { scope: string; budgetUsd: 0 }): Promise<void> {
+    await this.commit([rec.budgetUsd > 0
+      ? { type: 'put', key: rec.scope, value: JSON.stringify({ v: SCHEMA_VERSION, ...rec }), sublevel: this.budgets }
+      : { type: 'del', key: rec.scope, sublevel: this.budgets }]);
   }
 
   async putPoolSettings(rec: PoolSettingsRecord): Promise<void> {

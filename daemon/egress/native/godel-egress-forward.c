@@ -3,7 +3,10 @@
 // ports and carries each connection to a Unix socket of the egress proxy on the host, bound into the
 // sandbox. It knows nothing of policies: the proxy decides everything.
 //
-// usage: godel-egress-forward PORT=SOCKET_PATH...
+// usage: godel-egress-forward PORT=SOCKET_PATH... [-- COMMAND ARG...]
+// With a command (an agent CLI reaching the model gateway), the listeners are bound first, so the port is
+// ready before the command runs; the forwarding goes on in a child that dies with the command, and this
+// process becomes the command (its pid, signals and exit status are the command's own).
 // Built static (scripts/build-native.sh) so that it runs in a sandbox with any root filesystem.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -16,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -129,13 +133,21 @@ static int listen_on(int port) {
 
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
-  if (argc < 2 || argc - 1 > MAX_LISTENERS) {
-    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... (at most %d)\n", argv[0], MAX_LISTENERS);
+  int count = argc - 1;
+  char **command = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      count = i - 1;
+      command = argv + i + 1;
+      break;
+    }
+  }
+  if (count < 1 || count > MAX_LISTENERS || (command && !command[0])) {
+    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... [-- COMMAND ARG...] (at most %d listeners)\n", argv[0], MAX_LISTENERS);
     return 2;
   }
   struct listener ls[MAX_LISTENERS];
   struct pollfd pfds[MAX_LISTENERS];
-  int count = argc - 1;
   for (int i = 0; i < count; i++) {
     char *eq = strchr(argv[i + 1], '=');
     int port = eq ? atoi(argv[i + 1]) : 0;
@@ -152,6 +164,30 @@ int main(int argc, char **argv) {
       return 1;
     }
     pfds[i] = (struct pollfd){.fd = ls[i].fd, .events = POLLIN};
+  }
+  if (command) {
+    pid_t parent = getpid();
+    pid_t child = fork();
+    if (child < 0) {
+      fprintf(stderr, "godel-egress-forward: fork: %s\n", strerror(errno));
+      return 1;
+    }
+    if (child > 0) {
+      for (int i = 0; i < count; i++) close(ls[i].fd);
+      execvp(command[0], command);
+      fprintf(stderr, "godel-egress-forward: cannot run %s: %s\n", command[0], strerror(errno));
+      return 127;
+    }
+    /* The forwarder: gone as soon as the command is (even if it is killed), never left listening. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) return 0;
+    /* Nor does it hold the command's stdin or stdout open: the daemon reads those to their end. */
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+      close(null);
+    }
   }
   pthread_attr_t attr;
   pthread_attr_init(&attr);

@@ -23,6 +23,7 @@ import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, Pro
 import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 import { isAllowList } from '../../egress/policy.js';
 import { forwarderLaunch } from '../../egress/sandbox-side.js';
+import type { AgentBootSide } from '../../agents/sandbox-side.js';
 import { seccompFilterFile, seccompProfile } from './seccomp/seccomp.js';
 import { sandboxEtcArgs } from './sandbox-etc.js';
 import { procMaskArgs } from './proc-masks.js';
@@ -71,6 +72,8 @@ export interface ProcessProviderOptions {
   log: Logger;
   /** Where the egress proxy's sockets for a sandbox with an allow list are (daemon/egress). */
   egressSocketDir?: (sandboxId: string) => string;
+  /** What a sandbox has inside for agents from its boot on (the CLIs, the gateway's socket directory). */
+  agentSide?: (sandboxId: string, spec: TemplateSpec) => AgentBootSide;
 }
 
 export class ProcessProvider implements Provider {
@@ -176,10 +179,12 @@ export class ProcessProvider implements Provider {
       // With an allow list, the sandbox's command is the forwarder to the egress proxy (its only way out).
       const egress = isAllowList(spec.network) && this.opts.egressSocketDir ? forwarderLaunch(this.opts.egressSocketDir(id)) : undefined;
       if (isAllowList(spec.network) && !egress) throw new GodelError('EGRESS_UNAVAILABLE', 'this daemon runs no egress proxy for allow lists');
+      const agents = this.opts.agentSide?.(id, spec);
+      if (agents) dirs.push(...agents.dirs);
       // Where a directory above the state dir is closed to the sandbox user, bwrap (which runs as that
       // user) finds the workspace over that directory, in a mount namespace of the launch's own.
       const over = this.closedAncestor(uid, gid);
-      const { args, fds } = bwrapArgs(id, spec, over ?? workspace, egress?.command ?? ['sleep', 'infinity'], overrides?.binds ?? [], this.opts.sandboxesDir, egress?.bwrapArgs);
+      const { args, fds } = bwrapArgs(id, spec, over ?? workspace, egress?.command ?? ['sleep', 'infinity'], overrides?.binds ?? [], this.opts.sandboxesDir, [...egress?.bwrapArgs ?? [], ...agents?.bwrapArgs ?? []]);
       // With limits, godel-exec joins the cgroups and then becomes the sandbox user and runs bwrap, so
       // that no process of the sandbox is ever outside them.
       const argv = procs.length

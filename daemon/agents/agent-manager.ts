@@ -1,0 +1,521 @@
+// The agent manager owns agents: it starts each agent's CLI in a sandbox (a new one of a template, or one
+// given), gives it a gateway listener and a token of its own, keeps its record and events in the store,
+// and decides for the gateway (GatewayPolicy) who is calling and whether they may still spend. The real
+// API keys stay with the gateway; a sandbox only ever holds its agent's token.
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuditLog } from '../audit/audit-log.js';
+import { GodelError, errorMessage } from '../errors.js';
+import type { ExecManager } from '../exec/exec-manager.js';
+import type { FileManager } from '../files/file-manager.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../log.js';
+import type { SandboxManager } from '../sandboxes/manager.js';
+import type { AgentEventRecord, AgentRecord, BudgetRecord, SandboxRecord, Store, UsageTotals } from '../store/store.js';
+import { SCHEMA_VERSION } from '../store/store.js';
+import { RunningAgent, type StoredEvent } from './agent.js';
+import type { AgentsConfig } from './config.js';
+import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, SANDBOX_GATEWAY_DIR, SANDBOX_GATEWAY_FORWARDER, gatewayDir } from './sandbox-side.js';
+import type { GatewayAuth, GatewayPolicy, ModelApi, Runtime, RuntimeName, Usage } from './types.js';
+
+/** Which configured provider serves a model, and which API kind that provider speaks. */
+export interface ModelRoute {
+  provider: string;
+  api: 'anthropic' | 'openai';
+}
+
+export interface ModelCatalog {
+  route(model: string): ModelRoute | undefined;
+  models(): string[];
+}
+
+/** The gateway's listeners, as the manager opens and closes them for agents. */
+export interface GatewayListeners {
+  listenUnix(path: string, sandboxId: string): Promise<void>;
+  listenTcp(host: string, port: number, sandboxId: string): Promise<number>;
+  closeListener(address: string | number): Promise<void>;
+}
+
+export interface RunSpec {
+  template: string;
+  sandboxId: string;
+  runtime: string;
+  model: string;
+  prompt: string;
+  budgetUsd?: number;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  swarmId: string;
+  workdir: string;
+  waitSeconds: number;
+}
+
+export interface AgentFilter {
+  labels: Record<string, string>;
+  swarmId: string;
+  running: boolean;
+}
+
+export type UsageScope = { agentId: string } | { label: string } | { swarmId: string } | Record<string, never>;
+
+/** Labels every agent's sandbox gets, so `godelctl ls -l godel.agent=ID` finds it. */
+export const AGENT_LABEL = 'godel.agent';
+/** Running agents' records and events reach the store at most this often (and synced at start and end). */
+const FLUSH_MS = 250;
+/** Model calls refused for a spent budget before a CLI that keeps retrying is stopped. */
+const MAX_REFUSALS = 3;
+/** Where each agent's CLI keeps its config and state inside the sandbox (the sandbox's own tmpfs). */
+const agentHome = (id: string): string => `/tmp/godel-agent-${id}`;
+
+const API_KIND: Record<ModelApi, ModelRoute['api']> = { 'anthropic-messages': 'anthropic', 'openai-chat': 'openai', 'openai-responses': 'openai' };
+
+export interface AgentManagerOptions {
+  node: string;
+  stateDir: string;
+  config: AgentsConfig;
+  catalog: ModelCatalog;
+  runtimes: Readonly<Record<RuntimeName, Runtime>>;
+  sandboxes: SandboxManager;
+  exec: ExecManager;
+  files: FileManager;
+  store: Store;
+  audit: AuditLog;
+  log: Logger;
+}
+
+interface Live {
+  agent: RunningAgent;
+  token: string;
+  /** The gateway listener: a socket path (own network namespace) or a loopback port (host network). */
+  listener: string | number;
+  port: number;
+  refusals: number;
+  /** Set at the first model call refused for a spent budget: the agent then ends with reason `budget`. */
+  budgetMessage?: string;
+}
+
+export class AgentManager implements GatewayPolicy {
+  private readonly records = new Map<string, AgentRecord>();
+  private readonly live = new Map<string, Live>();
+  private readonly byToken = new Map<string, string>();
+  private readonly budgets = new Map<string, number>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly dirty = new Set<string>();
+  private gateway: GatewayListeners | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: AgentManagerOptions) {}
+
+  /** The gateway is made with this manager as its policy, so it is given afterwards. */
+  setGateway(gateway: GatewayListeners): void {
+    this.gateway = gateway;
+  }
+
+  async start(): Promise<void> {
+    for (const b of await this.opts.store.loadBudgets()) this.budgets.set(b.scope, b.budgetUsd);
+    for (const rec of await this.opts.store.loadAgents()) {
+      this.records.set(rec.id, rec);
+      // A CLI runs as a command of this daemon's: one of a daemon that stopped or crashed is gone with it.
+      if (rec.state !== 'ENDED') {
+        rec.state = 'ENDED';
+        rec.endReason = 'error';
+        rec.exitCode = -1;
+        rec.message = 'the daemon stopped while the agent ran';
+        rec.endedAt = Date.now();
+        const end: AgentEventRecord = { v: SCHEMA_VERSION, seq: rec.events + 1, time: rec.endedAt, event: endEvent(rec) };
+        rec.events = end.seq;
+        await this.opts.store.putAgent(rec, [end], 'synced');
+      }
+    }
+    this.unsubscribe = this.opts.sandboxes.onEvent(({ event }) => {
+      if (!['deleting', 'deleted', 'failed', 'stopped'].includes(event.type)) return;
+      const what = event.type === 'failed' ? 'marked FAILED' : event.type === 'stopped' ? 'stopped' : 'deleted';
+      for (const l of this.live.values()) {
+        if (l.agent.rec.sandboxId === event.sandboxId) l.agent.stop({ reason: 'error', exitCode: -1, message: `its sandbox ${event.sandboxId} was ${what} while the agent ran` });
+      }
+    });
+    this.opts.sandboxes.onRemoved(async (rec) => {
+      rmSync(gatewayDir(this.opts.stateDir, rec.id), { recursive: true, force: true });
+    });
+  }
+
+  /** Ends every running agent (the daemon is stopping: its commands stop with it) and writes their records. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    const ends = [...this.live.values()].map((l) => {
+      l.agent.stop({ reason: 'error', exitCode: -1, message: 'the daemon stopped while the agent ran' });
+      return l.agent.exited;
+    });
+    await Promise.all(ends);
+    // Each agent's end is written by its own exit handler; wait for those writes too.
+    await this.flush();
+    clearTimeout(this.flushTimer);
+  }
+
+  /** Starts an agent; resolves once its CLI runs (or with the agent already ended, when it could not start). */
+  async run(spec: RunSpec): Promise<AgentRecord> {
+    if (this.stopped) throw new GodelError('SHUTTING_DOWN', 'the daemon is stopping');
+    const runtime = this.opts.runtimes[spec.runtime as RuntimeName];
+    if (!runtime) throw new GodelError('UNKNOWN_RUNTIME', `"${spec.runtime.slice(0, 64)}" is not a runtime (${Object.keys(this.opts.runtimes).join(', ')})`);
+    if (!existsSync(runtime.binary(this.opts.config.runtimeDir))) {
+      throw new GodelError('RUNTIME_NOT_INSTALLED', `the ${runtime.name} CLI is not installed on this node (looked for ${runtime.binary(this.opts.config.runtimeDir)}); run \`bash scripts/setup.sh\`, which installs the pinned agent CLIs`);
+    }
+    const model = spec.model || this.opts.config.defaultModels[runtime.name];
+    const route = this.opts.catalog.route(model);
+    if (!route) throw new GodelError('UNKNOWN_MODEL', `"${model.slice(0, 128)}" is not a model this daemon knows (known: ${this.opts.catalog.models().join(', ')})`);
+    const api = runtime.apis.find((a) => API_KIND[a] === route.api);
+    if (!api) throw new GodelError('UNKNOWN_MODEL', `${model} is served by the ${route.provider} provider (${route.api} API), which the ${runtime.name} CLI cannot speak`);
+    const spent = this.spentBudget(spec.labels, spec.swarmId);
+    if (spent) throw new GodelError('BUDGET_SPENT', spent);
+    if (this.live.size >= this.opts.config.maxRunning) throw new GodelError('TOO_MANY_AGENTS', `${this.live.size} agents are running on this node, its limit (agents.max_running)`);
+    if (!this.gateway) throw new GodelError('PROVIDER_UNAVAILABLE', 'the model gateway is not running');
+
+    const id = newId('ag', this.opts.node);
+    const sandbox = spec.sandboxId ? this.usableSandbox(spec.sandboxId) : await this.newSandbox(spec, id);
+    const ownSandbox = !spec.sandboxId;
+    const rec: AgentRecord = {
+      v: SCHEMA_VERSION, id, sandboxId: sandbox.id, template: sandbox.template, runtime: runtime.name, model, state: 'STARTING',
+      endReason: '', exitCode: 0, message: '', labels: spec.labels, swarmId: spec.swarmId, budgetUsd: spec.budgetUsd ?? 0,
+      usage: emptyTotals(), byModel: {}, createdAt: Date.now(), endedAt: 0, prompts: 1, events: 0,
+    };
+    const agent = new RunningAgent(rec, runtime, spec.waitSeconds * 1000, () => this.markDirty(id));
+    const token = `godel-agent-${randomBytes(24).toString('base64url')}`;
+    let live: Live | undefined;
+    try {
+      const { listener, port } = await this.openListener(sandbox);
+      live = { agent, token, listener, port, refusals: 0 };
+      this.records.set(id, rec);
+      this.live.set(id, live);
+      this.byToken.set(token, id);
+      agent.push({ type: 'started' });
+      agent.push({ type: 'prompt', text: spec.prompt });
+      await this.save(rec, agent, 'synced');
+
+      const hostNetwork = sandbox.network === 'host';
+      const gatewayUrl = `http://127.0.0.1:${port}/p/${route.provider}`;
+      const home = agentHome(id);
+      const launch = runtime.launch({ model, gatewayUrl, api, token, home, runtimeDir: AGENT_RUNTIME_DIR, workdir: spec.workdir || '/workspace' });
+      for (const k of Object.keys(spec.env)) {
+        if (k in launch.env || k === 'HOME') throw new GodelError('INVALID_ENV', `${k} is set by the ${runtime.name} runtime and cannot be given`);
+      }
+      await this.writeFiles(sandbox.id, home, launch.files);
+      const argv = hostNetwork ? launch.argv : [SANDBOX_GATEWAY_FORWARDER, `${port}=${SANDBOX_GATEWAY_DIR}/${port}.sock`, '--', ...launch.argv];
+      const run = this.opts.exec.start({ sandboxId: sandbox.id, argv, env: { ...spec.env, HOME: home, ...launch.env }, cwd: spec.workdir, timeoutMs: 0 });
+      agent.attach(run.command, spec.prompt);
+      rec.state = 'RUNNING';
+      this.markDirty(id);
+      void agent.exited.then((r) => this.ended(live!, r));
+      this.opts.log.info({ agent: id, sandbox: sandbox.id, runtime: runtime.name, model }, 'agent started');
+      return rec;
+    } catch (err) {
+      if (live) {
+        await this.endWith(live, { reason: 'error', exitCode: -1, message: `the agent could not start: ${errorMessage(err)}` });
+        return rec;
+      }
+      if (ownSandbox) {
+        await this.opts.sandboxes.delete(sandbox.id, 'its agent could not start').catch((e: unknown) =>
+          this.opts.log.warn({ sandbox: sandbox.id, err: errorMessage(e) }, 'cannot delete the sandbox of an agent that could not start'));
+      }
+      throw err;
+    }
+  }
+
+  get(id: string): AgentRecord {
+    const rec = this.records.get(id);
+    if (!rec) throw new GodelError('AGENT_NOT_FOUND', `no agent ${id.slice(0, 80)}`);
+    return rec;
+  }
+
+  list(f: AgentFilter): AgentRecord[] {
+    return [...this.records.values()]
+      .filter((r) => (!f.swarmId || r.swarmId === f.swarmId) && (!f.running || r.state !== 'ENDED')
+        && Object.entries(f.labels).every(([k, v]) => r.labels[k] === v))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  send(id: string, prompt: string): AgentRecord {
+    const rec = this.get(id);
+    const l = this.live.get(id);
+    if (!l || rec.state === 'ENDED') throw new GodelError('AGENT_ENDED', `agent ${id} has ended (${rec.endReason}); start another`);
+    if (!l.agent.runtime.canSend) throw new GodelError('FOLLOW_UP_NOT_SUPPORTED', `the ${rec.runtime} runtime takes one prompt per agent (its CLI has no follow-up input)`);
+    if (!l.agent.takesFollowUps()) throw new GodelError('AGENT_ENDED', `agent ${id} is ending and takes no more prompts`);
+    l.agent.followUp(prompt);
+    return rec;
+  }
+
+  abort(id: string): AgentRecord {
+    const rec = this.get(id);
+    const l = this.live.get(id);
+    if (!l || rec.state === 'ENDED') throw new GodelError('AGENT_ENDED', `agent ${id} has already ended (${rec.endReason})`);
+    l.agent.stop({ reason: 'aborted', exitCode: -1, message: 'aborted by a client' });
+    return rec;
+  }
+
+  /**
+   * Streams an agent's events after `afterSeq` (none of the past with `noReplay`), then live ones until it
+   * ends or `signal` aborts. `write` applies backpressure.
+   */
+  async attach(id: string, afterSeq: number, noReplay: boolean, write: (e: AgentEventRecord) => Promise<void>, signal: AbortSignal): Promise<void> {
+    const rec = this.get(id);
+    const l = this.live.get(id);
+    let next = noReplay ? (l ? l.agent.lastSeq : rec.events) + 1 : afterSeq + 1;
+    if (!l) {
+      if (!noReplay) for (const e of await this.storedEvents(id, afterSeq)) await write(e);
+      return;
+    }
+    const agent = l.agent;
+    while (!signal.aborted) {
+      const changed = agent.changed();
+      // A running agent's events are all in memory, seq n at n - 1.
+      while (next <= agent.lastSeq && !signal.aborted) {
+        const e = agent.events[next - 1];
+        next++;
+        if (e) await write(e);
+      }
+      if (agent.ended && next > agent.lastSeq) return;
+      await Promise.race([changed, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
+    }
+  }
+
+  usage(scope: UsageScope): { total: UsageTotals; byModel: Record<string, UsageTotals>; agents: number; budgetUsd: number } {
+    let recs: AgentRecord[];
+    let budgetUsd = 0;
+    if ('agentId' in scope) {
+      recs = [this.get(scope.agentId)];
+      budgetUsd = recs[0]!.budgetUsd;
+    } else if ('label' in scope) {
+      const [k, v] = splitLabel(scope.label);
+      recs = [...this.records.values()].filter((r) => r.labels[k] === v);
+      budgetUsd = this.budgets.get(`label:${scope.label}`) ?? 0;
+    } else if ('swarmId' in scope) {
+      recs = [...this.records.values()].filter((r) => r.swarmId === scope.swarmId);
+      budgetUsd = this.budgets.get(`swarm:${scope.swarmId}`) ?? 0;
+    } else {
+      recs = [...this.records.values()];
+    }
+    const total = emptyTotals();
+    const byModel: Record<string, UsageTotals> = {};
+    for (const r of recs) {
+      addTotals(total, r.usage);
+      for (const [m, u] of Object.entries(r.byModel)) addTotals((byModel[m] ??= emptyTotals()), u);
+    }
+    return { total, byModel, agents: recs.length, budgetUsd };
+  }
+
+  async setBudget(scope: { label: string } | { swarmId: string }, budgetUsd: number): Promise<{ scope: string; budgetUsd: number; spentUsd: number }> {
+    const key = 'label' in scope ? `label:${scope.label}` : `swarm:${scope.swarmId}`;
+    const rec: BudgetRecord = { scope: key, budgetUsd };
+    await this.opts.store.putBudget(rec);
+    if (budgetUsd > 0) this.budgets.set(key, budgetUsd);
+    else this.budgets.delete(key);
+    return { scope: key, budgetUsd, spentUsd: this.usage('label' in scope ? { label: scope.label } : { swarmId: scope.swarmId }).total.costUsd };
+  }
+
+  // GatewayPolicy: the gateway asks per request.
+
+  authorize(token: string, sandboxId: string): GatewayAuth {
+    const id = this.byToken.get(token);
+    const l = id ? this.live.get(id) : undefined;
+    if (!l) return { ok: false, status: 401, code: 'invalid_token', message: 'this token belongs to no running agent (it ended, or never was one)' };
+    if (l.agent.rec.sandboxId !== sandboxId) {
+      this.opts.log.warn({ agent: l.agent.rec.id, sandbox: sandboxId }, 'an agent token was used from another sandbox; refused');
+      return { ok: false, status: 403, code: 'wrong_sandbox', message: "this token belongs to another sandbox's agent" };
+    }
+    return { ok: true, agentId: l.agent.rec.id, model: l.agent.rec.model, template: l.agent.rec.template };
+  }
+
+  refusal(agentId: string): string | undefined {
+    const l = this.live.get(agentId);
+    if (!l) return 'the agent has ended';
+    const rec = l.agent.rec;
+    const why = rec.budgetUsd > 0 && rec.usage.costUsd >= rec.budgetUsd
+      ? `the agent's budget of $${rec.budgetUsd.toFixed(2)} is spent ($${rec.usage.costUsd.toFixed(4)})`
+      : this.spentBudget(rec.labels, rec.swarmId);
+    if (!why) return undefined;
+    l.refusals++;
+    // The CLI is told (the API's own answer), and gets a few calls to stop by itself; then it is stopped.
+    if (l.refusals >= MAX_REFUSALS) l.agent.stop({ reason: 'budget', exitCode: -1, message: why });
+    l.budgetMessage ??= why;
+    return why;
+  }
+
+  record(agentId: string, model: string, usage: Usage): void {
+    const l = this.live.get(agentId);
+    const rec = l?.agent.rec ?? this.records.get(agentId);
+    if (!rec) return;
+    const u: UsageTotals = { ...usage, requests: 1 };
+    addTotals(rec.usage, u);
+    addTotals((rec.byModel[model] ??= emptyTotals()), u);
+    l?.agent.push({ type: 'usage', usage, model, source: 'gateway' });
+    this.opts.audit.modelCall({ api: 'ModelCall', sandboxId: rec.sandboxId, agentId, model, status: 'OK', usage: u });
+    this.markDirty(agentId);
+  }
+
+  /** Agents running now, by runtime (for metrics). */
+  runningCounts(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const l of this.live.values()) out[l.agent.rec.runtime] = (out[l.agent.rec.runtime] ?? 0) + 1;
+    return out;
+  }
+
+  private spentBudget(labels: Record<string, string>, swarmId: string): string | undefined {
+    for (const [k, v] of Object.entries(labels)) {
+      const budget = this.budgets.get(`label:${k}=${v}`);
+      if (budget === undefined) continue;
+      const spent = this.usage({ label: `${k}=${v}` }).total.costUsd;
+      if (spent >= budget) return `the budget of $${budget.toFixed(2)} for label ${k}=${v} is spent ($${spent.toFixed(4)})`;
+    }
+    const swarmBudget = swarmId ? this.budgets.get(`swarm:${swarmId}`) : undefined;
+    if (swarmBudget !== undefined) {
+      const spent = this.usage({ swarmId }).total.costUsd;
+      if (spent >= swarmBudget) return `the budget of $${swarmBudget.toFixed(2)} for swarm ${swarmId} is spent ($${spent.toFixed(4)})`;
+    }
+    return undefined;
+  }
+
+  private usableSandbox(id: string): SandboxRecord {
+    const { sandbox } = this.opts.sandboxes.runnable(id);
+    this.checkProvider(sandbox.provider, sandbox.template);
+    if (sandbox.network !== 'host' && !existsSync(gatewayDir(this.opts.stateDir, id))) {
+      throw new GodelError('NOT_SUPPORTED', `sandbox ${id} was booted by a daemon without agents (it has no gateway socket directory); create a new one`);
+    }
+    return sandbox;
+  }
+
+  private async newSandbox(spec: RunSpec, agentId: string): Promise<SandboxRecord> {
+    const template = this.opts.sandboxes.template(spec.template || 'default');
+    this.checkProvider(template.spec.provider, template.name);
+    return this.opts.sandboxes.create({ template: template.name, labels: { ...spec.labels, [AGENT_LABEL]: agentId }, env: {}, ttlSeconds: 0 });
+  }
+
+  private checkProvider(provider: string, template: string): void {
+    if (provider !== 'process') {
+      throw new GodelError('NOT_SUPPORTED', `agents run in process sandboxes; template ${template} uses the ${provider} provider`);
+    }
+  }
+
+  /** A listener of the gateway for one agent, reachable from its sandbox, and the loopback port the CLI uses. */
+  private async openListener(sandbox: SandboxRecord): Promise<{ listener: string | number; port: number }> {
+    const gateway = this.gateway!;
+    if (sandbox.network === 'host') {
+      const port = await gateway.listenTcp('127.0.0.1', 0, sandbox.id);
+      return { listener: port, port };
+    }
+    const used = new Set([...this.live.values()].filter((l) => l.agent.rec.sandboxId === sandbox.id).map((l) => l.port));
+    let port = FIRST_GATEWAY_PORT;
+    while (used.has(port)) port++;
+    if (port >= FIRST_GATEWAY_PORT + MAX_AGENTS_PER_SANDBOX) throw new GodelError('TOO_MANY_AGENTS', `sandbox ${sandbox.id} already runs ${MAX_AGENTS_PER_SANDBOX} agents`);
+    const path = join(gatewayDir(this.opts.stateDir, sandbox.id), `${port}.sock`);
+    rmSync(path, { force: true }); // Left by an agent of a daemon that crashed.
+    await gateway.listenUnix(path, sandbox.id);
+    return { listener: path, port };
+  }
+
+  private async writeFiles(sandboxId: string, home: string, files: Array<{ path: string; content: string }>): Promise<void> {
+    await this.opts.files.makeDir(sandboxId, home, true, 0o700);
+    for (const f of files) {
+      const dir = f.path.slice(0, f.path.lastIndexOf('/'));
+      if (dir && dir !== home) await this.opts.files.makeDir(sandboxId, dir, true, 0o700);
+      const w = await this.opts.files.write(sandboxId, f.path, 'TRUNCATE', 0o600, false);
+      w.input.end(f.content);
+      await w.done;
+    }
+  }
+
+  /** The CLI has exited: how the agent ended. Its sandbox stays for its files (its TTL and idle timeout apply). */
+  private async ended(l: Live, r: { exitCode: number; signal: string; reported?: { reason: string; message: string } }): Promise<void> {
+    const stopped = l.agent.stoppedFor();
+    const exitCode = r.signal ? -1 : r.exitCode;
+    const tail = l.agent.stderr();
+    let ending;
+    if (stopped?.reason === 'aborted' || stopped?.reason === 'error') ending = { ...stopped, exitCode };
+    else if (stopped?.reason === 'budget' || l.budgetMessage) ending = { reason: 'budget' as const, exitCode, message: stopped?.message ?? l.budgetMessage! };
+    else if (r.reported && r.reported.reason !== 'done') ending = { reason: r.reported.reason as 'error', exitCode, message: r.reported.message };
+    else if (r.exitCode !== 0 || r.signal) ending = { reason: 'error' as const, exitCode, message: `the ${l.agent.rec.runtime} CLI ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.exitCode}`}${tail ? `: ${tail.slice(-500)}` : ''}` };
+    else ending = { reason: 'done' as const, exitCode, message: r.reported?.message ?? '' };
+    if (l.agent.droppedEvents()) ending.message += ` (${l.agent.droppedEvents()} events past the limit of the stream were not kept)`;
+    await this.endWith(l, ending);
+  }
+
+  private async endWith(l: Live, ending: { reason: string; exitCode: number; message: string }): Promise<void> {
+    const rec = l.agent.rec;
+    this.byToken.delete(l.token);
+    this.live.delete(rec.id);
+    await this.gateway?.closeListener(l.listener).catch((err: unknown) => this.opts.log.warn({ agent: rec.id, err: errorMessage(err) }, 'cannot close an agent gateway listener'));
+    if (typeof l.listener === 'string') rmSync(l.listener, { force: true });
+    rec.state = 'ENDED';
+    rec.endReason = ending.reason;
+    rec.exitCode = ending.exitCode;
+    rec.message = ending.message;
+    rec.endedAt = Date.now();
+    l.agent.push(endEvent(rec) as StoredEvent);
+    l.agent.finish();
+    await this.save(rec, l.agent, 'synced');
+    this.opts.log.info({ agent: rec.id, reason: rec.endReason, exitCode: rec.exitCode, costUsd: rec.usage.costUsd }, 'agent ended');
+  }
+
+  private async storedEvents(id: string, afterSeq: number): Promise<AgentEventRecord[]> {
+    return this.opts.store.loadAgentEvents(id, afterSeq);
+  }
+
+  private markDirty(id: string): void {
+    this.dirty.add(id);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush();
+    }, FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  private async flush(): Promise<void> {
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    await Promise.all(ids.map(async (id) => {
+      const l = this.live.get(id);
+      const rec = this.records.get(id);
+      if (l) await this.save(l.agent.rec, l.agent, 'lazy');
+      else if (rec) await this.opts.store.putAgent(rec, [], 'lazy');
+    }));
+  }
+
+  private async save(rec: AgentRecord, agent: RunningAgent, durability: 'synced' | 'lazy'): Promise<void> {
+    const events = agent.unsaved;
+    agent.unsaved = [];
+    try {
+      await this.opts.store.putAgent(rec, events, durability);
+    } catch (err) {
+      // Kept for the next write; the agent goes on (a full disk is the operator's to fix).
+      agent.unsaved = [...events, ...agent.unsaved];
+      this.opts.log.error({ agent: rec.id, err: errorMessage(err) }, 'cannot store an agent\'s events');
+    }
+  }
+}
+
+function endEvent(rec: AgentRecord): StoredEvent {
+  const u = rec.usage;
+  const totals = { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheReadTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWriteTokens, costUsd: u.costUsd };
+  return { type: 'end', reason: rec.endReason as 'done', exitCode: rec.exitCode, message: rec.message, totals };
+}
+
+export function emptyTotals(): UsageTotals {
+  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, requests: 0 };
+}
+
+function addTotals(into: UsageTotals, u: UsageTotals): void {
+  into.inputTokens += u.inputTokens;
+  into.outputTokens += u.outputTokens;
+  into.cacheReadTokens += u.cacheReadTokens;
+  into.cacheWriteTokens += u.cacheWriteTokens;
+  into.costUsd += u.costUsd;
+  into.requests += u.requests;
+}
+
+export function splitLabel(label: string): [string, string] {
+  const at = label.indexOf('=');
+  if (at <= 0) throw new GodelError('INVALID_LABEL', `a label is KEY=VALUE, not "${label.slice(0, 80)}"`);
+  return [label.slice(0, at), label.slice(at + 1)];
+}

@@ -1,0 +1,243 @@
+// One agent while it runs: its CLI's process in the sandbox, the stream of normalized events it makes
+// (kept in memory while it runs, stored as it goes), the prompts given to it, and how it ended. The agent
+// manager creates it, meters it (the gateway's calls) and decides its budget; this class owns the process.
+import type { RunningCommand } from '../providers/provider.js';
+import type { AgentEventRecord, AgentRecord } from '../store/store.js';
+import { SCHEMA_VERSION } from '../store/store.js';
+import type { AgentEvent, EndReason, EventParser, Runtime, Usage } from './types.js';
+
+/** The stored form of an event: the normalized event, or one the daemon adds (the start, a follow-up prompt). */
+export type StoredEvent =
+  | AgentEvent
+  | { type: 'started' }
+  | { type: 'prompt'; text: string }
+  | { type: 'usage'; usage: Usage; model: string; source: 'gateway' | 'cli'; raw?: string };
+
+/** A CLI's line longer than this is cut (a tool result holding a whole file), in the stored raw too. */
+const MAX_LINE_BYTES = 4 * 1024 * 1024;
+const MAX_RAW_CHARS = 64 * 1024;
+/** Events kept per agent; past this they are counted, not kept (a runaway CLI cannot fill the store). */
+export const MAX_EVENTS = 100_000;
+/** From SIGTERM to SIGKILL when an agent is stopped. */
+const KILL_GRACE_MS = 3000;
+/** After the last prompt is answered and stdin is closed, how long a CLI gets to exit by itself. */
+const EXIT_GRACE_MS = 5000;
+/** Stderr kept for the end message of a CLI that failed. */
+const STDERR_TAIL_BYTES = 4096;
+
+export interface AgentEnding {
+  reason: EndReason;
+  exitCode: number;
+  message: string;
+}
+
+export class RunningAgent {
+  /** Every event so far, in order (seq = index + 1). */
+  readonly events: AgentEventRecord[] = [];
+  /** Events not yet written to the store. */
+  unsaved: AgentEventRecord[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly parser: EventParser;
+  private command: RunningCommand | undefined;
+  private stderrTail = '';
+  /** Prompts written to the CLI, and answers (turn ends) it has given. */
+  private promptsWritten = 0;
+  private turnsEnded = 0;
+  private stdinClosed = false;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  /** Set once: why the agent is being stopped from outside (abort, budget, its sandbox gone, the daemon stopping). */
+  private stopping: AgentEnding | undefined;
+  private dropped = 0;
+  ended = false;
+  /** Resolves with how the CLI ended (before the end event is made). */
+  readonly exited: Promise<{ exitCode: number; signal: string; reported?: { reason: EndReason; message: string } }>;
+  private resolveExited!: (r: { exitCode: number; signal: string; reported?: { reason: EndReason; message: string } }) => void;
+
+  constructor(readonly rec: AgentRecord, readonly runtime: Runtime, private readonly waitMs: number, private readonly onChange: () => void) {
+    this.parser = runtime.parser();
+    this.exited = new Promise((resolve) => { this.resolveExited = resolve; });
+  }
+
+  get lastSeq(): number {
+    return this.events.length ? this.events[this.events.length - 1]!.seq : this.rec.events;
+  }
+
+  /** Adds an event to the stream, wakes attached clients, and marks it for the store. */
+  push(event: StoredEvent): void {
+    if (this.events.length >= MAX_EVENTS) {
+      this.dropped++;
+      return;
+    }
+    const e: AgentEventRecord = { v: SCHEMA_VERSION, seq: this.lastSeq + 1, time: Date.now(), event };
+    this.events.push(e);
+    this.unsaved.push(e);
+    this.rec.events = e.seq;
+    this.wake();
+    this.onChange();
+  }
+
+  /** Resolves on the next event or the end (for a client streaming the agent live). */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.add(resolve));
+  }
+
+  private wake(): void {
+    const ws = [...this.waiters];
+    this.waiters.clear();
+    for (const w of ws) w();
+  }
+
+  /** Runs the CLI: reads its output into events and gives it the first prompt. */
+  attach(command: RunningCommand, prompt: string): void {
+    this.command = command;
+    command.stdin.on('error', () => undefined); // A CLI that exits without reading its stdin closes the pipe early.
+    readLines(command.stdout, (line) => this.line(line));
+    command.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    const first = this.runtime.firstInput(prompt);
+    this.promptsWritten = 1;
+    command.stdin.write(first.data);
+    if (first.closeStdin) this.closeStdin();
+    void command.exited.then((r) => {
+      clearTimeout(this.waitTimer);
+      clearTimeout(this.killTimer);
+      const { reported, events } = this.parser.finish();
+      for (const e of events) this.pushParsed(e);
+      this.resolveExited({ ...r, ...(reported ? { reported } : {}) });
+    });
+  }
+
+  /** A follow-up prompt: written at once (the CLIs queue prompts given while they work). */
+  followUp(prompt: string): void {
+    if (!this.command || this.stdinClosed || this.stopping) throw new Error('the agent is no longer taking prompts');
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    this.promptsWritten++;
+    this.rec.prompts++;
+    this.push({ type: 'prompt', text: prompt });
+    this.command.stdin.write(this.runtime.followUp(prompt));
+  }
+
+  /** Whether Send may still reach the CLI. */
+  takesFollowUps(): boolean {
+    return !!this.command && !this.stdinClosed && !this.stopping && !this.ended;
+  }
+
+  /** Stops the CLI for `why` (the first reason given is the one it ends with). */
+  stop(why: AgentEnding): void {
+    if (this.ended) return;
+    this.stopping ??= why;
+    const c = this.command;
+    if (!c) return;
+    const abort = this.runtime.abortInput?.();
+    if (abort && !this.stdinClosed) c.stdin.write(abort);
+    this.closeStdin();
+    c.kill('SIGTERM');
+    this.killTimer ??= setTimeout(() => c.kill('SIGKILL'), KILL_GRACE_MS);
+    this.killTimer.unref();
+  }
+
+  /** Why the agent was stopped from outside, if it was. */
+  stoppedFor(): AgentEnding | undefined {
+    return this.stopping;
+  }
+
+  stderr(): string {
+    return this.stderrTail.trim();
+  }
+
+  droppedEvents(): number {
+    return this.dropped;
+  }
+
+  finish(): void {
+    this.ended = true;
+    clearTimeout(this.waitTimer);
+    clearTimeout(this.killTimer);
+    this.wake();
+  }
+
+  private line(text: string): void {
+    let parsed: AgentEvent[];
+    try {
+      parsed = this.parser.line(text);
+    } catch {
+      // A parser must not throw; if one does, the line is kept as it came and the agent goes on.
+      parsed = [{ type: 'raw', raw: text }];
+    }
+    for (const e of parsed) this.pushParsed(e);
+  }
+
+  private pushParsed(e: AgentEvent): void {
+    const raw = 'raw' in e && typeof e.raw === 'string' && e.raw.length > MAX_RAW_CHARS ? `${e.raw.slice(0, MAX_RAW_CHARS)}…` : undefined;
+    const event = raw ? { ...e, raw } : e;
+    if (event.type === 'usage') this.push({ ...event, source: 'cli' });
+    else this.push(event);
+    if (event.type === 'turn_end') this.turnEnded();
+  }
+
+  /** Every prompt answered: wait for a follow-up as long as asked, then let the CLI end. */
+  private turnEnded(): void {
+    this.turnsEnded++;
+    if (this.turnsEnded < this.promptsWritten || this.stdinClosed) return;
+    if (this.waitMs <= 0) {
+      this.endInput();
+      return;
+    }
+    clearTimeout(this.waitTimer);
+    this.waitTimer = setTimeout(() => this.endInput(), this.waitMs);
+    this.waitTimer.unref();
+  }
+
+  /** No more prompts: the CLI's stdin is closed and it exits by itself, or is stopped after a grace period. */
+  private endInput(): void {
+    const c = this.command;
+    if (!c || this.stdinClosed) return;
+    this.closeStdin();
+    this.killTimer ??= setTimeout(() => {
+      c.kill('SIGTERM');
+      this.killTimer = setTimeout(() => c.kill('SIGKILL'), KILL_GRACE_MS);
+      this.killTimer.unref();
+    }, EXIT_GRACE_MS);
+    this.killTimer.unref();
+  }
+
+  private closeStdin(): void {
+    if (this.stdinClosed) return;
+    this.stdinClosed = true;
+    this.command?.stdin.end();
+  }
+}
+
+/** Calls `onLine` for each newline-terminated line (and a last unterminated one), cutting overlong lines. */
+function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let cut = false;
+  stream.on('data', (chunk: Buffer) => {
+    let start = 0;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
+      if (!cut) parts.push(chunk.subarray(start, i));
+      onLine(Buffer.concat(parts).toString('utf8'));
+      parts = [];
+      size = 0;
+      cut = false;
+      start = i + 1;
+    }
+    if (start < chunk.length && !cut) {
+      const rest = chunk.subarray(start);
+      if (size + rest.length > MAX_LINE_BYTES) {
+        parts.push(rest.subarray(0, MAX_LINE_BYTES - size));
+        cut = true;
+      } else {
+        parts.push(rest);
+      }
+      size += rest.length;
+    }
+  });
+  stream.on('end', () => {
+    if (parts.length) onLine(Buffer.concat(parts).toString('utf8'));
+  });
+}

@@ -1,0 +1,43 @@
+// What a process sandbox has inside for agents, from its boot on (a warm sandbox is booted before anyone
+// knows an agent will run in it): the pinned agent CLIs, read-only, and a directory where the model
+// gateway puts a Unix socket for each agent, reached through a loopback forwarder started with the CLI.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FORWARDER } from '../egress/sandbox-side.js';
+
+/** Where the CLIs appear inside (`${AGENT_RUNTIME_DIR}/node_modules/.bin/<cli>`). */
+export const AGENT_RUNTIME_DIR = '/opt/godel-agents';
+/** Where the gateway's sockets for the sandbox's agents appear inside. */
+export const SANDBOX_GATEWAY_DIR = '/.godel/gateway';
+/** The egress forwarder, also the gateway's: `FORWARDER PORT=SOCKET -- CLI ARGS...`. */
+export const SANDBOX_GATEWAY_FORWARDER = '/.godel/gateway-forward';
+/** Loopback ports inside for agents' gateways, one per agent running at once in a sandbox. */
+export const FIRST_GATEWAY_PORT = 4100;
+export const MAX_AGENTS_PER_SANDBOX = 16;
+
+export interface AgentBootSide {
+  /** Directories to create before the sandbox starts. */
+  dirs: Array<{ path: string; mode: number }>;
+  bwrapArgs: string[];
+}
+
+/** The host directory whose sockets a sandbox's agents reach the gateway through. Short: socket paths are at most 107 bytes. */
+export function gatewayDir(stateDir: string, sandboxId: string): string {
+  return join(stateDir, 'gw', sandboxId);
+}
+
+/**
+ * The boot-time part for one process sandbox. A sandbox on the host's network reaches the gateway on a
+ * loopback TCP port instead and needs no socket directory; the CLIs are bound whenever they are installed.
+ */
+export function agentBootSide(stateDir: string, runtimeDir: string, sandboxId: string, hostNetwork: boolean): AgentBootSide {
+  const side: AgentBootSide = { dirs: [], bwrapArgs: [] };
+  if (runtimeDir && existsSync(runtimeDir)) side.bwrapArgs.push('--ro-bind', runtimeDir, AGENT_RUNTIME_DIR);
+  if (!hostNetwork) {
+    const dir = gatewayDir(stateDir, sandboxId);
+    // 0711: the sandbox user reaches the sockets it is told of, and cannot list them.
+    side.dirs.push({ path: dirname(dir), mode: 0o711 }, { path: dir, mode: 0o711 });
+    side.bwrapArgs.push('--ro-bind', dir, SANDBOX_GATEWAY_DIR, '--ro-bind', FORWARDER, SANDBOX_GATEWAY_FORWARDER);
+  }
+  return side;
+}
