@@ -1,0 +1,158 @@
+// Reading usage from an upstream's response as it passes through: a byte-stream tap that never holds
+// up the bytes it sees. Server-sent events are split into events as they arrive and only those that
+// can carry usage are parsed; a JSON body is kept (up to a bound) and parsed once it is complete.
+import type { ModelApi } from '../types.js';
+import type { TokenCounts } from './config.js';
+
+export interface MeteredUsage {
+  /** The model the upstream says answered, when it says so. */
+  model?: string;
+  tokens: TokenCounts;
+}
+
+/** A JSON body larger than this is not kept for its usage (no model API answers with one this large). */
+const MAX_JSON_BYTES = 32 * 2 ** 20;
+
+export class UsageMeter {
+  private readonly sse: boolean;
+  private model: string | undefined;
+  private tokens: TokenCounts | undefined;
+  /** SSE: the incomplete last line; JSON: the body so far. */
+  private pending = '';
+  private data: string[] = [];
+  private eventName = '';
+  private jsonBytes = 0;
+  private readonly decoder = new TextDecoder();
+
+  constructor(private readonly api: ModelApi, contentType: string | undefined) {
+    this.sse = /^text\/event-stream\b/i.test(contentType ?? '');
+  }
+
+  feed(chunk: Buffer): void {
+    const text = this.decoder.decode(chunk, { stream: true });
+    if (!this.sse) {
+      this.jsonBytes += chunk.length;
+      if (this.jsonBytes <= MAX_JSON_BYTES) this.pending += text;
+      return;
+    }
+    this.pending += text;
+    let start = 0;
+    for (;;) {
+      const nl = this.pending.indexOf('\n', start);
+      if (nl < 0) break;
+      const end = nl > start && this.pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.line(this.pending.slice(start, end));
+      start = nl + 1;
+    }
+    this.pending = this.pending.slice(start);
+  }
+
+  /** What the response reported, once it is over (or cut off: then what it had reported so far). */
+  finish(): MeteredUsage | undefined {
+    const rest = this.decoder.decode();
+    if (this.sse) {
+      if (this.pending || rest) this.line(this.pending + rest);
+      this.dispatch();
+    } else if (this.jsonBytes <= MAX_JSON_BYTES) {
+      this.json(this.pending + rest);
+    }
+    return this.tokens ? { tokens: this.tokens, ...(this.model ? { model: this.model } : {}) } : undefined;
+  }
+
+  private line(line: string): void {
+    if (line === '') {
+      this.dispatch();
+      return;
+    }
+    if (line.startsWith('data:')) this.data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+    else if (line.startsWith('event:')) this.eventName = line.slice(6).trim();
+  }
+
+  private dispatch(): void {
+    const data = this.data.join('\n');
+    const name = this.eventName;
+    this.data = [];
+    this.eventName = '';
+    // Most events are text deltas: skip them without parsing (the one cost per token this tap adds).
+    if (!data.includes('"usage"') && !(this.api === 'anthropic-messages' && name === 'message_start')) return;
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch {
+      return; // Not JSON (an OpenAI "[DONE]" or a malformed event): the client sees it as is; it reports no usage.
+    }
+    if (!isObject(event)) return;
+    if (this.api === 'anthropic-messages') this.anthropicEvent(event);
+    else if (this.api === 'openai-chat') this.chat(event);
+    else this.responsesEvent(event);
+  }
+
+  private json(body: string): void {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(body);
+    } catch {
+      return; // Not JSON: an upstream error page or an empty body carries no usage.
+    }
+    if (!isObject(doc)) return;
+    if (this.api === 'anthropic-messages') this.anthropic(doc);
+    else if (this.api === 'openai-chat') this.chat(doc);
+    else this.responses(doc);
+  }
+
+  private anthropicEvent(e: Record<string, unknown>): void {
+    if (e.type === 'message_start' && isObject(e.message)) this.anthropic(e.message);
+    // message_delta's usage is cumulative; newer upstreams repeat the input and cache counts in it too.
+    else if (e.type === 'message_delta' && isObject(e.usage)) this.anthropicUsage(e.usage);
+  }
+
+  private anthropic(m: Record<string, unknown>): void {
+    if (typeof m.model === 'string') this.model = m.model;
+    if (isObject(m.usage)) this.anthropicUsage(m.usage);
+  }
+
+  private anthropicUsage(u: Record<string, unknown>): void {
+    const t = this.tokens ?? zero();
+    this.tokens = {
+      inputTokens: count(u.input_tokens) ?? t.inputTokens,
+      outputTokens: count(u.output_tokens) ?? t.outputTokens,
+      cacheReadTokens: count(u.cache_read_input_tokens) ?? t.cacheReadTokens,
+      cacheWriteTokens: count(u.cache_creation_input_tokens) ?? t.cacheWriteTokens,
+    };
+  }
+
+  /** A chat completion, or the final chunk of a streamed one (include_usage). prompt_tokens includes cached ones. */
+  private chat(c: Record<string, unknown>): void {
+    if (typeof c.model === 'string') this.model = c.model;
+    if (!isObject(c.usage)) return;
+    const prompt = count(c.usage.prompt_tokens) ?? 0;
+    const cached = Math.min(prompt, (isObject(c.usage.prompt_tokens_details) ? count(c.usage.prompt_tokens_details.cached_tokens) : undefined) ?? 0);
+    this.tokens = { inputTokens: prompt - cached, outputTokens: count(c.usage.completion_tokens) ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+  }
+
+  private responsesEvent(e: Record<string, unknown>): void {
+    // completed, and also incomplete (max tokens) and failed: each bills what it used.
+    if (typeof e.type === 'string' && e.type.startsWith('response.') && isObject(e.response)) this.responses(e.response);
+  }
+
+  /** A Responses API response object. input_tokens includes input_tokens_details.cached_tokens. */
+  private responses(r: Record<string, unknown>): void {
+    if (typeof r.model === 'string') this.model = r.model;
+    if (!isObject(r.usage)) return;
+    const input = count(r.usage.input_tokens) ?? 0;
+    const cached = Math.min(input, (isObject(r.usage.input_tokens_details) ? count(r.usage.input_tokens_details.cached_tokens) : undefined) ?? 0);
+    this.tokens = { inputTokens: input - cached, outputTokens: count(r.usage.output_tokens) ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+  }
+}
+
+function zero(): TokenCounts {
+  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+}
+
+function count(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : undefined;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
