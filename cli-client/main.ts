@@ -486,6 +486,8 @@ program.command('info')
       `Sandboxes:  ${Object.entries(i.sandboxesByState).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}`,
       'Providers:', ...i.providers.map((p) => `  ${p.name}: ${p.available ? 'available' : `unavailable (${p.message})`} [${p.capabilities.join(', ')}]`),
       'Templates:', ...i.templates.map((t) => `  ${t.name} (${t.provider}, spec ${t.specHash})`),
+      'Agents:', ...i.agentRuntimes.map((r) => `  ${r.name}: ${r.installed ? `installed, default model ${r.defaultModel}` : r.message}`),
+      `Models:     ${i.models.join(', ') || 'none (configure models.providers)'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }));

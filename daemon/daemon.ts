@@ -40,6 +40,13 @@ import { swarmHandlers } from './server/handlers/swarm.js';
 import type { E2bEndpoint } from './e2b/server.js';
 import { EgressManager } from './egress/egress-manager.js';
 import { EgressLedger } from './egress/ledger.js';
+import { AgentManager } from './agents/agent-manager.js';
+import { agentBootSide } from './agents/sandbox-side.js';
+import { modelCatalog } from './agents/catalog.js';
+import { runtimes } from './agents/runtimes/index.js';
+import { ModelGateway } from './agents/gateway/gateway.js';
+import { GatewayMetrics } from './agents/gateway/metrics.js';
+import { agentsHandlers } from './server/handlers/agents.js';
 
 export interface DaemonOptions {
   socket: string;
@@ -98,6 +105,8 @@ export class Daemon {
   private e2b: E2bEndpoint | undefined;
   private egress: EgressManager | undefined;
   private ledger: EgressLedger | undefined;
+  private agents: AgentManager | undefined;
+  private gateway: ModelGateway | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -119,7 +128,10 @@ export class Daemon {
       const egress = new EgressManager({ dir: join(stateDir, 'egress'), config: config.egress, listeners, log, onRecord: (r) => ledger.add(r) });
       this.egress = egress;
       const providers = new Map<string, Provider>();
-      providers.set('process', new ProcessProvider({ sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log, egressSocketDir: (id) => egress.socketDir(id) }));
+      providers.set('process', new ProcessProvider({
+        sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log, egressSocketDir: (id) => egress.socketDir(id),
+        agentSide: (id, spec) => agentBootSide(stateDir, config.agents.runtimeDir, id, spec.network === 'host'),
+      }));
       providers.set('microvm', new MicrovmProvider({
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),
         config: config.microvm, uid: config.process.sandboxUid, gid: config.process.sandboxGid, log, egressSocketDir: (id) => egress.socketDir(id),
@@ -152,6 +164,14 @@ export class Daemon {
       const metrics = new Metrics(this.sandboxes, this.exec, files);
       ledger.registerMetrics(metrics.registry);
       const audit = new AuditLog(this.store, log);
+      const agents = new AgentManager({
+        node: config.node, stateDir, config: config.agents, catalog: modelCatalog(config.models), runtimes,
+        sandboxes: this.sandboxes, exec: this.exec, files, store: this.store, audit, log,
+      });
+      this.agents = agents;
+      await agents.start();
+      this.gateway = new ModelGateway(config.models, agents, log, new GatewayMetrics(metrics.registry));
+      agents.setGateway(this.gateway);
       const gate = new PeerGate(groupId(config.socketGroup), log, (peer) => { metrics.refusedConnection(); audit.refused(peer); });
       this.gate = gate;
       // Callers come from this node's socket (the gate) or from a relay or an in-process call (local calls).
@@ -182,7 +202,7 @@ export class Daemon {
         [api.Pools.service, poolsLocal],
         [api.Snapshots.service, snapshotsLocal],
         [api.Files.service, filesHandlers(files, obs, this.shutdown.signal)],
-        [api.System.service, systemHandlers({ node: config.node, socket, stateDir, startedAt, providers, templates: config.templates }, this.sandboxes, obs,
+        [api.System.service, systemHandlers({ node: config.node, socket, stateDir, startedAt, providers, templates: config.templates, agents: () => agents.capabilities() }, this.sandboxes, obs,
           () => federation?.nodes() ?? [{ name: config.node, self: true, reachable: true, version: VERSION, breaker: 'closed', address: '' }])],
         [api.Swarm.service, swarmHandlers(new SwarmCoordinator(cluster, this.sandboxes, log), cluster, obs)],
       ];
@@ -202,6 +222,10 @@ export class Daemon {
           this.server.addService(service, handlers as grpc.UntypedServiceImplementation);
         }
       }
+      // Agents are served by the node they run on (their CLIs are its commands); not forwarded between nodes.
+      const agentsService = agentsHandlers(agents, obs);
+      local.register(api.Agents.service, agentsService);
+      this.server.addService(api.Agents.service, agentsService as grpc.UntypedServiceImplementation);
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
       gate.lendFilesThrough((ticket, uid) => files.collectLent(ticket, uid));
@@ -253,6 +277,9 @@ export class Daemon {
     await this.e2b?.close();
     this.metricsServer?.close();
     this.files?.close();
+    // Agents end (and are recorded as ended) before the exec manager kills what is left of their CLIs.
+    await this.agents?.stop();
+    await this.gateway?.close();
     this.exec?.stop();
     // What the sandboxes' connections did is written before the manager stops taking events.
     await this.ledger?.stop();

@@ -74,9 +74,8 @@ export const ErrorCodes = {
   // An agent that has ended takes no follow-up and no abort; a runtime that takes no follow-ups at all.
   AGENT_ENDED: status.FAILED_PRECONDITION,
   FOLLOW_UP_NOT_SUPPORTED: status.FAILED_PRECONDITION,
-  // The agent CLI is not installed on this node (scripts/setup.sh installs them), or the model's provider is not configured.
+  // The agent CLI is not installed on this node (scripts/setup.sh installs them).
   RUNTIME_NOT_INSTALLED: status.FAILED_PRECONDITION,
-  MODEL_PROVIDER_NOT_CONFIGURED: status.FAILED_PRECONDITION,
   // The daemon or a provider cannot serve right now.
   PROVIDER_UNAVAILABLE: status.UNAVAILABLE,
   PROVIDER_FAILED: status.UNAVAILABLE,

@@ -32,7 +32,7 @@ export interface ModelCatalog {
 
 /** The gateway's listeners, as the manager opens and closes them for agents. */
 export interface GatewayListeners {
-  listenUnix(path: string, sandboxId: string): Promise<void>;
+  listenUnix(path: string, sandboxId: string): Promise<unknown>;
   listenTcp(host: string, port: number, sandboxId: string): Promise<number>;
   closeListener(address: string | number): Promise<void>;
 }
@@ -352,6 +352,16 @@ export class AgentManager implements GatewayPolicy {
     l?.agent.push({ type: 'usage', usage, model, source: 'gateway' });
     this.opts.audit.modelCall({ api: 'ModelCall', sandboxId: rec.sandboxId, agentId, model, status: 'OK', usage: u });
     this.markDirty(agentId);
+  }
+
+  /** Each runtime's CLI (installed or not) and default model, and the models agents may ask for. */
+  capabilities(): { runtimes: Array<{ name: string; installed: boolean; message: string; defaultModel: string }>; models: string[] } {
+    const runtimes = Object.values(this.opts.runtimes).map((r) => {
+      const bin = r.binary(this.opts.config.runtimeDir);
+      const installed = existsSync(bin);
+      return { name: r.name, installed, message: installed ? bin : `not installed (${bin}); bash scripts/setup.sh installs it`, defaultModel: this.opts.config.defaultModels[r.name] };
+    });
+    return { runtimes, models: this.opts.catalog.models() };
   }
 
   /** Agents running now, by runtime (for metrics). */

@@ -7,6 +7,8 @@ import { availableParallelism, hostname, totalmem } from 'node:os';
 import { createHash } from 'node:crypto';
 
 import { PolicyError, parseNetworkMode, type NetworkMode } from '../egress/policy.js';
+import { parseAgentsConfig, type AgentsConfig } from '../agents/config.js';
+import { parseModelsConfig, type ModelsConfig } from '../agents/gateway/config.js';
 
 export type { NetworkMode };
 
@@ -176,6 +178,9 @@ export interface DaemonConfig {
   files: FilesConfig;
   workspaces: WorkspacesConfig;
   egress: EgressConfig;
+  agents: AgentsConfig;
+  /** The model gateway's upstreams and price table. */
+  models: ModelsConfig;
   templates: Map<string, Template>;
   process: ProcessProviderConfig;
   microvm: MicrovmProviderConfig;
@@ -235,7 +240,7 @@ export function loadConfig(path: string | undefined): DaemonConfig {
 }
 
 export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
-  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'e2b', 'egress'], 'config');
+  checkKeys(raw, ['node', 'templates', 'process', 'microvm', 'socket_group', 'files', 'workspaces', 'federation', 'e2b', 'egress', 'agents', 'models'], 'config');
   const node = optString(raw.node, 'node') ?? defaultNodeName(hostname());
   if (!NODE_NAME_RE.test(node)) {
     throw new ConfigError(`node "${node}" is not a valid node name: 1-40 lowercase letters, digits and -, starting and ending with a letter or digit (ids carry it)`);
@@ -290,7 +295,16 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
   const templates = new Map<string, Template>();
   for (const [name, t] of Object.entries(merged)) templates.set(name, parseTemplate(name, t));
   const e2b = raw.e2b === undefined ? undefined : parseE2b(raw.e2b, templates);
-  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, egress, ...(e2b ? { e2b } : {}) };
+  // The agents layer's sections are parsed by their own modules, which name the bad field.
+  let agents: AgentsConfig;
+  let models: ModelsConfig;
+  try {
+    agents = parseAgentsConfig(raw.agents);
+    models = parseModelsConfig(raw.models ?? {});
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  return { node, federation, templates, process: processConfig, microvm, socketGroup, files, workspaces, egress, agents, models, ...(e2b ? { e2b } : {}) };
 }
 
 const API_KEY_RE = /^(sha256:[0-9a-f]{64}|[\x21-\x7e]{8,256})$/;

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AgentRuntimeInfo as _godel_v1_AgentRuntimeInfo, AgentRuntimeInfo__Output as _godel_v1_AgentRuntimeInfo__Output } from './godel/v1/AgentRuntimeInfo.js';
 import type { InfoRequest as _godel_v1_InfoRequest, InfoRequest__Output as _godel_v1_InfoRequest__Output } from './godel/v1/InfoRequest.js';
 import type { InfoResponse as _godel_v1_InfoResponse, InfoResponse__Output as _godel_v1_InfoResponse__Output } from './godel/v1/InfoResponse.js';
 import type { NodeCapacity as _godel_v1_NodeCapacity, NodeCapacity__Output as _godel_v1_NodeCapacity__Output } from './godel/v1/NodeCapacity.js';
@@ -22,6 +23,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   godel: {
     v1: {
+      AgentRuntimeInfo: MessageTypeDefinition<_godel_v1_AgentRuntimeInfo, _godel_v1_AgentRuntimeInfo__Output>
       InfoRequest: MessageTypeDefinition<_godel_v1_InfoRequest, _godel_v1_InfoRequest__Output>
       InfoResponse: MessageTypeDefinition<_godel_v1_InfoResponse, _godel_v1_InfoResponse__Output>
       NodeCapacity: MessageTypeDefinition<_godel_v1_NodeCapacity, _godel_v1_NodeCapacity__Output>

@@ -23,6 +23,8 @@ export interface DaemonOptions {
   dir?: string;
   /** Leave the directory 0700, as mktemp -d makes it (the sandbox user cannot pass it). */
   closedDir?: boolean;
+  /** More environment for the daemon (the model gateway's keys). */
+  env?: Record<string, string>;
 }
 
 export class TestDaemon {
@@ -268,6 +270,7 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   // Most tests run where the sandbox user can pass the directories above the state dir, as under /var/lib.
   if (!opts.closedDir) chmodSync(dir, 0o711);
   const d = new TestDaemon(dir, opts.config);
+  if (opts.env) d.env = opts.env;
   t.teardown(() => d.cleanup());
   await d.start();
   return d;

@@ -17,6 +17,8 @@ export interface SystemContext {
   startedAt: number;
   providers: ReadonlyMap<string, Provider>;
   templates: ReadonlyMap<string, Template>;
+  /** What agents this node can run: each runtime's CLI and default model, and the models known. */
+  agents: () => { runtimes: Array<{ name: string; installed: boolean; message: string; defaultModel: string }>; models: string[] };
 }
 
 export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, obs: Observer, nodes: () => NodeInfo[]): SystemHandlers {
@@ -34,6 +36,8 @@ export function systemHandlers(ctx: SystemContext, sandboxes: SandboxManager, ob
       }),
       templates: [...ctx.templates.values()].map((t) => ({ name: t.name, provider: t.spec.provider, specHash: t.specHash })),
       sandboxesByState: sandboxes.counts(),
+      agentRuntimes: ctx.agents().runtimes,
+      models: ctx.agents().models,
     })),
     Version: unary(obs, 'System.Version', async () => ({ version: VERSION, api: API_PACKAGE, nodeVersion: process.version })),
     Nodes: unary(obs, 'System.Nodes', async () => ({ nodes: nodes() })),

@@ -3,6 +3,7 @@
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 import type { ProviderInfo as _godel_v1_ProviderInfo, ProviderInfo__Output as _godel_v1_ProviderInfo__Output } from '../../godel/v1/ProviderInfo.js';
 import type { TemplateInfo as _godel_v1_TemplateInfo, TemplateInfo__Output as _godel_v1_TemplateInfo__Output } from '../../godel/v1/TemplateInfo.js';
+import type { AgentRuntimeInfo as _godel_v1_AgentRuntimeInfo, AgentRuntimeInfo__Output as _godel_v1_AgentRuntimeInfo__Output } from '../../godel/v1/AgentRuntimeInfo.js';
 
 export interface InfoResponse {
   'node'?: (string);
@@ -17,6 +18,12 @@ export interface InfoResponse {
    */
   'sandboxesByState'?: ({[key: string]: number});
   'pid'?: (number);
+  /**
+   * The agent CLIs this node can run, and the models agents may ask for (those the price table knows,
+   * served by a configured provider).
+   */
+  'agentRuntimes'?: (_godel_v1_AgentRuntimeInfo)[];
+  'models'?: (string)[];
 }
 
 export interface InfoResponse__Output {
@@ -32,4 +39,10 @@ export interface InfoResponse__Output {
    */
   'sandboxesByState': ({[key: string]: number});
   'pid': (number);
+  /**
+   * The agent CLIs this node can run, and the models agents may ask for (those the price table knows,
+   * served by a configured provider).
+   */
+  'agentRuntimes': (_godel_v1_AgentRuntimeInfo__Output)[];
+  'models': (string)[];
 }
