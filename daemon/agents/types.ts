@@ -68,6 +68,11 @@ export interface EventParser {
    * also knows about budgets and aborts; a runtime only says what the CLI itself reported).
    */
   finish(): { reported?: { reason: EndReason; message: string } ; events: AgentEvent[] };
+  /**
+   * For CLIs that stay up between prompts (canSend): true once the CLI reported the end of its answer to
+   * the last prompt and waits on stdin (claude's `result` line, pi's `agent_end`), false while it works.
+   */
+  idle?(): boolean;
 }
 
 export interface Runtime {
@@ -85,7 +90,8 @@ export interface Runtime {
   followUp(prompt: string): string;
   /** What to write to stdin to stop the CLI cleanly, if it has such a command; otherwise it gets SIGTERM. */
   abortInput?(): string;
-  parser(): EventParser;
+  /** `launch`: the options the CLI was started with (codex's stream never names its model; this does). */
+  parser(launch?: LaunchOptions): EventParser;
 }
 
 /** Who is calling the gateway, decided per request by the agent manager. */
