@@ -197,14 +197,15 @@ export class AgentManager implements GatewayPolicy {
       const hostNetwork = sandbox.network === 'host';
       const gatewayUrl = `http://127.0.0.1:${port}/p/${route.provider}`;
       const home = agentHome(id);
-      const launch = runtime.launch({ model, gatewayUrl, api, token, home, runtimeDir: AGENT_RUNTIME_DIR, workdir: spec.workdir || '/workspace' });
+      const options = { model, gatewayUrl, api, token, home, runtimeDir: AGENT_RUNTIME_DIR, workdir: spec.workdir || '/workspace' };
+      const launch = runtime.launch(options);
       for (const k of Object.keys(spec.env)) {
         if (k in launch.env || k === 'HOME') throw new GodelError('INVALID_ENV', `${k} is set by the ${runtime.name} runtime and cannot be given`);
       }
       await this.writeFiles(sandbox.id, home, launch.files);
       const argv = hostNetwork ? launch.argv : [SANDBOX_GATEWAY_FORWARDER, `${port}=${SANDBOX_GATEWAY_DIR}/${port}.sock`, '--', ...launch.argv];
       const run = this.opts.exec.start({ sandboxId: sandbox.id, argv, env: { ...spec.env, HOME: home, ...launch.env }, cwd: spec.workdir, timeoutMs: 0 });
-      agent.attach(run.command, spec.prompt);
+      agent.attach(run.command, spec.prompt, options);
       rec.state = 'RUNNING';
       this.markDirty(id);
       void agent.exited.then((r) => this.ended(live!, r));

@@ -4,7 +4,7 @@
 import type { RunningCommand } from '../providers/provider.js';
 import type { AgentEventRecord, AgentRecord } from '../store/store.js';
 import { SCHEMA_VERSION } from '../store/store.js';
-import type { AgentEvent, EndReason, EventParser, Runtime, Usage } from './types.js';
+import type { AgentEvent, EndReason, EventParser, LaunchOptions, Runtime, Usage } from './types.js';
 
 /** The stored form of an event: the normalized event, or one the daemon adds (the start, a follow-up prompt). */
 export type StoredEvent =
@@ -37,7 +37,7 @@ export class RunningAgent {
   /** Events not yet written to the store. */
   unsaved: AgentEventRecord[] = [];
   private readonly waiters = new Set<() => void>();
-  private readonly parser: EventParser;
+  private parser: EventParser | undefined;
   private command: RunningCommand | undefined;
   private stderrTail = '';
   /** Prompts written to the CLI, and answers (turn ends) it has given. */
@@ -55,7 +55,6 @@ export class RunningAgent {
   private resolveExited!: (r: { exitCode: number; signal: string; reported?: { reason: EndReason; message: string } }) => void;
 
   constructor(readonly rec: AgentRecord, readonly runtime: Runtime, private readonly waitMs: number, private readonly onChange: () => void) {
-    this.parser = runtime.parser();
     this.exited = new Promise((resolve) => { this.resolveExited = resolve; });
   }
 
@@ -89,8 +88,9 @@ export class RunningAgent {
   }
 
   /** Runs the CLI: reads its output into events and gives it the first prompt. */
-  attach(command: RunningCommand, prompt: string): void {
+  attach(command: RunningCommand, prompt: string, launch: LaunchOptions): void {
     this.command = command;
+    this.parser = this.runtime.parser(launch);
     command.stdin.on('error', () => undefined); // A CLI that exits without reading its stdin closes the pipe early.
     readLines(command.stdout, (line) => this.line(line));
     command.stderr?.on('data', (chunk: Buffer) => {
@@ -103,7 +103,7 @@ export class RunningAgent {
     void command.exited.then((r) => {
       clearTimeout(this.waitTimer);
       clearTimeout(this.killTimer);
-      const { reported, events } = this.parser.finish();
+      const { reported, events } = this.parser!.finish();
       for (const e of events) this.pushParsed(e);
       this.resolveExited({ ...r, ...(reported ? { reported } : {}) });
     });
@@ -160,14 +160,18 @@ export class RunningAgent {
   }
 
   private line(text: string): void {
+    const parser = this.parser!;
+    const wasIdle = parser.idle?.() ?? false;
     let parsed: AgentEvent[];
     try {
-      parsed = this.parser.line(text);
+      parsed = parser.line(text);
     } catch {
       // A parser must not throw; if one does, the line is kept as it came and the agent goes on.
       parsed = [{ type: 'raw', raw: text }];
     }
     for (const e of parsed) this.pushParsed(e);
+    // The CLI has answered the prompt it was working on (claude's result, pi's agent_end).
+    if (!wasIdle && parser.idle?.()) this.pushParsed({ type: 'turn_end' });
   }
 
   private pushParsed(e: AgentEvent): void {
