@@ -89,7 +89,9 @@ function follow(s: ClientReadableStream<AgentEvent>, c: GodelClient, json: boole
       } else if (e.end) {
         newline();
         const t = e.end.totals;
-        process.stderr.write(`── ${e.end.reason}${e.end.message ? `: ${e.end.message}` : ''} · ${usd(t?.costUsd ?? 0)} · ${tokens(t)} · ${Number(t?.requests ?? 0)} model calls\n`);
+        // A done agent's message is its last answer, already printed.
+        const why = e.end.reason !== 'done' && e.end.message ? `: ${oneLine(e.end.message, 200)}` : '';
+        process.stderr.write(`── ${e.end.reason}${why} · ${usd(t?.costUsd ?? 0)} · ${tokens(t)} · ${Number(t?.requests ?? 0)} model calls\n`);
       }
     });
     s.on('end', () => resolve(end));

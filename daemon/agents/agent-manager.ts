@@ -65,8 +65,14 @@ export const AGENT_LABEL = 'godel.agent';
 const FLUSH_MS = 250;
 /** Model calls refused for a spent budget before a CLI that keeps retrying is stopped. */
 const MAX_REFUSALS = 3;
+/**
+ * Environment an agent's CLI never takes from anywhere else: its HOME is the runtime's, and NODE_OPTIONS
+ * (which would load code into the Node-based CLIs) is cleared, as a Node daemon's own spawn hooks, a
+ * profiler's or a test runner's, would otherwise put theirs into every process it starts.
+ */
+const OWNED_ENV = ['HOME', 'NODE_OPTIONS'];
 /** Where each agent's CLI keeps its config and state inside the sandbox (the sandbox's own tmpfs). */
-const agentHome = (id: string): string => `/tmp/godel-agent-${id}`;
+const agentHome = (id: string): string => `/tmp/agent-home-${id}`;
 
 const API_KIND: Record<ModelApi, ModelRoute['api']> = { 'anthropic-messages': 'anthropic', 'openai-chat': 'openai', 'openai-responses': 'openai' };
 
@@ -200,10 +206,12 @@ export class AgentManager implements GatewayPolicy {
       const options = { model, gatewayUrl, api, token, home, runtimeDir: AGENT_RUNTIME_DIR, workdir: spec.workdir || '/workspace' };
       const launch = runtime.launch(options);
       for (const k of Object.keys(spec.env)) {
-        if (k in launch.env || k === 'HOME') throw new GodelError('INVALID_ENV', `${k} is set by the ${runtime.name} runtime and cannot be given`);
+        if (k in launch.env || OWNED_ENV.includes(k)) throw new GodelError('INVALID_ENV', `${k} is set by the ${runtime.name} runtime and cannot be given`);
       }
       await this.writeFiles(sandbox.id, home, launch.files);
-      const argv = hostNetwork ? launch.argv : [SANDBOX_GATEWAY_FORWARDER, `${port}=${SANDBOX_GATEWAY_DIR}/${port}.sock`, '--', ...launch.argv];
+      // The forwarder listens on the loopback port (own network namespace) and then becomes the CLI.
+      const listen = hostNetwork ? [] : [`${port}=${SANDBOX_GATEWAY_DIR}/${port}.sock`];
+      const argv = [SANDBOX_GATEWAY_FORWARDER, ...listen, ...OWNED_ENV.filter((k) => k !== 'HOME').flatMap((k) => ['--unset', k]), '--', ...launch.argv];
       const run = this.opts.exec.start({ sandboxId: sandbox.id, argv, env: { ...spec.env, HOME: home, ...launch.env }, cwd: spec.workdir, timeoutMs: 0 });
       agent.attach(run.command, spec.prompt, options);
       rec.state = 'RUNNING';
@@ -509,7 +517,7 @@ export class AgentManager implements GatewayPolicy {
 function endEvent(rec: AgentRecord): StoredEvent {
   const u = rec.usage;
   const totals = { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheReadTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWriteTokens, costUsd: u.costUsd };
-  return { type: 'end', reason: rec.endReason as 'done', exitCode: rec.exitCode, message: rec.message, totals };
+  return { type: 'end', reason: rec.endReason as 'done', exitCode: rec.exitCode, message: rec.message, totals, requests: u.requests };
 }
 
 export function emptyTotals(): UsageTotals {

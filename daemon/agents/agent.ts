@@ -11,7 +11,9 @@ export type StoredEvent =
   | AgentEvent
   | { type: 'started' }
   | { type: 'prompt'; text: string }
-  | { type: 'usage'; usage: Usage; model: string; source: 'gateway' | 'cli'; raw?: string };
+  | { type: 'usage'; usage: Usage; model: string; source: 'gateway' | 'cli'; raw?: string }
+  /** The end as the manager makes it: with the number of model calls the gateway metered. */
+  | { type: 'end'; reason: EndReason; exitCode: number; message: string; totals: Usage; requests: number };
 
 /** A CLI's line longer than this is cut (a tool result holding a whole file), in the stored raw too. */
 const MAX_LINE_BYTES = 4 * 1024 * 1024;

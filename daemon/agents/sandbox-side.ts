@@ -33,11 +33,13 @@ export function gatewayDir(stateDir: string, sandboxId: string): string {
 export function agentBootSide(stateDir: string, runtimeDir: string, sandboxId: string, hostNetwork: boolean): AgentBootSide {
   const side: AgentBootSide = { dirs: [], bwrapArgs: [] };
   if (runtimeDir && existsSync(runtimeDir)) side.bwrapArgs.push('--ro-bind', runtimeDir, AGENT_RUNTIME_DIR);
+  // The forwarder starts every agent's CLI (it clears what the CLI must not inherit, see AgentManager).
+  side.bwrapArgs.push('--ro-bind', FORWARDER, SANDBOX_GATEWAY_FORWARDER);
   if (!hostNetwork) {
     const dir = gatewayDir(stateDir, sandboxId);
     // 0711: the sandbox user reaches the sockets it is told of, and cannot list them.
     side.dirs.push({ path: dirname(dir), mode: 0o711 }, { path: dir, mode: 0o711 });
-    side.bwrapArgs.push('--ro-bind', dir, SANDBOX_GATEWAY_DIR, '--ro-bind', FORWARDER, SANDBOX_GATEWAY_FORWARDER);
+    side.bwrapArgs.push('--ro-bind', dir, SANDBOX_GATEWAY_DIR);
   }
   return side;
 }

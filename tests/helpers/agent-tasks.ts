@@ -29,7 +29,8 @@ export const AGENT_TASKS: Record<RuntimeName, AgentTask> = {
   },
   codex: {
     model: 'gpt-5-codex', api: 'openai', finalText: FINAL,
-    script: (file, content) => [{ toolCalls: [{ name: 'exec_command', input: { cmd: `printf '%s' '${content.replace(/\n/g, '\\n')}' > ${file}` } }], usage: { input: 1000, output: 500, cacheRead: 200 } }, done],
+    // printf's format is the content itself (the tests' contents hold no % or ').
+    script: (file, content) => [{ toolCalls: [{ name: 'exec_command', input: { cmd: `printf '${content.replace(/\n/g, '\\n')}' > ${file}` } }], usage: { input: 1000, output: 500, cacheRead: 200 } }, done],
   },
 };
 

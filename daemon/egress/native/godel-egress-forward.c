@@ -3,10 +3,11 @@
 // ports and carries each connection to a Unix socket of the egress proxy on the host, bound into the
 // sandbox. It knows nothing of policies: the proxy decides everything.
 //
-// usage: godel-egress-forward PORT=SOCKET_PATH... [-- COMMAND ARG...]
+// usage: godel-egress-forward PORT=SOCKET_PATH... [--unset NAME]... [-- COMMAND ARG...]
 // With a command (an agent CLI reaching the model gateway), the listeners are bound first, so the port is
 // ready before the command runs; the forwarding goes on in a child that dies with the command, and this
-// process becomes the command (its pid, signals and exit status are the command's own).
+// process becomes the command (its pid, signals and exit status are the command's own), without the
+// environment variables named by --unset. With a command, there may be no listeners at all.
 // Built static (scripts/build-native.sh) so that it runs in a sandbox with any root filesystem.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -133,26 +134,40 @@ static int listen_on(int port) {
 
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
-  int count = argc - 1;
+  char *specs[MAX_LISTENERS];
+  int count = 0;
   char **command = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
-      count = i - 1;
       command = argv + i + 1;
       break;
     }
+    if (strcmp(argv[i], "--unset") == 0 && i + 1 < argc) {
+      unsetenv(argv[++i]);
+      continue;
+    }
+    if (count == MAX_LISTENERS) {
+      fprintf(stderr, "godel-egress-forward: at most %d listeners\n", MAX_LISTENERS);
+      return 2;
+    }
+    specs[count++] = argv[i];
   }
-  if (count < 1 || count > MAX_LISTENERS || (command && !command[0])) {
-    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... [-- COMMAND ARG...] (at most %d listeners)\n", argv[0], MAX_LISTENERS);
+  if ((count < 1 && !command) || (command && !command[0])) {
+    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... [--unset NAME]... [-- COMMAND ARG...]\n", argv[0]);
     return 2;
+  }
+  if (command && count == 0) {
+    execvp(command[0], command);
+    fprintf(stderr, "godel-egress-forward: cannot run %s: %s\n", command[0], strerror(errno));
+    return 127;
   }
   struct listener ls[MAX_LISTENERS];
   struct pollfd pfds[MAX_LISTENERS];
   for (int i = 0; i < count; i++) {
-    char *eq = strchr(argv[i + 1], '=');
-    int port = eq ? atoi(argv[i + 1]) : 0;
+    char *eq = strchr(specs[i], '=');
+    int port = eq ? atoi(specs[i]) : 0;
     if (!eq || port < 1 || port > 65535 || strlen(eq + 1) >= sizeof ls[i].target.sun_path) {
-      fprintf(stderr, "godel-egress-forward: bad listener \"%s\" (PORT=SOCKET_PATH)\n", argv[i + 1]);
+      fprintf(stderr, "godel-egress-forward: bad listener \"%s\" (PORT=SOCKET_PATH)\n", specs[i]);
       return 2;
     }
     memset(&ls[i].target, 0, sizeof ls[i].target);

@@ -134,7 +134,7 @@ function toEvent(rec: AgentEventRecord, agent: AgentRecord): AgentEvent {
     case 'tool_call': return { ...base, toolCall: { callId: e.callId, name: e.name, input: e.input } };
     case 'tool_result': return { ...base, toolResult: { callId: e.callId, output: e.output, isError: e.isError } };
     case 'usage': return { ...base, usage: { model: e.model, usage: toUsage({ ...e.usage, requests: 'source' in e && e.source === 'gateway' ? 1 : 0 }), source: 'source' in e ? e.source : 'cli' } };
-    case 'end': return { ...base, end: { reason: e.reason, exitCode: e.exitCode, message: e.message, totals: toUsage(e.totals) } };
+    case 'end': return { ...base, end: { reason: e.reason, exitCode: e.exitCode, message: e.message, totals: toUsage({ ...e.totals, requests: 'requests' in e ? e.requests : 0 }) } };
     case 'turn_end': return { ...base, turnEnd: {} };
     case 'raw': return { ...base, unparsed: e.raw };
   }
