@@ -1,7 +1,6 @@
 // godelctl agent, usage and budget: agents as people run them. `agent run` prints a readable transcript
 // (text as it streams, one line per tool call, the spend at the end) or, with -o json, the normalized
 // events as JSON lines; Ctrl-C aborts the agent, and the exit code says how it ended.
-import { randomBytes } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { toClientError, type Agent, type AgentEvent, type GodelClient } from '../ipc/client.js';
 import type { ClientReadableStream } from '@grpc/grpc-js';
@@ -236,48 +235,60 @@ export function registerAgentCommands(program: Command, io: Io): void {
     }));
 }
 
-/** --swarm N: N agents on one prompt, sharing a swarm id (and a budget, if given); a line per agent as each ends. */
+/**
+ * --swarm N: a swarm of N sandboxes placed over the federation (warm pools first: Swarm.Spawn), and an
+ * agent on the same prompt in each, on the member's own node; a line per agent as each ends.
+ */
 async function runSwarm(c: GodelClient, io: Io, base: Parameters<GodelClient['runAgent']>[0], opts: RunOptions): Promise<number> {
   const n = Number(opts.swarm);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`--swarm must be a whole number from 1 to 1000, not "${opts.swarm}"`);
-  const swarmId = `swarm-${randomBytes(6).toString('hex')}`;
-  if (opts.swarmBudget !== undefined) await c.setBudget({ swarmId, budgetUsd: money(opts.swarmBudget, '--swarm-budget') });
-  if (io.output() !== 'json') process.stderr.write(`swarm ${swarmId}: ${n} agents\n`);
-  const streams: Array<ClientReadableStream<AgentEvent>> = [];
+  if (opts.sandbox) throw new Error('--swarm places sandboxes of its own; it does not take --sandbox');
+  const swarmBudget = opts.swarmBudget !== undefined ? money(opts.swarmBudget, '--swarm-budget') : undefined;
+  const { sandboxes, done } = await c.spawnSwarmCollect({ template: opts.template, count: n, labels: base.labels ?? {}, allOrNothing: true });
+  const swarmId = done.swarmId;
+  // The budget is kept by this node, for the agents it runs (a federated swarm's other nodes keep their own).
+  if (swarmBudget !== undefined) await c.setBudget({ swarmId, budgetUsd: swarmBudget });
+  if (io.output() !== 'json') {
+    process.stderr.write(`swarm ${swarmId}: ${n} agents on ${done.placements.map((p) => `${p.node} (${p.count}, ${p.warm} warm)`).join(', ')}\n`);
+  }
   const onSigint = (): void => {
     process.stderr.write(`\naborting swarm ${swarmId}\n`);
-    void c.listAgents({ swarmId, running: true }).then((list) => Promise.all(list.map((a) => c.abortAgent(a.id).catch((err: unknown) => process.stderr.write(`godelctl: ${a.id}: ${(err as Error).message}\n`)))));
+    void Promise.all(ids.map((id) => c.abortAgent(id).catch((err: unknown) => process.stderr.write(`godelctl: ${id}: ${(err as Error).message}\n`))));
   };
+  const ids: string[] = [];
   process.on('SIGINT', onSigint);
   let failed = 0;
   let total = 0;
   try {
-    await Promise.all(Array.from({ length: n }, async () => {
-      const s = c.runAgent({ ...base, swarmId });
-      streams.push(s);
+    await Promise.all(sandboxes.map(async (sb) => {
+      const { template: _template, ...rest } = base;
+      const s = c.runAgent({ ...rest, sandboxId: sb.id, swarmId });
       let agent: Agent | undefined;
       let end: AgentEvent['end'] | undefined;
       try {
         end = await new Promise<AgentEvent['end'] | undefined>((resolve, reject) => {
           let last: AgentEvent['end'] | undefined;
-          s.on('data', (e: AgentEvent) => { if (e.started) agent = e.started; if (e.end) last = e.end; });
+          s.on('data', (e: AgentEvent) => {
+            if (e.started) { agent = e.started; ids.push(e.started.id); }
+            if (e.end) last = e.end;
+          });
           s.on('end', () => resolve(last));
           s.on('error', (err) => reject(toClientError(err, c.socket)));
         });
       } catch (err) {
         failed++;
-        process.stderr.write(`godelctl: ${(err as Error).message}\n`);
+        process.stderr.write(`godelctl: ${sb.id}: ${(err as Error).message}\n`);
         return;
       }
       const cost = end?.totals?.costUsd ?? 0;
       total += cost;
       if (end?.reason !== 'done') failed++;
-      if (io.output() === 'json') process.stdout.write(`${JSON.stringify({ agent: agent?.id, sandbox: agent?.sandboxId, ...end })}\n`);
-      else process.stdout.write(`${agent?.id ?? '?'}  ${end?.reason ?? 'lost'}  ${usd(cost)}${end?.message ? `  ${oneLine(end.message, 80)}` : ''}\n`);
+      if (io.output() === 'json') process.stdout.write(`${JSON.stringify({ agent: agent?.id, sandbox: sb.id, node: sb.node, ...end })}\n`);
+      else process.stdout.write(`${agent?.id ?? '?'}  ${sb.node}  ${end?.reason ?? 'lost'}  ${usd(cost)}${end?.reason !== 'done' && end?.message ? `  ${oneLine(end.message, 80)}` : ''}\n`);
     }));
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (io.output() !== 'json') process.stderr.write(`swarm ${swarmId}: ${n - failed} done, ${failed} not, ${usd(total)} in all\n`);
+  if (io.output() !== 'json') process.stderr.write(`swarm ${swarmId}: ${n - failed} done, ${failed} not, ${usd(total)} in all; its sandboxes stay (godelctl swarm rm ${swarmId})\n`);
   return failed ? 2 : 0;
 }

@@ -205,6 +205,9 @@ export class Daemon {
         [api.System.service, systemHandlers({ node: config.node, socket, stateDir, startedAt, providers, templates: config.templates, agents: () => agents.capabilities() }, this.sandboxes, obs,
           () => federation?.nodes() ?? [{ name: config.node, self: true, reachable: true, version: VERSION, breaker: 'closed', address: '' }])],
         [api.Swarm.service, swarmHandlers(new SwarmCoordinator(cluster, this.sandboxes, log), cluster, obs)],
+        // An agent is served by the node it runs on: a call naming its agent id, or a sandbox of another
+        // node, is forwarded there. Lists, usage and budgets are this node's own.
+        [api.Agents.service, agentsHandlers(agents, obs)],
       ];
       if (federation) {
         const views = federatedViews(cluster, federation, this.sandboxes, {
@@ -222,10 +225,6 @@ export class Daemon {
           this.server.addService(service, handlers as grpc.UntypedServiceImplementation);
         }
       }
-      // Agents are served by the node they run on (their CLIs are its commands); not forwarded between nodes.
-      const agentsService = agentsHandlers(agents, obs);
-      local.register(api.Agents.service, agentsService);
-      this.server.addService(api.Agents.service, agentsService as grpc.UntypedServiceImplementation);
       this.health.addToServer(this.server);
       widenFlowControlWindow(this.server);
       gate.lendFilesThrough((ticket, uid) => files.collectLent(ticket, uid));

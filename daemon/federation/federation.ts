@@ -23,7 +23,7 @@ import { PeerTls, nameOfCertificate } from './tls.js';
 import { nodeInfo } from './node-info.js';
 
 /** Fields of a request (or of its first message's parts) that name what a call is about. */
-const ROUTING_FIELDS = ['sandboxId', 'sessionId', 'snapshotId', 'id'];
+const ROUTING_FIELDS = ['sandboxId', 'sessionId', 'snapshotId', 'agentId', 'id'];
 /** How long a call made by this node itself (a part of a federated list, a swarm's step) may take. */
 export const INTERNAL_CALL_MS = 10_000;
 const FILES_OPEN = '/godel.v1.Files/Open';

@@ -85,6 +85,8 @@ export interface FederationOptions {
   advertise?: (i: number, address: string) => string;
   /** Seeds per node; default: every node but the first seeds from the first. */
   seeds?: (i: number, addresses: string[]) => string[];
+  /** More environment for every node's daemon. */
+  env?: Record<string, string>;
 }
 
 export function nodeName(i: number): string {
@@ -112,7 +114,7 @@ export async function startFederation(t: TestContext, n: number, opts: Federatio
     const seeds = opts.seeds ? opts.seeds(i, addresses) : i === 0 ? [] : [addresses[0]!];
     const config = { ...federationConfig(i, addresses[i]!, seeds, cert, opts.pool?.(i) ?? { min_idle: 2 }), ...(opts.extra?.(i) ?? {}) };
     if (opts.advertise) (config.federation as Record<string, unknown>).advertise = opts.advertise(i, addresses[i]!);
-    const daemon = await startDaemon(t, { config });
+    const daemon = await startDaemon(t, { config, ...(opts.env ? { env: opts.env } : {}) });
     return { name: nodeName(i), ca, address: addresses[i]!, daemon, cert };
   }));
   await waitForMesh(nodes);
