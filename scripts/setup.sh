@@ -56,6 +56,14 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm packages" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The agent CLIs godeld runs (pi, claude, codex) live in their own package so that their versions are pinned
+# apart from the daemon's dependencies and their ~1 GB (claude's and codex's native binaries come in as
+# per-platform optional dependencies) stays out of the daemon's node_modules. claude-code's postinstall puts
+# its native binary in place, so the install needs scripts allowed for it (agent-runtimes/package.json).
+if [ ! -d agent-runtimes/node_modules ] || [ agent-runtimes/package-lock.json -nt agent-runtimes/node_modules/.package-lock.json ]; then
+  echo "setup: installing the agent CLIs (agent-runtimes)" >&2
+  npm ci --prefix agent-runtimes --no-audit --no-fund --loglevel=error
+fi
 npm run --silent build
 chmod +x dist/daemon/main.js dist/cli-client/main.js
 # The tests' guest image, built once into .cache and rebuilt only when the agent changes (about 40 s).
