@@ -13,7 +13,8 @@ import { costUsd, lookupPrice, parseModelsConfig, type ModelsConfig } from '../d
 import { BUDGET_REFUSAL, MAX_REQUEST_BYTES, ModelGateway } from '../daemon/agents/gateway/gateway.js';
 import { GatewayMetrics } from '../daemon/agents/gateway/metrics.js';
 import { UsageMeter } from '../daemon/agents/gateway/usage.js';
-import type { GatewayAuth, GatewayPolicy, Usage } from '../daemon/agents/types.js';
+import type { GatewayAuth, GatewayPolicy, ModelApi, Usage } from '../daemon/agents/types.js';
+import { startFakeModels } from './helpers/fake-models/fake-models.js';
 
 const REAL_KEY = 'sk-real-key-held-by-godeld-0123456789';
 const TOKEN = 'godel-agent-token-a1';
@@ -88,6 +89,10 @@ t.test('usage: read from each API\'s stream and body, whatever the chunking', as
   const cut = new UsageMeter('anthropic-messages', 'text/event-stream');
   cut.feed(Buffer.from(anthropicSse('claude-haiku-4-5', ['a'], { input: 10, output: 5 }).split('event: message_delta')[0]!));
   t.same(cut.finish()?.tokens, { inputTokens: 10, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, 'a cut stream reports what message_start said');
+
+  const routed = new UsageMeter('openai-chat', 'application/json');
+  routed.feed(Buffer.from(JSON.stringify({ model: 'anthropic/claude-sonnet-4-5', usage: { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 20 } } })));
+  t.same(routed.finish()?.tokens, { inputTokens: 40, outputTokens: 1, cacheReadTokens: 40, cacheWriteTokens: 20 }, 'OpenRouter\'s cache writes, counted inside cached_tokens');
 
   const none = new UsageMeter('openai-chat', 'application/json');
   none.feed(Buffer.from('<html>bad gateway</html>'));
@@ -470,5 +475,95 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     t.notOk(existsSync(socketPath));
     await t.rejects(call(tcp, 'GET', '/p/fake_openai/v1/models', oai), 'nothing listens after close');
     await t.rejects(gw.listenTcp('127.0.0.1', 0, 'sb-1'), /closed/);
+  });
+});
+
+t.test('against the fake model server: both APIs, streamed and not, usage as the fake reported it, priced', async (t) => {
+  const fake = await startFakeModels({ host: '127.0.0.3' });
+  const dir = mkdtempSync(join(tmpdir(), 'godel-gateway-fake-'));
+  const config = parseModelsConfig({
+    providers: {
+      anthropic: { api: 'anthropic', base_url: fake.url, api_key_env: 'GODEL_TEST_FAKE_KEY' },
+      openai: { api: 'openai', base_url: `${fake.url}/openai-prefix`, api_key_env: 'GODEL_TEST_FAKE_KEY' },
+    },
+  });
+  process.env.GODEL_TEST_FAKE_KEY = REAL_KEY;
+  const policy = new TestPolicy();
+  const gw = new ModelGateway(config, policy, pino({ level: 'silent' }));
+  const socketPath = join(dir, 'gw.sock');
+  await gw.listenUnix(socketPath, 'sb-1');
+  const port = await gw.listenTcp('127.0.0.1', 0, 'sb-1');
+  t.teardown(async () => {
+    await gw.close();
+    await fake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const fakeUsage = { input: 1200, output: 55, cacheRead: 300, cacheWrite: 40 };
+  const tokens = { inputTokens: 1200, outputTokens: 55, cacheReadTokens: 300, cacheWriteTokens: 40 };
+  const cases: Array<{ api: ModelApi; model: string; path: string; stream: boolean; target: Target; text: RegExp }> = [];
+  for (const stream of [false, true]) {
+    cases.push({ api: 'anthropic-messages', model: 'claude-sonnet-4-5', path: '/p/anthropic/v1/messages', stream, target: stream ? { port } : { socketPath }, text: /hello from the fake/ });
+    cases.push({ api: 'openai-chat', model: 'gpt-5', path: '/p/openai/v1/chat/completions', stream, target: stream ? { socketPath } : { port }, text: /hello from the fake/ });
+    cases.push({ api: 'openai-responses', model: 'gpt-5-codex', path: '/p/openai/v1/responses', stream, target: stream ? { port } : { socketPath }, text: /hello from the fake/ });
+  }
+  for (const c of cases) {
+    t.test(`${c.api}, ${c.stream ? 'streamed' : 'not streamed'}, over ${'port' in c.target ? 'TCP' : 'the Unix socket'}`, async (t) => {
+      fake.setScript([{ text: 'hello from the fake ', streamTokens: 40, usage: fakeUsage }]);
+      policy.records.length = 0;
+      const headers: Record<string, string> = c.api === 'anthropic-messages' ? { 'x-api-key': TOKEN, 'anthropic-version': '2023-06-01' } : { authorization: `Bearer ${TOKEN}` };
+      const body = c.api === 'openai-responses' ? { model: c.model, input: 'hi', stream: c.stream } : { model: c.model, max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], stream: c.stream };
+      const r = await call(c.target, 'POST', c.path, headers, JSON.stringify(body));
+      t.equal(r.status, 200);
+      t.match(r.body, c.text);
+      t.match(r.body, /alpha[^]*theta/);
+      const seen = fake.requests.at(-1)!;
+      t.equal(seen.path, c.api === 'anthropic-messages' ? '/v1/messages' : `/openai-prefix${c.path.slice('/p/openai'.length)}`);
+      if (c.api === 'anthropic-messages') t.equal(seen.headers['x-api-key'], REAL_KEY);
+      else t.equal(seen.headers.authorization, `Bearer ${REAL_KEY}`);
+      t.notOk(JSON.stringify(seen).includes(TOKEN), 'the token never reaches the upstream');
+      const price = lookupPrice(config, c.model)!.price;
+      t.same(policy.records, [{ agentId: 'ag-1', model: c.model, usage: { ...tokens, costUsd: costUsd(price, tokens) } }], 'the fake\'s numbers, priced from the table');
+    });
+  }
+
+  t.test('the fake streams slowly: the first token is through long before the last', async (t) => {
+    fake.setScript([{ streamTokens: 20, deltaDelayMs: 25, usage: { input: 5, output: 20 } }]);
+    const t0 = performance.now();
+    let first = 0;
+    const r = await call({ socketPath }, 'POST', '/p/anthropic/v1/messages', { 'x-api-key': TOKEN }, JSON.stringify({ model: 'claude-sonnet-4-5', stream: true }), (chunk) => {
+      if (!first && chunk.includes('text_delta')) first = performance.now() - t0;
+    });
+    const total = performance.now() - t0;
+    t.equal(r.status, 200);
+    t.ok(total >= 450, `the answer took its time (${Math.round(total)} ms)`);
+    t.ok(first > 0 && first < total / 3, `first token after ${Math.round(first)} ms of ${Math.round(total)}`);
+  });
+
+  t.test('helper paths and scripted upstream errors, through as the fake sent them', async (t) => {
+    const models = await call({ port }, 'GET', '/p/openai/v1/models', { authorization: `Bearer ${TOKEN}` });
+    t.equal(models.status, 200);
+    t.match(JSON.parse(models.body), { data: [{ id: 'fake-model' }] });
+    const count = await call({ socketPath }, 'POST', '/p/anthropic/v1/messages/count_tokens', { 'x-api-key': TOKEN }, JSON.stringify({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'count me' }] }));
+    t.equal(count.status, 200);
+    t.ok(JSON.parse(count.body).input_tokens > 0);
+    policy.records.length = 0;
+    const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
+    fake.setScript([
+      { error: { status: 529, body: overloaded, headers: { 'x-should-retry': 'true' } } },
+      { error: { status: 429, body: { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, headers: { 'retry-after': '2' } } },
+      { error: { status: 500, body: 'upstream exploded' } },
+    ]);
+    const a = await call({ socketPath }, 'POST', '/p/anthropic/v1/messages', { 'x-api-key': TOKEN }, JSON.stringify({ model: 'claude-sonnet-4-5' }));
+    t.equal(a.status, 529);
+    t.same(JSON.parse(a.body), overloaded);
+    t.equal(a.headers['x-should-retry'], 'true');
+    const b = await call({ port }, 'POST', '/p/openai/v1/responses', { authorization: `Bearer ${TOKEN}` }, JSON.stringify({ model: 'gpt-5' }));
+    t.equal(b.status, 429);
+    t.equal(b.headers['retry-after'], '2');
+    t.match(JSON.parse(b.body), { error: { code: 'rate_limit_exceeded' } });
+    const c = await call({ port }, 'POST', '/p/openai/v1/chat/completions', { authorization: `Bearer ${TOKEN}` }, JSON.stringify({ model: 'gpt-5' }));
+    t.equal(c.status, 500);
+    t.equal(c.body, 'upstream exploded');
+    t.same(policy.records, [], 'an error reports no usage');
   });
 });

@@ -125,9 +125,7 @@ export class UsageMeter {
   private chat(c: Record<string, unknown>): void {
     if (typeof c.model === 'string') this.model = c.model;
     if (!isObject(c.usage)) return;
-    const prompt = count(c.usage.prompt_tokens) ?? 0;
-    const cached = Math.min(prompt, (isObject(c.usage.prompt_tokens_details) ? count(c.usage.prompt_tokens_details.cached_tokens) : undefined) ?? 0);
-    this.tokens = { inputTokens: prompt - cached, outputTokens: count(c.usage.completion_tokens) ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+    this.tokens = openaiTokens(count(c.usage.prompt_tokens), c.usage.prompt_tokens_details, count(c.usage.completion_tokens));
   }
 
   private responsesEvent(e: Record<string, unknown>): void {
@@ -139,10 +137,20 @@ export class UsageMeter {
   private responses(r: Record<string, unknown>): void {
     if (typeof r.model === 'string') this.model = r.model;
     if (!isObject(r.usage)) return;
-    const input = count(r.usage.input_tokens) ?? 0;
-    const cached = Math.min(input, (isObject(r.usage.input_tokens_details) ? count(r.usage.input_tokens_details.cached_tokens) : undefined) ?? 0);
-    this.tokens = { inputTokens: input - cached, outputTokens: count(r.usage.output_tokens) ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+    this.tokens = openaiTokens(count(r.usage.input_tokens), r.usage.input_tokens_details, count(r.usage.output_tokens));
   }
+}
+
+/**
+ * OpenAI's prompt count includes its cached tokens. OpenAI bills no cache writes; OpenAI-compatible
+ * upstreams that do (OpenRouter, for Anthropic models behind it) report them as `cache_write_tokens`
+ * and count them inside `cached_tokens` as well.
+ */
+function openaiTokens(prompt: number | undefined, details: unknown, output: number | undefined): TokenCounts {
+  const total = prompt ?? 0;
+  const cached = Math.min(total, (isObject(details) ? count(details.cached_tokens) : undefined) ?? 0);
+  const written = Math.min(cached, (isObject(details) ? count(details.cache_write_tokens) : undefined) ?? 0);
+  return { inputTokens: total - cached, outputTokens: output ?? 0, cacheReadTokens: cached - written, cacheWriteTokens: written };
 }
 
 function zero(): TokenCounts {
