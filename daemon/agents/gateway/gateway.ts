@@ -306,25 +306,39 @@ export class ModelGateway {
       const usage = meter?.finish();
       if (usage) this.account(call, usage.model ?? requestModel ?? auth.model, usage.tokens, fields);
     };
-    ures.on('data', (chunk: Buffer) => {
-      meter?.feed(chunk);
-      if (!res.write(chunk)) {
+    // An upstream streams an answer as thousands of small HTTP chunks (an SSE event each), which arrive
+    // many to a socket read. They are passed on as one write per read (at the end of the tick that read
+    // them, so nothing waits), and metered after, on a later turn of the event loop, so that the meter
+    // never holds up the bytes. setImmediate callbacks run in order: the meter sees the bytes in order.
+    let batch: Buffer[] = [];
+    const flush = (): void => {
+      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
+      batch = [];
+      if (!res.write(data)) {
         ures.pause();
         res.once('drain', () => ures.resume());
       }
+      if (meter) setImmediate(() => meter.feed(data));
+    };
+    ures.on('data', (chunk: Buffer) => {
+      if (batch.push(chunk) === 1) process.nextTick(flush);
     });
+    // 'end' comes after the last 'data' but may come in the same tick: the last batch goes out first.
     ures.on('end', () => {
+      if (batch.length) flush();
       res.end();
-      settle(true);
+      setImmediate(() => settle(true));
     });
     ures.on('error', () => {
+      if (batch.length) flush();
       res.destroy();
-      settle(false);
+      setImmediate(() => settle(false));
     });
     ures.on('close', () => {
       if (!ures.complete) {
+        if (batch.length) flush();
         res.destroy();
-        settle(false);
+        setImmediate(() => settle(false));
       }
     });
   }
