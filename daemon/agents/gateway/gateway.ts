@@ -312,6 +312,7 @@ export class ModelGateway {
     // never holds up the bytes. setImmediate callbacks run in order: the meter sees the bytes in order.
     let batch: Buffer[] = [];
     const flush = (): void => {
+      if (!batch.length) return; // Already sent by 'end', which came in the same tick.
       const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
       batch = [];
       if (!res.write(data)) {
@@ -325,18 +326,18 @@ export class ModelGateway {
     });
     // 'end' comes after the last 'data' but may come in the same tick: the last batch goes out first.
     ures.on('end', () => {
-      if (batch.length) flush();
+      flush();
       res.end();
       setImmediate(() => settle(true));
     });
     ures.on('error', () => {
-      if (batch.length) flush();
+      flush();
       res.destroy();
       setImmediate(() => settle(false));
     });
     ures.on('close', () => {
       if (!ures.complete) {
-        if (batch.length) flush();
+        flush();
         res.destroy();
         setImmediate(() => settle(false));
       }
