@@ -247,7 +247,7 @@ export class ModelGateway {
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !DROP_REQUEST.has(k)) headers[k] = v;
     // The response is read for its usage: ask for it uncompressed.
     headers['accept-encoding'] = 'identity';
-    headers['content-length'] = body.length;
+    if (body.length || req.method !== 'GET') headers['content-length'] = body.length;
     if (provider.api === 'anthropic') {
       headers['x-api-key'] = key;
       headers['anthropic-version'] ??= '2023-06-01';
