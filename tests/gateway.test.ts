@@ -356,12 +356,14 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     const before = upstream.seen.length;
     const a = await call(unix, 'POST', '/p/fake_anthropic/v1/messages', anth, JSON.stringify({ model: 'claude-sonnet-4-5', messages: [] }));
     t.equal(a.status, BUDGET_REFUSAL.anthropic.status);
-    t.match(JSON.parse(a.body), { type: 'error', error: { type: 'invalid_request_error', message: /budget spent \(agent ag-1 spent \$2\.00 of \$2\.00\)/ } });
+    t.equal(a.status, 429);
+    t.match(JSON.parse(a.body), { type: 'error', error: { type: 'rate_limit_error', message: /budget spent \(agent ag-1 spent \$2\.00 of \$2\.00\)/ } });
     t.equal(a.headers['x-should-retry'], 'false');
     const o = await call(tcp, 'POST', '/p/fake_openai/v1/responses', oai, JSON.stringify({ model: 'gpt-5', input: 'x' }));
     t.equal(o.status, 429);
     t.same(Object.keys(JSON.parse(o.body).error).sort(), ['code', 'message', 'param', 'type']);
     t.match(JSON.parse(o.body), { error: { type: 'insufficient_quota', code: 'insufficient_quota', message: /budget spent/ } });
+    t.equal(o.headers['x-should-retry'], 'false');
     t.equal(upstream.seen.length, before);
   });
 

@@ -18,12 +18,14 @@ export const MAX_REQUEST_BYTES = 32 * 2 ** 20;
 
 /**
  * The answer to a request from an agent whose budget is spent, one per API, chosen so that each CLI
- * stops cleanly instead of retrying: Anthropic's SDK (Claude Code, pi) gives up on a 400 and shows the
- * message; OpenAI's clients (Codex) treat 429 insufficient_quota as final, as they do for a real account
- * out of credit. `x-should-retry: false` tells both SDKs not to retry whatever the status.
+ * stops cleanly after this one request instead of retrying (checked against the pinned CLIs by the
+ * runtimes' tests): Claude Code stops on a 429 rate_limit_error that carries `x-should-retry: false`
+ * (a 400 makes it retry at once with fewer beta headers, 6 requests); Codex treats 429
+ * insufficient_quota as final, as for a real account out of credit; pi stops on either with its
+ * retries off. `x-should-retry: false` goes with every refusal: both SDKs honour it.
  */
 export const BUDGET_REFUSAL = {
-  anthropic: { status: 400, type: 'invalid_request_error' },
+  anthropic: { status: 429, type: 'rate_limit_error' },
   openai: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
 } as const;
 
