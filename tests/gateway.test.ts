@@ -432,7 +432,7 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     const text = await registry.metrics();
     t.match(text, /godel_model_tokens_total\{model="claude-sonnet-4-5",template="default",kind="output"\} 2022/);
     t.match(text, /godel_model_cost_usd_total\{model="gpt-5",template="default"\} [0-9.]+/);
-    t.match(text, /godel_model_requests_total\{api="anthropic-messages",status="429"\} 1/);
+    t.match(text, /godel_model_requests_total\{api="anthropic-messages",status="429"\} 2/, "the upstream's 429 and the budget refusal");
     t.match(text, /godel_model_requests_total\{api="openai-chat",status="502"\} 1/);
     t.notMatch(text, /ag-1|sb-1/, 'no id in any label');
     const all = logLines.join('');
