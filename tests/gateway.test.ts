@@ -420,6 +420,7 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     t.equal(q.status, 404);
     t.match(JSON.parse(q.body), { error: { code: 'not_found' } });
     t.equal((await call(unix, 'GET', '/', {})).status, 404);
+    t.equal((await call(unix, 'GET', '/p/fake_openai/v1/models/..', oai)).status, 404, 'no dot segments');
     const u = await call(unix, 'POST', '/p/fake_openai/v1/responses', oai, JSON.stringify({ model: 'mystery-1', input: 'x' }));
     t.equal(u.status, 400);
     t.match(JSON.parse(u.body), { error: { code: 'model_not_priced', message: /"mystery-1" has no price/ } });

@@ -39,17 +39,19 @@ interface Route {
   metered?: ModelApi;
 }
 
-// The paths forwarded, per API; anything else is a 404 in the API's shape.
+// The paths forwarded, per API, matched whole; anything else is a 404 in the API's shape. A model id
+// starts with a letter or digit, so that no dot segment can walk the upstream's path.
+const MODELS_PATH = /^\/v1\/models(\/[A-Za-z0-9][A-Za-z0-9._:@-]*)?$/;
 const ROUTES: Record<ProviderApi, Array<{ method: string; path: RegExp; route: Route }>> = {
   anthropic: [
     { method: 'POST', path: /^\/v1\/messages$/, route: { name: 'anthropic-messages', metered: 'anthropic-messages' } },
     { method: 'POST', path: /^\/v1\/messages\/count_tokens$/, route: { name: 'count-tokens' } },
-    { method: 'GET', path: /^\/v1\/models(\/[^/]+)?$/, route: { name: 'models' } },
+    { method: 'GET', path: MODELS_PATH, route: { name: 'models' } },
   ],
   openai: [
     { method: 'POST', path: /^\/v1\/chat\/completions$/, route: { name: 'openai-chat', metered: 'openai-chat' } },
     { method: 'POST', path: /^\/v1\/responses$/, route: { name: 'openai-responses', metered: 'openai-responses' } },
-    { method: 'GET', path: /^\/v1\/models(\/[^/]+)?$/, route: { name: 'models' } },
+    { method: 'GET', path: MODELS_PATH, route: { name: 'models' } },
   ],
 };
 
