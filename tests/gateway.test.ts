@@ -33,7 +33,7 @@ t.test('config: defaults, overrides and refusals that name the field', async (t)
     prices: { 'my-model': { provider: 'local', input: 1, output: 2 }, 'gpt-5': { provider: 'openai', input: 9, output: 99, cache_read: 0.9, source: 'our contract' } },
   }, 'models');
   t.same(o.providers.get('local'), { name: 'local', api: 'openai', baseUrl: 'http://127.0.0.1:9/prefix', apiKeyEnv: 'LOCAL_KEY' });
-  t.same(o.prices.get('my-model'), { provider: 'local', input: 1, output: 2, cacheRead: 1, cacheWrite: 1, source: 'config' }, 'absent cache prices are the input price');
+  t.same(o.prices.get('my-model'), { provider: 'local', input: 1, output: 2, cacheRead: 1, cacheWrite: 1, cacheWrite1h: 2, source: 'config' }, 'absent cache prices are the input price (an hour\'s write twice it)');
   t.equal(o.prices.get('gpt-5')?.input, 9, 'a config entry overrides a default');
   t.ok(o.providers.get('anthropic'), 'defaults stay beside the config\'s providers');
   const bad: Array<[unknown, RegExp]> = [
@@ -63,6 +63,7 @@ t.test('config: prices by the names upstreams answer with', async (t) => {
   t.equal(lookupPrice(c, 'llama-3'), undefined);
   const p = c.prices.get('claude-sonnet-4-5')!;
   t.equal(costUsd(p, { inputTokens: 1e6, outputTokens: 1e6, cacheReadTokens: 1e6, cacheWriteTokens: 1e6 }), 3 + 15 + 0.3 + 3.75);
+  t.equal(costUsd(p, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 3e6 }, 1e6), 2 * 3.75 + 6, 'an hour\'s cache write at 2x input');
 });
 
 t.test('usage: read from each API\'s stream and body, whatever the chunking', async (t) => {
@@ -72,19 +73,20 @@ t.test('usage: read from each API\'s stream and body, whatever the chunking', as
   };
   const a = new UsageMeter('anthropic-messages', 'text/event-stream; charset=utf-8');
   feedBytewise(a, anthropicSse('claude-sonnet-4-5-20250929', ['Hel', 'lo ☃'], { input: 120, output: 7, cacheRead: 1000, cacheWrite: 50 }).replace(/\n/g, '\r\n'));
-  t.same(a.finish(), { model: 'claude-sonnet-4-5-20250929', tokens: { inputTokens: 120, outputTokens: 7, cacheReadTokens: 1000, cacheWriteTokens: 50 } });
+  t.same(a.finish(), { model: 'claude-sonnet-4-5-20250929', tokens: { inputTokens: 120, outputTokens: 7, cacheReadTokens: 1000, cacheWriteTokens: 50 }, cacheWrite1hTokens: 0 });
 
   const c = new UsageMeter('openai-chat', 'text/event-stream');
   feedBytewise(c, chatSse('gpt-5-2025-08-07', ['a', 'b'], { prompt: 500, cached: 200, completion: 30 }));
-  t.same(c.finish(), { model: 'gpt-5-2025-08-07', tokens: { inputTokens: 300, outputTokens: 30, cacheReadTokens: 200, cacheWriteTokens: 0 } });
+  t.same(c.finish(), { model: 'gpt-5-2025-08-07', tokens: { inputTokens: 300, outputTokens: 30, cacheReadTokens: 200, cacheWriteTokens: 0 }, cacheWrite1hTokens: 0 });
 
   const r = new UsageMeter('openai-responses', 'text/event-stream');
   feedBytewise(r, responsesSse('gpt-5-codex', ['x'], { input: 900, cached: 800, output: 12 }));
-  t.same(r.finish(), { model: 'gpt-5-codex', tokens: { inputTokens: 100, outputTokens: 12, cacheReadTokens: 800, cacheWriteTokens: 0 } });
+  t.same(r.finish(), { model: 'gpt-5-codex', tokens: { inputTokens: 100, outputTokens: 12, cacheReadTokens: 800, cacheWriteTokens: 0 }, cacheWrite1hTokens: 0 });
 
   const j = new UsageMeter('anthropic-messages', 'application/json');
-  feedBytewise(j, JSON.stringify({ type: 'message', model: 'claude-haiku-4-5', usage: { input_tokens: 3, output_tokens: 4 } }));
-  t.same(j.finish(), { model: 'claude-haiku-4-5', tokens: { inputTokens: 3, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0 } });
+  feedBytewise(j, JSON.stringify({ type: 'message', model: 'claude-haiku-4-5', usage: { input_tokens: 3, output_tokens: 4, cache_creation_input_tokens: 30,
+    cache_creation: { ephemeral_5m_input_tokens: 10, ephemeral_1h_input_tokens: 20 } } }));
+  t.same(j.finish(), { model: 'claude-haiku-4-5', tokens: { inputTokens: 3, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 30 }, cacheWrite1hTokens: 20 });
 
   const cut = new UsageMeter('anthropic-messages', 'text/event-stream');
   cut.feed(Buffer.from(anthropicSse('claude-haiku-4-5', ['a'], { input: 10, output: 5 }).split('event: message_delta')[0]!));

@@ -308,7 +308,7 @@ export class ModelGateway {
       if (status >= 400) this.log.warn(fields, 'model upstream answered an error');
       else if (!complete) this.log.warn(fields, 'model response cut off before its end');
       const usage = meter?.finish();
-      if (usage) this.account(call, usage.model ?? requestModel ?? auth.model, usage.tokens, fields);
+      if (usage) this.account(call, usage.model ?? requestModel ?? auth.model, usage.tokens, usage.cacheWrite1hTokens, fields);
     };
     // An upstream streams an answer as thousands of small HTTP chunks (an SSE event each). What arrived in
     // one turn of the event loop (libuv reads a socket up to 32 times a turn) is passed on in one write
@@ -349,9 +349,9 @@ export class ModelGateway {
     });
   }
 
-  private account(call: Call, model: string, tokens: TokenCounts, fields: Record<string, unknown>): void {
+  private account(call: Call, model: string, tokens: TokenCounts, cacheWrite1h: number, fields: Record<string, unknown>): void {
     const priced = lookupPrice(this.config, model);
-    const usage: Usage = { ...tokens, costUsd: priced ? costUsd(priced.price, tokens) : 0 };
+    const usage: Usage = { ...tokens, costUsd: priced ? costUsd(priced.price, tokens, cacheWrite1h) : 0 };
     if (!priced) this.log.warn({ ...fields, model }, 'no price for the model that answered: its usage is recorded at $0');
     this.metrics?.usage(priced?.name ?? 'unpriced', call.auth.template, tokens, usage.costUsd);
     this.log.info({ ...fields, model, usage }, 'model call');

@@ -8,6 +8,8 @@ export interface MeteredUsage {
   /** The model the upstream says answered, when it says so. */
   model?: string;
   tokens: TokenCounts;
+  /** Of tokens.cacheWriteTokens, those written for an hour (priced higher than the 5-minute default). */
+  cacheWrite1hTokens: number;
 }
 
 /** A JSON body larger than this is not kept for its usage (no model API answers with one this large). */
@@ -17,6 +19,7 @@ export class UsageMeter {
   private readonly sse: boolean;
   private model: string | undefined;
   private tokens: TokenCounts | undefined;
+  private cacheWrite1h = 0;
   /** SSE: the incomplete last line; JSON: the body so far. */
   private pending = '';
   private data: string[] = [];
@@ -56,7 +59,7 @@ export class UsageMeter {
     } else if (this.jsonBytes <= MAX_JSON_BYTES) {
       this.json(this.pending + rest);
     }
-    return this.tokens ? { tokens: this.tokens, ...(this.model ? { model: this.model } : {}) } : undefined;
+    return this.tokens ? { tokens: this.tokens, cacheWrite1hTokens: this.cacheWrite1h, ...(this.model ? { model: this.model } : {}) } : undefined;
   }
 
   private line(line: string): void {
@@ -119,6 +122,7 @@ export class UsageMeter {
       cacheReadTokens: count(u.cache_read_input_tokens) ?? t.cacheReadTokens,
       cacheWriteTokens: count(u.cache_creation_input_tokens) ?? t.cacheWriteTokens,
     };
+    if (isObject(u.cache_creation)) this.cacheWrite1h = count(u.cache_creation.ephemeral_1h_input_tokens) ?? this.cacheWrite1h;
   }
 
   /** A chat completion, or the final chunk of a streamed one (include_usage). prompt_tokens includes cached ones. */
