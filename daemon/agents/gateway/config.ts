@@ -26,7 +26,9 @@ export interface ModelPrice {
   input: number;
   output: number;
   cacheRead: number;
+  /** A cache write kept for 5 minutes (Anthropic's default), and one kept for an hour. */
   cacheWrite: number;
+  cacheWrite1h: number;
   /** Where the figures came from (a pricing page and when it was read). */
   source: string;
 }
@@ -156,7 +158,7 @@ function parseProvider(name: string, raw: unknown, where: string): ProviderConfi
 
 function parsePrice(raw: unknown, where: string): ModelPrice {
   if (!isObject(raw)) throw new Error(`${where} must be an object`);
-  checkKeys(raw, ['provider', 'input', 'output', 'cache_read', 'cache_write', 'source'], where);
+  checkKeys(raw, ['provider', 'input', 'output', 'cache_read', 'cache_write', 'cache_write_1h', 'source'], where);
   if (typeof raw.provider !== 'string') throw new Error(`${where}.provider must be a string`);
   const usd = (k: string, fallback?: number): number => {
     const v = raw[k] ?? fallback;
@@ -171,6 +173,8 @@ function parsePrice(raw: unknown, where: string): ModelPrice {
     provider: raw.provider, input, output: usd('output'),
     // Absent cache prices fall back to the input price: never cheaper than what the upstream may bill.
     cacheRead: usd('cache_read', input), cacheWrite: usd('cache_write', input),
+    // Anthropic prices an hour's cache write at twice the input price for every model it lists.
+    cacheWrite1h: usd('cache_write_1h', 2 * input),
     source: (raw.source as string | undefined) ?? 'config',
   };
 }
@@ -195,8 +199,11 @@ export function lookupPrice(config: ModelsConfig, model: string): { name: string
   return best ? { name: best, price: config.prices.get(best)! } : undefined;
 }
 
-export function costUsd(price: ModelPrice, t: TokenCounts): number {
-  return (t.inputTokens * price.input + t.outputTokens * price.output + t.cacheReadTokens * price.cacheRead + t.cacheWriteTokens * price.cacheWrite) / 1e6;
+/** USD for `t`; `cacheWrite1hTokens` of its cache writes were kept for an hour (Anthropic's `cache_creation`). */
+export function costUsd(price: ModelPrice, t: TokenCounts, cacheWrite1hTokens = 0): number {
+  const hour = Math.min(cacheWrite1hTokens, t.cacheWriteTokens);
+  return (t.inputTokens * price.input + t.outputTokens * price.output + t.cacheReadTokens * price.cacheRead
+    + (t.cacheWriteTokens - hour) * price.cacheWrite + hour * price.cacheWrite1h) / 1e6;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -8,6 +8,8 @@ export interface MeteredUsage {
   /** The model the upstream says answered, when it says so. */
   model?: string;
   tokens: TokenCounts;
+  /** Of tokens.cacheWriteTokens, those written for an hour (priced higher than the 5-minute default). */
+  cacheWrite1hTokens: number;
 }
 
 /** A JSON body larger than this is not kept for its usage (no model API answers with one this large). */
@@ -17,6 +19,7 @@ export class UsageMeter {
   private readonly sse: boolean;
   private model: string | undefined;
   private tokens: TokenCounts | undefined;
+  private cacheWrite1h = 0;
   /** SSE: the incomplete last line; JSON: the body so far. */
   private pending = '';
   private data: string[] = [];
@@ -56,7 +59,7 @@ export class UsageMeter {
     } else if (this.jsonBytes <= MAX_JSON_BYTES) {
       this.json(this.pending + rest);
     }
-    return this.tokens ? { tokens: this.tokens, ...(this.model ? { model: this.model } : {}) } : undefined;
+    return this.tokens ? { tokens: this.tokens, cacheWrite1hTokens: this.cacheWrite1h, ...(this.model ? { model: this.model } : {}) } : undefined;
   }
 
   private line(line: string): void {
@@ -119,15 +122,14 @@ export class UsageMeter {
       cacheReadTokens: count(u.cache_read_input_tokens) ?? t.cacheReadTokens,
       cacheWriteTokens: count(u.cache_creation_input_tokens) ?? t.cacheWriteTokens,
     };
+    if (isObject(u.cache_creation)) this.cacheWrite1h = count(u.cache_creation.ephemeral_1h_input_tokens) ?? this.cacheWrite1h;
   }
 
   /** A chat completion, or the final chunk of a streamed one (include_usage). prompt_tokens includes cached ones. */
   private chat(c: Record<string, unknown>): void {
     if (typeof c.model === 'string') this.model = c.model;
     if (!isObject(c.usage)) return;
-    const prompt = count(c.usage.prompt_tokens) ?? 0;
-    const cached = Math.min(prompt, (isObject(c.usage.prompt_tokens_details) ? count(c.usage.prompt_tokens_details.cached_tokens) : undefined) ?? 0);
-    this.tokens = { inputTokens: prompt - cached, outputTokens: count(c.usage.completion_tokens) ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+    this.tokens = openaiTokens(count(c.usage.prompt_tokens), c.usage.prompt_tokens_details, count(c.usage.completion_tokens));
   }
 
   private responsesEvent(e: Record<string, unknown>): void {
@@ -139,10 +141,20 @@ export class UsageMeter {
   private responses(r: Record<string, unknown>): void {
     if (typeof r.model === 'string') this.model = r.model;
     if (!isObject(r.usage)) return;
-    const input = count(r.usage.input_tokens) ?? 0;
-    const cached = Math.min(input, (isObject(r.usage.input_tokens_details) ? count(r.usage.input_tokens_details.cached_tokens) : undefined) ?? 0);
-    this.tokens = { inputTokens: input - cached, outputTokens: count(r.usage.output_tokens) ?? 0, cacheReadTokens: cached, cacheWriteTokens: 0 };
+    this.tokens = openaiTokens(count(r.usage.input_tokens), r.usage.input_tokens_details, count(r.usage.output_tokens));
   }
+}
+
+/**
+ * OpenAI's prompt count includes its cached tokens. OpenAI bills no cache writes; OpenAI-compatible
+ * upstreams that do (OpenRouter, for Anthropic models behind it) report them as `cache_write_tokens`
+ * and count them inside `cached_tokens` as well.
+ */
+function openaiTokens(prompt: number | undefined, details: unknown, output: number | undefined): TokenCounts {
+  const total = prompt ?? 0;
+  const cached = Math.min(total, (isObject(details) ? count(details.cached_tokens) : undefined) ?? 0);
+  const written = Math.min(cached, (isObject(details) ? count(details.cache_write_tokens) : undefined) ?? 0);
+  return { inputTokens: total - cached, outputTokens: output ?? 0, cacheReadTokens: cached - written, cacheWriteTokens: written };
 }
 
 function zero(): TokenCounts {
