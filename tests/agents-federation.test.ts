@@ -1,0 +1,46 @@
+// Agents over a federation: `godelctl agent run --swarm N` asked of one node places the swarm's sandboxes
+// over both (warm pools first) and runs an agent on each member's own node; calls naming an agent of the
+// other node (Get, Attach) are forwarded to it. Real daemons over real mTLS on 127.0.0.2-3, the real claude
+// CLI, and a FAKE model server on 127.0.40.3 answering both nodes' gateways.
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GODELCTL } from './helpers/daemon.js';
+import { startFederation } from './helpers/federation.js';
+import { startFakeModels } from './helpers/fake-models/fake-models.js';
+import { AGENT_TASKS } from './helpers/agent-tasks.js';
+
+const run = promisify(execFile);
+
+t.test('a swarm of agents over two nodes', async (t) => {
+  const fake = await startFakeModels({ host: '127.0.40.3' });
+  t.teardown(() => fake.close());
+  fake.setScript([{ text: 'member done', usage: { input: 100, output: 10 } }], { repeat: true });
+  const models = { providers: { anthropic: { api: 'anthropic', base_url: fake.url, api_key_env: 'GODEL_TEST_ANTHROPIC_KEY' } } };
+  const { nodes } = await startFederation(t, 2, {
+    pool: () => ({ min_idle: 1 }),
+    extra: () => ({ models }),
+    env: { GODEL_TEST_ANTHROPIC_KEY: 'sk-ant-godeltest-federated' },
+  });
+  const [a, b] = nodes as [typeof nodes[0], typeof nodes[0]];
+  const { stdout, stderr } = await run(process.execPath, [GODELCTL, '--socket', a.daemon.socket, '-o', 'json', 'agent', 'run', '--swarm', '2', '-r', 'claude',
+    '-m', AGENT_TASKS.claude.model, '-l', 'suite=federation', 'say done'], { timeout: 120_000 });
+  const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { agent: string; sandbox: string; node: string; reason: string; totals: { costUsd: number } });
+  t.equal(lines.length, 2, `a line per agent (${stderr.trim()})`);
+  t.same(lines.map((l) => l.reason), ['done', 'done'], 'both done');
+  t.same(new Set(lines.map((l) => l.node)), new Set([a.name, b.name]), 'one agent on each node (each had a warm sandbox)');
+  for (const l of lines) {
+    t.ok(l.agent.endsWith(`-${l.node}`), 'the agent id names its node');
+    t.ok(l.totals.costUsd > 0, 'and its spend');
+  }
+  // Asked of node a, an agent of node b is answered by b.
+  const remote = lines.find((l) => l.node === b.name)!;
+  const got = await a.daemon.client.getAgent(remote.agent);
+  t.equal(got.sandboxId, remote.sandbox);
+  const replay = await a.daemon.client.collectAgentEvents(a.daemon.client.attachAgent({ agentId: remote.agent }));
+  t.ok(replay.some((e) => e.text?.text.includes('member done')), 'attach is forwarded too');
+  t.equal((await b.daemon.client.listAgents({})).length, 1, 'node b runs its own agent');
+  const swarmId = got.swarmId;
+  t.ok(swarmId, 'the agents carry the swarm id');
+  await run(process.execPath, [GODELCTL, '--socket', a.daemon.socket, 'swarm', 'rm', swarmId]);
+});
