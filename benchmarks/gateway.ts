@@ -6,14 +6,14 @@
 // the first text delta, and to the end of the stream. The gateway runs in this process with the
 // daemon's logger settings (a JSON line per call, written asynchronously) and its metrics.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { runBenchmark } from './harness.js';
+import { runBenchmark, withDaemon } from './harness.js';
 import { machine, summarize, type Summary } from './stats.js';
 import { parseModelsConfig } from '../daemon/agents/gateway/config.js';
 import { ModelGateway } from '../daemon/agents/gateway/gateway.js';
@@ -155,15 +155,105 @@ async function main(): Promise<void> {
       }
       bars[`every_call_metered_${tokens}_tokens`] = recorded === 2 * (N + WARMUP);
     }
+    await setScript(url, TOKENS);
+    const godeld = process.env.BENCH_GATEWAY_GODELD === '0' ? undefined : await inGodeld(url, fakeUrl);
+    if (godeld) bars.ttft_p50_added_under_2ms_godeld_sandbox = godeld.ttft_p50_added < 2;
     process.stdout.write(`${JSON.stringify({ summary: {
       machine: { ...machine(), loadavg_before: load.map((x) => Math.round(x * 100) / 100), loadavg_after: loadavg().map((x) => Math.round(x * 100) / 100) },
-      requests_per_target: N, gateway_cpu_ms_per_call: cpuPerCall, ...results, bars,
+      requests_per_target: N, gateway_cpu_ms_per_call: cpuPerCall, ...results, ...(godeld ? { godeld_sandbox: godeld } : {}), bars,
     } })}\n`);
   } finally {
     await gw?.close();
     fake.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A running agent's gateway token, read on the host from its CLI's environment (root reads any). */
+function agentToken(sandboxId: string): string | undefined {
+  const hostNs = readlinkSync('/proc/self/ns/pid');
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/ns/pid`) === hostNs) continue;
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
+      if (!env.split('\0').includes(`GODEL_SANDBOX_ID=${sandboxId}`)) continue;
+      const m = /=(godel-agent-[A-Za-z0-9_-]{32})(?:\0|$)/.exec(env);
+      if (m) return m[1];
+    } catch {
+      continue; // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The whole path an agent's model calls take: a client inside a real sandbox of a real godeld, on the
+ * loopback port the forwarder listens on, through the gateway's Unix socket in the daemon (its event loop
+ * shared with everything else the daemon does) to the fake; against the same client on the host calling
+ * the fake directly. The listener is a real agent's (a claude CLI kept waiting for a follow-up), and so is
+ * the token. The two clients take turns in batches (one cannot reach the other's target).
+ */
+async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unknown> & { ttft_p50_added: number }> {
+  const config = {
+    templates: { default: { pool: { min_idle: 1 } } },
+    models: { providers: { anthropic: { api: 'anthropic', base_url: url, api_key_env: 'GODEL_BENCH_KEY' } } },
+  };
+  return withDaemon(config, async (d) => {
+    d.env = { GODEL_BENCH_KEY: 'sk-bench-not-a-real-key' };
+    await d.start();
+    const c = d.client;
+    const agent = c.runAgent({ template: 'default', runtime: 'claude', model: 'claude-sonnet-4-5', prompt: 'wait', waitSeconds: 3600 });
+    const started = await new Promise<{ id: string; sandboxId: string }>((resolve, reject) => {
+      agent.on('data', (e: { started?: { id: string; sandboxId: string } | null }) => { if (e.started) resolve(e.started); });
+      agent.on('error', reject);
+    });
+    const deadline = Date.now() + 60_000;
+    let token: string | undefined;
+    while (!(token = agentToken(started.sandboxId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (!token) throw new Error('the agent\'s CLI did not start');
+    const batches = 10;
+    const per = Math.max(1, Math.round(N / batches));
+    const host = { ttft: [] as number[], total: [] as number[] };
+    const socket = { ttft: [] as number[], total: [] as number[] };
+    const inside = { ttft: [] as number[], total: [] as number[] };
+    // The host client also calls the daemon's gateway socket itself (no forwarder): what the daemon adds.
+    const onHost = [
+      { name: 'x', host: fakeUrl.hostname, port: Number(fakeUrl.port), prefix: '' },
+      { name: 'socket', socketPath: join(d.stateDir, 'gw', started.sandboxId, '4100.sock'), prefix: '/p/anthropic' },
+    ];
+    const viaGateway = [{ name: 'x', host: '127.0.0.1', port: 4100, prefix: '/p/anthropic' }];
+    for (let b = 0; b < batches; b++) {
+      const client = spawn(process.execPath, ['-e', CLIENT, JSON.stringify(onHost), String(per), '2', token], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const out = JSON.parse(await firstLine(client)) as Record<string, { ttft: number[]; total: number[] }>;
+      host.ttft.push(...out.x!.ttft);
+      host.total.push(...out.x!.total);
+      socket.ttft.push(...out.socket!.ttft);
+      socket.total.push(...out.socket!.total);
+      const r = await c.runCollect({ sandboxId: started.sandboxId, argv: ['node', '-e', CLIENT, JSON.stringify(viaGateway), String(per), '2', token] });
+      if (r.exitCode !== 0) throw new Error(`the client in the sandbox failed: ${r.stderr.toString()}`);
+      const g = (JSON.parse(r.stdout.toString()) as Record<string, { ttft: number[]; total: number[] }>).x!;
+      inside.ttft.push(...g.ttft);
+      inside.total.push(...g.total);
+    }
+    await c.abortAgent(started.id);
+    await c.collectAgentEvents(agent);
+    const s = {
+      host: { ttft: summarize(host.ttft), total: summarize(host.total) }, socket: { ttft: summarize(socket.ttft), total: summarize(socket.total) },
+      sandbox: { ttft: summarize(inside.ttft), total: summarize(inside.total) },
+    };
+    report(`gateway_godeld_${TOKENS}tok_ttft_direct`, s.host.ttft);
+    report(`gateway_godeld_${TOKENS}tok_ttft_socket_from_host`, s.socket.ttft);
+    report(`gateway_godeld_${TOKENS}tok_ttft_sandbox`, s.sandbox.ttft);
+    report(`gateway_godeld_${TOKENS}tok_total_direct`, s.host.total);
+    report(`gateway_godeld_${TOKENS}tok_total_sandbox`, s.sandbox.total);
+    const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+    return {
+      requests: host.ttft.length,
+      ttft_p50_added: r3(s.sandbox.ttft.p50 - s.host.ttft.p50), ttft_p99_added: r3(s.sandbox.ttft.p99 - s.host.ttft.p99),
+      ttft_p50_added_socket_from_host: r3(s.socket.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_host: r3(s.socket.ttft.p99 - s.host.ttft.p99),
+      total_p50_added: r3(s.sandbox.total.p50 - s.host.total.p50), total_p99_added: r3(s.sandbox.total.p99 - s.host.total.p99),
+    };
+  });
 }
 
 runBenchmark(main);
