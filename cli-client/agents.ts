@@ -82,6 +82,9 @@ function follow(s: ClientReadableStream<AgentEvent>, c: GodelClient, json: boole
       } else if (e.toolResult?.isError) {
         newline();
         process.stdout.write(`${oneLine(`  ✗ ${e.toolResult.output}`)}\n`);
+      } else if (e.notice) {
+        newline();
+        process.stderr.write(`${oneLine(`! ${e.notice}`)}\n`);
       } else if (e.prompt && Number(e.seq) > 2) {
         newline();
         process.stdout.write(`${oneLine(`» ${e.prompt}`)}\n`);

@@ -161,6 +161,7 @@ t.test('agents', async (t) => {
     t.match(ls.stdout.toString(), /one\.txt/, 'the first step ran');
     t.notMatch(ls.stdout.toString(), /two\.txt/, 'the second never did');
     t.ok(end.totals!.costUsd >= 0.01 && end.totals!.costUsd < 0.02, `spent one answer's worth ($${end.totals!.costUsd})`);
+    t.ok(events.some((e) => e.notice?.includes('refused')), 'the refusal is recorded on the agent');
     await c.deleteSandbox(sandboxId);
   });
 
@@ -212,8 +213,9 @@ t.test('agents', async (t) => {
     t.equal(junk.status, 401, 'an unknown token is refused');
     // A ends (aborted); its token is then refused everywhere.
     await c.abortAgent(agentA.id);
-    const endA = endOf(await c.collectAgentEvents(c.attachAgent({ agentId: agentA.id, noReplay: false })));
-    t.equal(endA.reason, 'aborted');
+    const eventsA = await c.collectAgentEvents(c.attachAgent({ agentId: agentA.id, noReplay: false }));
+    t.equal(endOf(eventsA).reason, 'aborted');
+    t.ok(eventsA.some((e) => e.notice?.includes(`used from sandbox ${agentB.sandboxId}`)), 'the misuse of its token is recorded on agent A');
     const after = await gatewayCall(sockB, tokenA, { model: task.model, max_tokens: 10, messages: [{ role: 'user', content: 'x' }] });
     t.equal(after.status, 401, 'a token of an agent that ended is refused');
     await c.abortAgent(agentB.id);

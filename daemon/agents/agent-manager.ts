@@ -331,6 +331,7 @@ export class AgentManager implements GatewayPolicy {
     if (!l) return { ok: false, status: 401, code: 'invalid_token', message: 'this token belongs to no running agent (it ended, or never was one)' };
     if (l.agent.rec.sandboxId !== sandboxId) {
       this.opts.log.warn({ agent: l.agent.rec.id, sandbox: sandboxId }, 'an agent token was used from another sandbox; refused');
+      l.agent.push({ type: 'notice', text: `its token was used from sandbox ${sandboxId}, and refused` });
       return { ok: false, status: 403, code: 'wrong_sandbox', message: "this token belongs to another sandbox's agent" };
     }
     return { ok: true, agentId: l.agent.rec.id, model: l.agent.rec.model, template: l.agent.rec.template };
@@ -345,6 +346,7 @@ export class AgentManager implements GatewayPolicy {
       : this.spentBudget(rec.labels, rec.swarmId);
     if (!why) return undefined;
     l.refusals++;
+    l.agent.push({ type: 'notice', text: `a model call was refused: ${why}` });
     // The CLI is told (the API's own answer), and gets a few calls to stop by itself; then it is stopped.
     if (l.refusals >= MAX_REFUSALS) l.agent.stop({ reason: 'budget', exitCode: -1, message: why });
     l.budgetMessage ??= why;

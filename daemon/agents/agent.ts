@@ -11,6 +11,7 @@ export type StoredEvent =
   | AgentEvent
   | { type: 'started' }
   | { type: 'prompt'; text: string }
+  | { type: 'notice'; text: string }
   | { type: 'usage'; usage: Usage; model: string; source: 'gateway' | 'cli'; raw?: string }
   /** The end as the manager makes it: with the number of model calls the gateway metered. */
   | { type: 'end'; reason: EndReason; exitCode: number; message: string; totals: Usage; requests: number };

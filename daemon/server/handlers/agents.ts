@@ -130,6 +130,7 @@ function toEvent(rec: AgentEventRecord, agent: AgentRecord): AgentEvent {
     // The agent as it is when the client hears of it (a replay shows its state now).
     case 'started': return { ...base, started: toAgent(agent) };
     case 'prompt': return { ...base, prompt: e.text };
+    case 'notice': return { ...base, notice: e.text };
     case 'text': return { ...base, text: { text: e.text } };
     case 'tool_call': return { ...base, toolCall: { callId: e.callId, name: e.name, input: e.input } };
     case 'tool_result': return { ...base, toolResult: { callId: e.callId, output: e.output, isError: e.isError } };

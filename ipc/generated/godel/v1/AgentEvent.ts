@@ -35,10 +35,15 @@ export interface AgentEvent {
    */
   'turnEnd'?: (_godel_v1_AgentTurnEnd | null);
   /**
+   * Something the daemon saw happen to the agent: a model call refused for a spent budget, its token
+   * used from another sandbox.
+   */
+  'notice'?: (string);
+  /**
    * The CLI's own event (a JSON line) this one came from; empty for events the daemon made.
    */
   'raw'?: (string);
-  'event'?: "started"|"text"|"toolCall"|"toolResult"|"usage"|"end"|"prompt"|"unparsed"|"turnEnd";
+  'event'?: "started"|"text"|"toolCall"|"toolResult"|"usage"|"end"|"prompt"|"unparsed"|"turnEnd"|"notice";
 }
 
 export interface AgentEvent__Output {
@@ -66,8 +71,13 @@ export interface AgentEvent__Output {
    */
   'turnEnd'?: (_godel_v1_AgentTurnEnd__Output | null);
   /**
+   * Something the daemon saw happen to the agent: a model call refused for a spent budget, its token
+   * used from another sandbox.
+   */
+  'notice'?: (string);
+  /**
    * The CLI's own event (a JSON line) this one came from; empty for events the daemon made.
    */
   'raw': (string);
-  'event'?: "started"|"text"|"toolCall"|"toolResult"|"usage"|"end"|"prompt"|"unparsed"|"turnEnd";
+  'event'?: "started"|"text"|"toolCall"|"toolResult"|"usage"|"end"|"prompt"|"unparsed"|"turnEnd"|"notice";
 }
