@@ -34,7 +34,7 @@ interface Run {
  * the last answer (or at once for a one-shot CLI).
  */
 async function runAgent(fake: FakeModels, rt: Runtime, api: ModelApi, script: (workdir: string) => FakeTurn[], prompts: string[],
-  timeoutMs = 30_000): Promise<Run> {
+  timeoutMs = 30_000, abortAfterMs?: number): Promise<Run> {
   const home = mkdtempSync(join(tmpdir(), `godel-rt-${rt.name}-home-`));
   const workdir = mkdtempSync(join(tmpdir(), `godel-rt-${rt.name}-work-`));
   t.teardown(() => {
@@ -58,6 +58,17 @@ async function runAgent(fake: FakeModels, rt: Runtime, api: ModelApi, script: (w
   const first = rt.firstInput(prompts[0]!);
   child.stdin.write(first.data);
   if (first.closeStdin) child.stdin.end();
+  // The abort goes abortAfterMs after the model request arrived: sent earlier, while the CLI still loads,
+  // it would find nothing to stop.
+  const abort = abortAfterMs === undefined ? undefined : rt.abortInput?.();
+  if (abort) {
+    const poll = setInterval(() => {
+      if (fake.requests.length === seen) return;
+      clearInterval(poll);
+      setTimeout(() => child.stdin.write(abort), abortAfterMs);
+    }, 20);
+    child.on('close', () => clearInterval(poll));
+  }
   let next = 1;
   let wasIdle = false;
   let buf = '';
@@ -107,7 +118,7 @@ function credentials(reqs: RecordedRequest[]): string[] {
   return reqs.filter((r) => r.api).map((r) => String(r.headers['x-api-key'] ?? r.headers.authorization ?? ''));
 }
 
-// Seven real CLI runs: a few seconds each.
+// Eleven real CLI runs: a few seconds each (pi takes ~2 s to load).
 t.setTimeout(120_000);
 
 const installed = (['pi', 'claude', 'codex'] as const).every((n) => existsSync(runtimes[n].binary(RUNTIME_DIR)));
@@ -199,10 +210,22 @@ if (!installed) {
       const run = await runAgent(fake, rt, api, () => [refusal, refusal, refusal, refusal], ['write the file'], 20_000);
       t.comment(`${name} (${api}) refused: ${run.ms} ms, exit ${run.exitCode}, reported ${JSON.stringify(run.reported)}`);
       t.equal(run.requests.filter((r) => r.api).length, 1, 'one request, no retry');
-      t.ok(run.ms < 8000, 'it stopped within seconds');
+      t.ok(run.at.length > 0 && run.ms - run.at[0]! < 3000, 'it stopped within seconds of the refusal');
       t.not(run.exitCode, null, 'it exited by itself');
       t.equal(run.reported?.reason, 'error', 'it reported an error');
       t.same(ofType(run, 'usage'), [], 'nothing was spent');
+    });
+  }
+
+  // A long streamed answer (300 deltas, 20 ms apart: 6 s) cut by the runtime's abort command 1 s into it.
+  for (const rt of [runtimes.claude, runtimes.pi]) {
+    t.test(`${rt.name}: abortInput stops a streaming answer`, async (t) => {
+      const long: FakeTurn = { text: 'start ', streamTokens: 300, deltaDelayMs: 20, usage: { input: 5, output: 300 } };
+      const run = await runAgent(fake, rt, 'anthropic-messages', () => [long], ['talk'], 20_000, 1000);
+      t.comment(`${rt.name} aborted: reported ${JSON.stringify(run.reported)}`);
+      t.equal(run.reported?.reason, 'aborted', 'it reported the abort');
+      t.ok(run.at.length === 1 && run.ms - run.at[0]! < 4000, 'well before the answer was through');
+      t.not(run.exitCode, null, 'it exited by itself once stdin closed');
     });
   }
 
