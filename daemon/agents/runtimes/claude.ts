@@ -11,6 +11,7 @@
 // Checked against claude-code 2.1.332 and the fake model server:
 // - It calls only POST {ANTHROPIC_BASE_URL}/v1/messages?beta=true (streamed), with the key in `x-api-key`;
 //   nothing else at start with CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 (no models list, no count_tokens).
+//   Traced with strace: it connects to the gateway only, no DNS lookups.
 // - As root, bypassPermissions / --dangerously-skip-permissions is refused ("cannot be used with root/sudo
 //   privileges") unless IS_SANDBOX=1; as a non-root uid it works without. Godel's sandbox is the sandbox,
 //   so IS_SANDBOX=1 is always set (a sandbox's uid 0 may be root inside a user namespace).
