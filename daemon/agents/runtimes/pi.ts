@@ -33,6 +33,8 @@ const PI_API: Record<ModelApi, { api: string; suffix: string }> = {
 
 const PROVIDER = 'godel';
 
+const MESSAGE_UPDATE = '{"type":"message_update"';
+
 function command(c: Record<string, unknown>): string {
   return `${JSON.stringify(c)}\n`;
 }
@@ -43,6 +45,9 @@ class PiParser implements EventParser {
   private waiting = false;
 
   line(text: string): AgentEvent[] {
+    // Each streamed delta repeats the whole message so far (twice): a 2,000-token answer is 24 MB of
+    // message_update lines. They carry nothing message_end does not, so they are dropped unparsed.
+    if (text.startsWith(MESSAGE_UPDATE)) return [];
     const m = jsonObject(text);
     if (!m) return [raw(text)];
     switch (m.type) {
