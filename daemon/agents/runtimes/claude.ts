@@ -3,13 +3,15 @@
 // Started as `claude -p --input-format stream-json --output-format stream-json --verbose
 // --include-partial-messages --permission-mode bypassPermissions --model M`: prompts are JSON lines on stdin
 // ({"type":"user","message":{"role":"user","content":"..."}}), so a follow-up is one more line; it answers
-// each with `assistant`/`user` lines and one `result` line, then waits on stdin until it is closed.
+// each with `assistant`/`user` lines and one `result` line, then waits on stdin until it is closed. An
+// interrupt is a control_request line ({"type":"control_request","request":{"subtype":"interrupt"}}).
 // --include-partial-messages is what makes per-response usage exact: the `assistant` lines carry the usage
 // of message_start (output_tokens 1), only the streamed message_delta has the final counts.
 //
 // Checked against claude-code 2.1.332 and the fake model server:
 // - It calls only POST {ANTHROPIC_BASE_URL}/v1/messages?beta=true (streamed), with the key in `x-api-key`;
 //   nothing else at start with CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 (no models list, no count_tokens).
+//   Traced with strace: it connects to the gateway only, no DNS lookups.
 // - As root, bypassPermissions / --dangerously-skip-permissions is refused ("cannot be used with root/sudo
 //   privileges") unless IS_SANDBOX=1; as a non-root uid it works without. Godel's sandbox is the sandbox,
 //   so IS_SANDBOX=1 is always set (a sandbox's uid 0 may be root inside a user namespace).
@@ -41,8 +43,9 @@ class ClaudeParser implements EventParser {
       case 'assistant': return this.assistant(m, text);
       case 'user': return this.user(m, text);
       case 'result': return this.result(m);
-      // init (tools, model, version) and status ("requesting") lines: nothing an agent's stream needs.
-      case 'system': return [];
+      // init (tools, model, version) and status ("requesting") lines, and the answer to an interrupt:
+      // nothing an agent's stream needs.
+      case 'system': case 'control_response': return [];
       default: return [raw(text)];
     }
   }
@@ -103,7 +106,10 @@ class ClaudeParser implements EventParser {
     const ok = subtype === 'success' && m.is_error !== true;
     const errors = Array.isArray(m.errors) ? m.errors.filter((e) => typeof e === 'string').join('; ') : '';
     const message = str(m.result) || errors || subtype;
-    this.reported = ok ? { reason: 'done', message } : { reason: 'error', message: subtype === 'success' ? message : `${subtype}: ${message}` };
+    // An interrupt (abortInput) ends the answer with error_during_execution and terminal_reason "aborted_streaming"
+    // (or "aborted_tools" when it came during a tool).
+    if (str(m.terminal_reason)?.startsWith('aborted')) this.reported = { reason: 'aborted', message: str(m.terminal_reason)! };
+    else this.reported = ok ? { reason: 'done', message } : { reason: 'error', message: subtype === 'success' ? message : `${subtype}: ${message}` };
     return [];
   }
 
@@ -153,5 +159,8 @@ export const claude: Runtime = {
   },
   firstInput: (prompt) => ({ data: userLine(prompt), closeStdin: false }),
   followUp: (prompt) => userLine(prompt),
+  // Stops the current answer (the stream is cut, a result line follows); claude then waits on stdin again,
+  // and exits once it is closed.
+  abortInput: () => `${JSON.stringify({ type: 'control_request', request_id: `godel-abort-${Date.now()}`, request: { subtype: 'interrupt' } })}\n`,
   parser: () => new ClaudeParser(),
 };

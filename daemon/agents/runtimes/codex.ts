@@ -7,6 +7,8 @@
 // env_key names the env var that holds the token, so the file holds no secret.
 //
 // Checked against codex 0.171.0 and the fake model server:
+// - Offline: traced with strace, with the [features] below off it connects to nothing but the gateway
+//   (no DNS lookups at all); with them on it looks up api.github.com, github.com and chatgpt.com.
 // - It calls only POST {base_url}/responses (streamed, `Authorization: Bearer <token>`, request bodies not
 //   compressed for a custom provider), base_url = gatewayUrl + /v1. Nothing else at start with
 //   check_for_update_on_startup = false; analytics and feedback are off in config.
@@ -137,6 +139,14 @@ function configToml(o: LaunchOptions): string {
     '',
     '[history]',
     'persistence = "none"',
+    '',
+    // With these on, codex resolves api.github.com, github.com and chatgpt.com at start (plugin and
+    // connector catalogs) even with a custom provider: off, it contacts nothing but the gateway.
+    '[features]',
+    'plugins = false',
+    'remote_plugin = false',
+    'apps = false',
+    'plugin_sharing = false',
     '',
     `[model_providers.${PROVIDER}]`,
     'name = "godel gateway"',

@@ -9,7 +9,8 @@
 //
 // Checked against pi 0.73.1 and the fake model server:
 // - Calls: POST {gatewayUrl}/v1/messages (Anthropic SDK, key in x-api-key), POST {gatewayUrl}/v1/chat/completions
-//   or /v1/responses (OpenAI SDK, Authorization: Bearer); nothing else at start with PI_OFFLINE=1.
+//   or /v1/responses (OpenAI SDK, Authorization: Bearer); nothing else at start with PI_OFFLINE=1 (traced
+//   with strace: it connects to the gateway only). It takes ~2 s of CPU to load before its first request.
 // - Its tools are read, bash, edit, write; a file path is relative to the cwd.
 // - Refusals: with its defaults a 429 (Anthropic rate_limit_error, OpenAI insufficient_quota alike) is
 //   retried by the SDK (2 more requests) and then by pi itself 3 times after 2, 4 and 8 s: 12 requests,
@@ -32,6 +33,8 @@ const PI_API: Record<ModelApi, { api: string; suffix: string }> = {
 
 const PROVIDER = 'godel';
 
+const MESSAGE_UPDATE = '{"type":"message_update"';
+
 function command(c: Record<string, unknown>): string {
   return `${JSON.stringify(c)}\n`;
 }
@@ -42,6 +45,9 @@ class PiParser implements EventParser {
   private waiting = false;
 
   line(text: string): AgentEvent[] {
+    // Each streamed delta repeats the whole message so far (twice): a 2,000-token answer is 24 MB of
+    // message_update lines. They carry nothing message_end does not, so they are dropped unparsed.
+    if (text.startsWith(MESSAGE_UPDATE)) return [];
     const m = jsonObject(text);
     if (!m) return [raw(text)];
     switch (m.type) {
