@@ -130,7 +130,7 @@ export class Daemon {
       const providers = new Map<string, Provider>();
       providers.set('process', new ProcessProvider({
         sandboxesDir: join(stateDir, 'sandboxes'), config: config.process, log, egressSocketDir: (id) => egress.socketDir(id),
-        agentSide: (id, spec) => agentBootSide(stateDir, config.agents.runtimeDir, id, spec.network === 'host'),
+        agentSide: (id, spec, reachable) => agentBootSide(stateDir, config.agents.runtimeDir, id, spec.network === 'host', reachable),
       }));
       providers.set('microvm', new MicrovmProvider({
         vmsDir: join(stateDir, 'vms'), templatesDir: join(stateDir, 'vm-templates'), imageDir: config.microvm.imageDir || process.env.GODEL_IMAGE_DIR || join(stateDir, 'images', 'microvm'),

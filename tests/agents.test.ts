@@ -357,6 +357,15 @@ t.test('agents', async (t) => {
     t.match(after, /aborting agent ag-/, 'Ctrl-C says it aborts');
     t.match(after, /── aborted/, 'the agent ended aborted');
     t.match(after, /exit=130/, 'exit code 130');
+
+    // What they spent, as a person asks for it.
+    const usage = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'usage', '--label', 'suite=agents'], { encoding: 'utf8' });
+    t.match(usage, /claude-sonnet-4-5\s+\d+/, 'godelctl usage has a line per model');
+    t.match(usage, /^total\s+\d+/m, 'and a total');
+    const budget = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'budget', '5', '--label', 'suite=agents'], { encoding: 'utf8' });
+    t.match(budget, /suite=agents: budget \$5\.00, spent \$0\.\d+/, 'godelctl budget sets a label\'s budget and says what it has spent');
+    const ls = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'agent', 'ls'], { encoding: 'utf8' });
+    t.match(ls, /ended \(aborted\)/, 'godelctl agent ls shows how each ended');
     for (const a of await c.listAgents({})) {
       if ((await c.listSandboxes()).some((sb) => sb.id === a.sandboxId)) await c.deleteSandbox(a.sandboxId);
     }

@@ -400,16 +400,22 @@ export class AgentManager implements GatewayPolicy {
   private usableSandbox(id: string): SandboxRecord {
     const { sandbox } = this.opts.sandboxes.runnable(id);
     this.checkProvider(sandbox.provider, sandbox.template);
-    if (sandbox.network !== 'host' && !existsSync(gatewayDir(this.opts.stateDir, id))) {
-      throw new GodelError('NOT_SUPPORTED', `sandbox ${id} was booted by a daemon without agents (it has no gateway socket directory); create a new one`);
-    }
+    const why = sandbox.handle?.agentsUnavailable;
+    if (why === undefined) throw new GodelError('NOT_SUPPORTED', `sandbox ${id} was booted by a daemon without agents; create a new one`);
+    if (why) throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandbox ${id}: it was ${why}`);
     return sandbox;
   }
 
   private async newSandbox(spec: RunSpec, agentId: string): Promise<SandboxRecord> {
     const template = this.opts.sandboxes.template(spec.template || 'default');
     this.checkProvider(template.spec.provider, template.name);
-    return this.opts.sandboxes.create({ template: template.name, labels: { ...spec.labels, [AGENT_LABEL]: agentId }, env: {}, ttlSeconds: 0 });
+    const sandbox = await this.opts.sandboxes.create({ template: template.name, labels: { ...spec.labels, [AGENT_LABEL]: agentId }, env: {}, ttlSeconds: 0 });
+    const why = sandbox.handle?.agentsUnavailable;
+    if (why) {
+      await this.opts.sandboxes.delete(sandbox.id, 'agents cannot run in it');
+      throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandboxes of template ${template.name} on this node: they are ${why}`);
+    }
+    return sandbox;
   }
 
   private checkProvider(provider: string, template: string): void {

@@ -19,6 +19,8 @@ export interface AgentBootSide {
   /** Directories to create before the sandbox starts. */
   dirs: Array<{ path: string; mode: number }>;
   bwrapArgs: string[];
+  /** Whether agents can run in the sandbox; else why not (recorded with it, told to whoever asks). */
+  unavailable?: string;
 }
 
 /** The host directory whose sockets a sandbox's agents reach the gateway through. Short: socket paths are at most 107 bytes. */
@@ -28,18 +30,28 @@ export function gatewayDir(stateDir: string, sandboxId: string): string {
 
 /**
  * The boot-time part for one process sandbox. A sandbox on the host's network reaches the gateway on a
- * loopback TCP port instead and needs no socket directory; the CLIs are bound whenever they are installed.
+ * loopback TCP port instead and needs no socket directory. bwrap runs as the sandbox user, and a path it
+ * cannot reach (a checkout under a 0700 home, a state dir under a closed directory) would fail the whole
+ * boot: `reachable` says which it can, and what it cannot is left out, with agents unavailable there.
  */
-export function agentBootSide(stateDir: string, runtimeDir: string, sandboxId: string, hostNetwork: boolean): AgentBootSide {
+export function agentBootSide(stateDir: string, runtimeDir: string, sandboxId: string, hostNetwork: boolean, reachable: (path: string) => boolean): AgentBootSide {
   const side: AgentBootSide = { dirs: [], bwrapArgs: [] };
-  if (runtimeDir && existsSync(runtimeDir)) side.bwrapArgs.push('--ro-bind', runtimeDir, AGENT_RUNTIME_DIR);
+  const missing: string[] = [];
+  if (runtimeDir && existsSync(runtimeDir) && reachable(runtimeDir)) side.bwrapArgs.push('--ro-bind', runtimeDir, AGENT_RUNTIME_DIR);
+  else missing.push(`the agent CLIs (${runtimeDir}: ${existsSync(runtimeDir) ? 'not reachable by the sandbox user' : 'not installed'})`);
   // The forwarder starts every agent's CLI (it clears what the CLI must not inherit, see AgentManager).
-  side.bwrapArgs.push('--ro-bind', FORWARDER, SANDBOX_GATEWAY_FORWARDER);
+  if (reachable(FORWARDER)) side.bwrapArgs.push('--ro-bind', FORWARDER, SANDBOX_GATEWAY_FORWARDER);
+  else missing.push(`the forwarder (${FORWARDER} is not reachable by the sandbox user)`);
   if (!hostNetwork) {
-    const dir = gatewayDir(stateDir, sandboxId);
-    // 0711: the sandbox user reaches the sockets it is told of, and cannot list them.
-    side.dirs.push({ path: dirname(dir), mode: 0o711 }, { path: dir, mode: 0o711 });
-    side.bwrapArgs.push('--ro-bind', dir, SANDBOX_GATEWAY_DIR);
+    if (reachable(stateDir)) {
+      const dir = gatewayDir(stateDir, sandboxId);
+      // 0711: the sandbox user reaches the sockets it is told of, and cannot list them.
+      side.dirs.push({ path: dirname(dir), mode: 0o711 }, { path: dir, mode: 0o711 });
+      side.bwrapArgs.push('--ro-bind', dir, SANDBOX_GATEWAY_DIR);
+    } else {
+      missing.push(`the gateway's sockets (the state dir ${stateDir} is not reachable by the sandbox user)`);
+    }
   }
+  if (missing.length) side.unavailable = `booted without ${missing.join(', ')}`;
   return side;
 }

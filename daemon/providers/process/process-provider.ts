@@ -73,7 +73,7 @@ export interface ProcessProviderOptions {
   /** Where the egress proxy's sockets for a sandbox with an allow list are (daemon/egress). */
   egressSocketDir?: (sandboxId: string) => string;
   /** What a sandbox has inside for agents from its boot on (the CLIs, the gateway's socket directory). */
-  agentSide?: (sandboxId: string, spec: TemplateSpec) => AgentBootSide;
+  agentSide?: (sandboxId: string, spec: TemplateSpec, reachable: (path: string) => boolean) => AgentBootSide;
 }
 
 export class ProcessProvider implements Provider {
@@ -106,6 +106,16 @@ export class ProcessProvider implements Provider {
     this.cgroups = new Cgroups(opts.sandboxesDir);
     this.freezer = new Freezer((id) => this.cgroups.v2Dir(id));
     this.freezer.thawAll();
+  }
+
+  /** Whether bwrap, running as the sandbox user, can reach `path` (as root it may be a user that cannot). */
+  private reachable(path: string, uid: number, gid: number): boolean {
+    if (!this.isRoot) return true;
+    try {
+      return closedAncestor(realpathSync(path), uid, gid) === undefined;
+    } catch {
+      return false; // It does not exist (or vanished while looked at).
+    }
   }
 
   private closedAncestor(uid: number, gid: number): string | undefined {
@@ -168,6 +178,8 @@ export class ProcessProvider implements Provider {
     const { diskBytes, ...cgroupLimits } = spec.limits ?? {};
     let procs: string[] = [];
     let child: LaunchedProcess;
+    /** '' when agents can run in the sandbox; why not, when they cannot; undefined without an agents layer. */
+    let agentsUnavailable: string | undefined;
     const logPath = join(dir, 'bwrap.log');
     try {
       if (diskBytes) {
@@ -179,8 +191,9 @@ export class ProcessProvider implements Provider {
       // With an allow list, the sandbox's command is the forwarder to the egress proxy (its only way out).
       const egress = isAllowList(spec.network) && this.opts.egressSocketDir ? forwarderLaunch(this.opts.egressSocketDir(id)) : undefined;
       if (isAllowList(spec.network) && !egress) throw new GodelError('EGRESS_UNAVAILABLE', 'this daemon runs no egress proxy for allow lists');
-      const agents = this.opts.agentSide?.(id, spec);
+      const agents = this.opts.agentSide?.(id, spec, (p) => this.reachable(p, uid, gid));
       if (agents) dirs.push(...agents.dirs);
+      agentsUnavailable = agents ? agents.unavailable ?? '' : undefined;
       // Where a directory above the state dir is closed to the sandbox user, bwrap (which runs as that
       // user) finds the workspace over that directory, in a mount namespace of the launch's own.
       const over = this.closedAncestor(uid, gid);
@@ -211,7 +224,11 @@ export class ProcessProvider implements Provider {
       const startTime = readStartTime(initPid);
       if (startTime === undefined) throw new GodelError('PROVIDER_FAILED', `sandbox ${id} exited during boot: ${bwrapError(logPath)}`);
       // Commands that enter the sandbox later get the same filter (exec), and inspect shows it.
-      return { initPid, startTime, ...(procs.length ? { cgroup: id } : {}), seccomp: seccompProfile(spec), nestedUserNamespaces: !!spec.nestedUserNamespaces };
+      return {
+        initPid, startTime, ...(procs.length ? { cgroup: id } : {}), seccomp: seccompProfile(spec), nestedUserNamespaces: !!spec.nestedUserNamespaces,
+        // What the agent manager needs to know: whether agents can run here, or why not.
+        ...(agentsUnavailable !== undefined ? { agentsUnavailable } : {}),
+      };
     } catch (err) {
       // bwrap's namespace init runs in a session of its own (--new-session), so the process group of
       // the outer bwrap does not hold it: kill both by the pid file, and by command line.
