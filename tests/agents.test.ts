@@ -424,4 +424,15 @@ t.test('an agent CLI that prints garbage and crashes ends with an error, and the
   rmSync(join(broken, 'node_modules', '.bin', 'pi'));
   const err = await expectError(runToEnd(d.client, { template: 'default', runtime: 'pi', model: AGENT_TASKS.claude.model, prompt: 'x' }), 'RUNTIME_NOT_INSTALLED');
   t.match(err.message, /scripts\/setup\.sh/);
+
+  // Installed where the sandbox user cannot reach (a checkout under a 0700 home): sandboxes still boot,
+  // and an agent is refused with why.
+  chmodSync(broken, 0o700);
+  const sb = await d.client.createSandbox({ template: 'default' });
+  t.equal((await d.client.runCollect({ sandboxId: sb.id, argv: ['true'] })).exitCode, 0, 'the sandbox boots and runs commands');
+  const refused = await expectError(runToEnd(d.client, { sandboxId: sb.id, runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'x' }), 'NOT_SUPPORTED');
+  t.match(refused.message, /not reachable by the sandbox user/);
+  const before = (await d.client.listSandboxes()).length;
+  await expectError(runToEnd(d.client, { template: 'default', runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'x' }), 'NOT_SUPPORTED');
+  t.equal((await d.client.listSandboxes()).length, before, 'the sandbox booted for a refused agent is not left behind');
 });
