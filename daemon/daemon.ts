@@ -169,6 +169,7 @@ export class Daemon {
         sandboxes: this.sandboxes, exec: this.exec, files, store: this.store, audit, log,
       });
       this.agents = agents;
+      agents.registerMetrics(metrics.registry);
       await agents.start();
       this.gateway = new ModelGateway(config.models, agents, log, new GatewayMetrics(metrics.registry));
       agents.setGateway(this.gateway);

@@ -12,6 +12,8 @@ import { GODELCTL, expectError, startDaemon, waitFor } from './helpers/daemon.js
 import { startFakeModels, type FakeModels } from './helpers/fake-models/fake-models.js';
 import { AGENT_TASKS, scriptedOutput, type RuntimeName } from './helpers/agent-tasks.js';
 import type { AgentEvent, GodelClient, RunAgentRequest } from '../ipc/client.js';
+import { Store } from '../daemon/store/store.js';
+import { pino } from 'pino';
 
 const FAKE_HOST = '127.0.40.1';
 const ANTHROPIC_KEY = 'sk-ant-godeltest-REALKEY-7f3a9c1e5b';
@@ -366,6 +368,11 @@ t.test('agents', async (t) => {
     t.match(budget, /suite=agents: budget \$5\.00, spent \$0\.\d+/, 'godelctl budget sets a label\'s budget and says what it has spent');
     const ls = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'agent', 'ls'], { encoding: 'utf8' });
     t.match(ls, /ended \(aborted\)/, 'godelctl agent ls shows how each ended');
+    const metrics = await (await fetch(`http://${d.metricsAddress()}/metrics`)).text();
+    t.match(metrics, /godel_agents_ended_total\{runtime="claude",reason="aborted"\} [1-9]/, 'ended agents are counted by runtime and reason');
+    t.match(metrics, /godel_model_tokens_total\{model="claude-sonnet-4-5",template="default",kind="output"\} [1-9]/, 'tokens by model and template');
+    t.match(metrics, /godel_model_cost_usd_total\{model="claude-sonnet-4-5",template="default"\} 0\.\d+/, 'cost by model and template');
+    t.notMatch(metrics, /ag-[0-9a-z]{16}|sb-[0-9a-z]{16}/, 'no agent or sandbox id in any label');
     for (const a of await c.listAgents({})) {
       if ((await c.listSandboxes()).some((sb) => sb.id === a.sandboxId)) await c.deleteSandbox(a.sandboxId);
     }
@@ -397,6 +404,19 @@ t.test('agent records and events survive a daemon restart', async (t) => {
   t.equal(cut.endReason, 'error');
   t.match(cut.message, /daemon stopped/);
   t.equal((await d.client.usage({ label: 'keep=yes' })).agents, 1, 'usage by label survives');
+
+  // An agent that ended longer ago than agents.retention_days (30) is removed, events and all, at a start.
+  await d.stop();
+  const store = await Store.open(d.stateDir, pino({ level: 'silent' }));
+  const old = (await store.loadAgents()).find((r) => r.id === id)!;
+  await store.putAgent({ ...old, endedAt: Date.now() - 31 * 86_400_000 }, [], 'synced');
+  await store.close();
+  await d.start();
+  await expectError(d.client.getAgent(id), 'AGENT_NOT_FOUND');
+  t.equal((await d.client.getAgent(runningId)).state, 'AGENT_ENDED', 'a recent one stays');
+  const reopened = await (async () => { await d.stop(); return Store.open(d.stateDir, pino({ level: 'silent' })); })();
+  t.same(await reopened.loadAgentEvents(id, 0), [], 'its events are gone too');
+  await reopened.close();
 });
 
 t.test('an agent CLI that prints garbage and crashes ends with an error, and the daemon goes on', async (t) => {

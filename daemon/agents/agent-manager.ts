@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AuditLog } from '../audit/audit-log.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { ExecManager } from '../exec/exec-manager.js';
@@ -111,6 +112,7 @@ export class AgentManager implements GatewayPolicy {
   private gateway: GatewayListeners | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  private endedCounter: Counter<'runtime' | 'reason'> | undefined;
 
   constructor(private readonly opts: AgentManagerOptions) {}
 
@@ -121,7 +123,12 @@ export class AgentManager implements GatewayPolicy {
 
   async start(): Promise<void> {
     for (const b of await this.opts.store.loadBudgets()) this.budgets.set(b.scope, b.budgetUsd);
+    const expired = Date.now() - this.opts.config.retentionDays * 86_400_000;
     for (const rec of await this.opts.store.loadAgents()) {
+      if (rec.state === 'ENDED' && rec.endedAt < expired) {
+        await this.opts.store.removeAgent(rec.id);
+        continue;
+      }
       this.records.set(rec.id, rec);
       // A CLI runs as a command of this daemon's: one of a daemon that stopped or crashed is gone with it.
       if (rec.state !== 'ENDED') {
@@ -375,11 +382,17 @@ export class AgentManager implements GatewayPolicy {
     return { runtimes, models: this.opts.catalog.models() };
   }
 
-  /** Agents running now, by runtime (for metrics). */
-  runningCounts(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const l of this.live.values()) out[l.agent.rec.runtime] = (out[l.agent.rec.runtime] ?? 0) + 1;
-    return out;
+  /** `godel_agents_running{runtime}` and `godel_agents_ended_total{runtime,reason}` (never an id in a label). */
+  registerMetrics(registry: Registry): void {
+    const live = this.live;
+    new Gauge({
+      name: 'godel_agents_running', help: 'Agents whose CLI runs now, by runtime', labelNames: ['runtime'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const l of live.values()) this.inc({ runtime: l.agent.rec.runtime });
+      },
+    });
+    this.endedCounter = new Counter({ name: 'godel_agents_ended_total', help: 'Agents that ended, by runtime and reason (done, budget, aborted, error)', labelNames: ['runtime', 'reason'], registers: [registry] });
   }
 
   private spentBudget(labels: Record<string, string>, swarmId: string): string | undefined {
@@ -480,6 +493,7 @@ export class AgentManager implements GatewayPolicy {
     rec.endedAt = Date.now();
     l.agent.push(endEvent(rec) as StoredEvent);
     l.agent.finish();
+    this.endedCounter?.inc({ runtime: rec.runtime, reason: rec.endReason });
     await this.save(rec, l.agent, 'synced');
     this.opts.log.info({ agent: rec.id, reason: rec.endReason, exitCode: rec.exitCode, costUsd: rec.usage.costUsd }, 'agent ended');
   }

@@ -10,6 +10,8 @@ export interface AgentsConfig {
   defaultModels: Record<RuntimeName, string>;
   /** Agents running at once on this node. */
   maxRunning: number;
+  /** Ended agents (records and events) are kept this long, then removed at the daemon's next start. */
+  retentionDays: number;
 }
 
 /** scripts/setup.sh installs the CLIs here: agent-runtimes/ at the top of the repository (from dist/daemon/agents). */
@@ -23,7 +25,7 @@ export function parseAgentsConfig(raw: unknown): AgentsConfig {
   const obj = raw ?? {};
   if (typeof obj !== 'object' || Array.isArray(obj)) throw new Error('agents must be an object');
   const o = obj as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['runtime_dir', 'default_models', 'max_running'].includes(k)) throw new Error(`agents.${k} is not a known setting`);
+  for (const k of Object.keys(o)) if (!['runtime_dir', 'default_models', 'max_running', 'retention_days'].includes(k)) throw new Error(`agents.${k} is not a known setting`);
   if (o.runtime_dir !== undefined && (typeof o.runtime_dir !== 'string' || !o.runtime_dir.startsWith('/'))) throw new Error('agents.runtime_dir must be an absolute path');
   const models = { ...DEFAULT_MODELS };
   if (o.default_models !== undefined) {
@@ -36,5 +38,7 @@ export function parseAgentsConfig(raw: unknown): AgentsConfig {
   }
   const max = o.max_running ?? 64;
   if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000) throw new Error('agents.max_running must be an integer from 1 to 10000');
-  return { runtimeDir: (o.runtime_dir as string | undefined) ?? DEFAULT_RUNTIME_DIR, defaultModels: models, maxRunning: max };
+  const retention = o.retention_days ?? 30;
+  if (typeof retention !== 'number' || !Number.isInteger(retention) || retention < 1 || retention > 36_500) throw new Error('agents.retention_days must be a whole number of days from 1 to 36500');
+  return { runtimeDir: (o.runtime_dir as string | undefined) ?? DEFAULT_RUNTIME_DIR, defaultModels: models, maxRunning: max, retentionDays: retention };
 }

@@ -301,6 +301,12 @@ export class Store {
     await this.commit(ops, durability);
   }
 
+  /** Removes an agent's record and every event of it. */
+  async removeAgent(agentId: string): Promise<void> {
+    await this.agentEvents.clear({ gt: `${agentId}/`, lt: `${agentId}/~` });
+    await this.commit([{ type: 'del', key: agentId, sublevel: this.agents }]);
+  }
+
   /** An agent's events after `afterSeq`, in order. */
   async loadAgentEvents(agentId: string, afterSeq: number): Promise<AgentEventRecord[]> {
     const out: AgentEventRecord[] = [];
