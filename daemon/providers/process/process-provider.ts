@@ -22,7 +22,7 @@ import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
 import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 import { isAllowList } from '../../egress/policy.js';
-import { forwarderLaunch } from '../../egress/sandbox-side.js';
+import { FORWARDER, forwarderLaunch } from '../../egress/sandbox-side.js';
 import type { AgentBootSide } from '../../agents/sandbox-side.js';
 import { seccompFilterFile, seccompProfile } from './seccomp/seccomp.js';
 import { sandboxEtcArgs } from './sandbox-etc.js';
@@ -191,6 +191,10 @@ export class ProcessProvider implements Provider {
       // With an allow list, the sandbox's command is the forwarder to the egress proxy (its only way out).
       const egress = isAllowList(spec.network) && this.opts.egressSocketDir ? forwarderLaunch(this.opts.egressSocketDir(id)) : undefined;
       if (isAllowList(spec.network) && !egress) throw new GodelError('EGRESS_UNAVAILABLE', 'this daemon runs no egress proxy for allow lists');
+      // bwrap runs as the sandbox user: a forwarder it cannot reach would fail the boot with a bare ENOENT.
+      if (egress && !this.reachable(FORWARDER, uid, gid)) {
+        throw new GodelError('EGRESS_UNAVAILABLE', `the egress forwarder ${FORWARDER} is not reachable by the sandbox user (uid ${uid}): install godel where that user can pass every directory above it (as under /opt), not under a closed home`);
+      }
       const agents = this.opts.agentSide?.(id, spec, (p) => this.reachable(p, uid, gid));
       if (agents) dirs.push(...agents.dirs);
       agentsUnavailable = agents ? agents.unavailable ?? '' : undefined;
