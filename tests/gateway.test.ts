@@ -96,6 +96,11 @@ t.test('usage: read from each API\'s stream and body, whatever the chunking', as
   routed.feed(Buffer.from(JSON.stringify({ model: 'anthropic/claude-sonnet-4-5', usage: { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 60, cache_write_tokens: 20 } } })));
   t.same(routed.finish()?.tokens, { inputTokens: 40, outputTokens: 1, cacheReadTokens: 40, cacheWriteTokens: 20 }, 'OpenRouter\'s cache writes, counted inside cached_tokens');
 
+  // An event's data over several lines (SSE allows it), "usage" on one of them only.
+  const multi = new UsageMeter('anthropic-messages', 'text/event-stream');
+  feedBytewise(multi, 'event: message_delta\ndata: {"type":"message_delta",\ndata: "usage":{"output_tokens":42}}\n\n');
+  t.same(multi.finish()?.tokens, { inputTokens: 0, outputTokens: 42, cacheReadTokens: 0, cacheWriteTokens: 0 }, 'a multi-line event is read whole');
+
   const none = new UsageMeter('openai-chat', 'application/json');
   none.feed(Buffer.from('<html>bad gateway</html>'));
   t.equal(none.finish(), undefined);
