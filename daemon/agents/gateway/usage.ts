@@ -15,25 +15,15 @@ export interface MeteredUsage {
 /** A JSON body larger than this is not kept for its usage (no model API answers with one this large). */
 const MAX_JSON_BYTES = 32 * 2 ** 20;
 
-/** What an SSE data line must hold for its event to be parsed at all (besides Anthropic's message_start). */
-const USAGE = Buffer.from('"usage"');
-const DATA = Buffer.from('data:');
-const EVENT = Buffer.from('event:');
-const EMPTY = Buffer.alloc(0);
-
 export class UsageMeter {
   private readonly sse: boolean;
   private model: string | undefined;
   private tokens: TokenCounts | undefined;
   private cacheWrite1h = 0;
-  /** SSE: the bytes of the incomplete last line. */
-  private partial: Buffer = EMPTY;
-  /** SSE: the current event's data lines, as bytes (decoded only for an event that can carry usage). */
-  private data: Buffer[] = [];
-  private dataHasUsage = false;
+  /** SSE: the incomplete last line; JSON: the body so far. */
+  private pending = '';
+  private data: string[] = [];
   private eventName = '';
-  /** JSON: the body so far. */
-  private body = '';
   private jsonBytes = 0;
   private readonly decoder = new TextDecoder();
 
@@ -41,66 +31,53 @@ export class UsageMeter {
     this.sse = /^text\/event-stream\b/i.test(contentType ?? '');
   }
 
-  /**
-   * A chunk of the response. SSE is split into lines as bytes (a newline byte never occurs inside a UTF-8
-   * character): most events are text deltas, and are passed over without being decoded or parsed.
-   */
   feed(chunk: Buffer): void {
+    const text = this.decoder.decode(chunk, { stream: true });
     if (!this.sse) {
       this.jsonBytes += chunk.length;
-      if (this.jsonBytes <= MAX_JSON_BYTES) this.body += this.decoder.decode(chunk, { stream: true });
+      if (this.jsonBytes <= MAX_JSON_BYTES) this.pending += text;
       return;
     }
-    const buf = this.partial.length ? Buffer.concat([this.partial, chunk]) : chunk;
+    this.pending += text;
     let start = 0;
     for (;;) {
-      const nl = buf.indexOf(10, start);
+      const nl = this.pending.indexOf('\n', start);
       if (nl < 0) break;
-      this.line(buf, start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+      const end = nl > start && this.pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.line(this.pending.slice(start, end));
       start = nl + 1;
     }
-    // Copied: a view would keep the whole chunk alive for its last few bytes.
-    this.partial = start < buf.length ? Buffer.from(buf.subarray(start)) : EMPTY;
+    this.pending = this.pending.slice(start);
   }
 
   /** What the response reported, once it is over (or cut off: then what it had reported so far). */
   finish(): MeteredUsage | undefined {
+    const rest = this.decoder.decode();
     if (this.sse) {
-      if (this.partial.length) this.line(this.partial, 0, this.partial.length);
-      this.partial = EMPTY;
+      if (this.pending || rest) this.line(this.pending + rest);
       this.dispatch();
     } else if (this.jsonBytes <= MAX_JSON_BYTES) {
-      this.json(this.body + this.decoder.decode());
+      this.json(this.pending + rest);
     }
     return this.tokens ? { tokens: this.tokens, cacheWrite1hTokens: this.cacheWrite1h, ...(this.model ? { model: this.model } : {}) } : undefined;
   }
 
-  /** One SSE line, bytes start..end of buf. */
-  private line(buf: Buffer, start: number, end: number): void {
-    if (start === end) {
+  private line(line: string): void {
+    if (line === '') {
       this.dispatch();
       return;
     }
-    if (startsWith(buf, start, end, DATA)) {
-      const from = start + DATA.length + (buf[start + DATA.length] === 32 ? 1 : 0);
-      const part = buf.subarray(from, end);
-      this.data.push(part);
-      if (!this.dataHasUsage && part.indexOf(USAGE) >= 0) this.dataHasUsage = true;
-    } else if (startsWith(buf, start, end, EVENT)) {
-      this.eventName = buf.toString('utf8', start + EVENT.length, end).trim();
-    }
+    if (line.startsWith('data:')) this.data.push(line.slice(line.charCodeAt(5) === 32 ? 6 : 5));
+    else if (line.startsWith('event:')) this.eventName = line.slice(6).trim();
   }
 
   private dispatch(): void {
-    const parts = this.data;
+    const data = this.data.join('\n');
     const name = this.eventName;
-    const hasUsage = this.dataHasUsage;
     this.data = [];
-    this.dataHasUsage = false;
     this.eventName = '';
-    // Most events are text deltas: skip them without decoding or parsing (the one cost per token this tap adds).
-    if (!parts.length || (!hasUsage && !(this.api === 'anthropic-messages' && name === 'message_start'))) return;
-    const data = parts.map((p) => p.toString('utf8')).join('\n');
+    // Most events are text deltas: skip them without parsing (the one cost per token this tap adds).
+    if (!data.includes('"usage"') && !(this.api === 'anthropic-messages' && name === 'message_start')) return;
     let event: unknown;
     try {
       event = JSON.parse(data);
@@ -178,10 +155,6 @@ function openaiTokens(prompt: number | undefined, details: unknown, output: numb
   const cached = Math.min(total, (isObject(details) ? count(details.cached_tokens) : undefined) ?? 0);
   const written = Math.min(cached, (isObject(details) ? count(details.cache_write_tokens) : undefined) ?? 0);
   return { inputTokens: total - cached, outputTokens: output ?? 0, cacheReadTokens: cached - written, cacheWriteTokens: written };
-}
-
-function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
-  return end - start >= prefix.length && buf.compare(prefix, 0, prefix.length, start, start + prefix.length) === 0;
 }
 
 function zero(): TokenCounts {
