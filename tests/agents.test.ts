@@ -456,3 +456,31 @@ t.test('an agent CLI that prints garbage and crashes ends with an error, and the
   await expectError(runToEnd(d.client, { template: 'default', runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'x' }), 'NOT_SUPPORTED');
   t.equal((await d.client.listSandboxes()).length, before, 'the sandbox booted for a refused agent is not left behind');
 });
+
+t.test('the line reader: lines whatever the chunking, overlong ones cut, ignored ones dropped unassembled', async (t) => {
+  const { readLines } = await import('../daemon/agents/agent.js');
+  const { PassThrough } = await import('node:stream');
+  const update = `{"type":"message_update","message":"${'x'.repeat(5000)}"}`;
+  const text = `{"type":"agent_start"}\n${update}\n{"type":"message_end","é":"✓"}\n{"type":"mess\n${update}\nlast without newline`;
+  const bytes = Buffer.from(text);
+  for (const size of [1, 3, 17, 4096, bytes.length]) {
+    const s = new PassThrough();
+    const lines: string[] = [];
+    const done = new Promise<void>((resolve) => s.on('end', () => resolve()));
+    readLines(s, (l) => lines.push(l), [Buffer.from('{"type":"message_update"')]);
+    for (let i = 0; i < bytes.length; i += size) s.write(bytes.subarray(i, i + size));
+    s.end();
+    await done;
+    t.same(lines, ['{"type":"agent_start"}', '{"type":"message_end","é":"✓"}', '{"type":"mess', 'last without newline'], `chunks of ${size}`);
+  }
+  // A line past the limit (4 MiB) is cut there; the next line is whole.
+  const s = new PassThrough();
+  const lines: string[] = [];
+  const done = new Promise<void>((resolve) => s.on('end', () => resolve()));
+  readLines(s, (l) => lines.push(l));
+  const long = Buffer.from(`${'y'.repeat(5 * 1024 * 1024)}\nnext\n`);
+  for (let i = 0; i < long.length; i += 65536) s.write(long.subarray(i, i + 65536));
+  s.end();
+  await done;
+  t.same(lines.map((l) => l.length), [4 * 1024 * 1024, 4], 'an overlong line is cut at 4 MiB');
+});

@@ -95,7 +95,7 @@ export class RunningAgent {
     this.command = command;
     this.parser = this.runtime.parser(launch);
     command.stdin.on('error', () => undefined); // A CLI that exits without reading its stdin closes the pipe early.
-    readLines(command.stdout, (line) => this.line(line));
+    readLines(command.stdout, (line) => this.line(line), (this.runtime.ignoredLines ?? []).map((p) => Buffer.from(p)));
     command.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
@@ -218,33 +218,59 @@ export class RunningAgent {
   }
 }
 
-/** Calls `onLine` for each newline-terminated line (and a last unterminated one), cutting overlong lines. */
-function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+/**
+ * Calls `onLine` for each newline-terminated line (and a last unterminated one), cutting overlong lines.
+ * A line that starts with one of `ignore` is dropped as it streams by, never assembled or decoded: pi
+ * repeats its whole message in a line per token (24.8 MB for a 2,000-token answer), and its parser drops
+ * those lines anyway.
+ */
+export function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void, ignore: readonly Buffer[] = []): void {
+  const decideAt = Math.max(0, ...ignore.map((p) => p.length));
   let parts: Buffer[] = [];
   let size = 0;
   let cut = false;
+  let skip = false;
+  let decided = ignore.length === 0;
+  const decide = (): void => {
+    decided = true;
+    const head = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    skip = ignore.some((p) => head.length >= p.length && head.compare(p, 0, p.length, 0, p.length) === 0);
+    if (skip) {
+      parts = [];
+      size = 0;
+    }
+  };
+  const add = (piece: Buffer): void => {
+    if (skip || cut || piece.length === 0) return;
+    if (size + piece.length > MAX_LINE_BYTES) {
+      parts.push(piece.subarray(0, MAX_LINE_BYTES - size));
+      size = MAX_LINE_BYTES;
+      cut = true;
+    } else {
+      parts.push(piece);
+      size += piece.length;
+    }
+    if (!decided && size >= decideAt) decide();
+  };
+  const end = (): void => {
+    if (!decided && parts.length) decide();
+    if (!skip) onLine(Buffer.concat(parts).toString('utf8'));
+    parts = [];
+    size = 0;
+    cut = false;
+    skip = false;
+    decided = ignore.length === 0;
+  };
   stream.on('data', (chunk: Buffer) => {
     let start = 0;
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, start)) {
-      if (!cut) parts.push(chunk.subarray(start, i));
-      onLine(Buffer.concat(parts).toString('utf8'));
-      parts = [];
-      size = 0;
-      cut = false;
+      add(chunk.subarray(start, i));
+      end();
       start = i + 1;
     }
-    if (start < chunk.length && !cut) {
-      const rest = chunk.subarray(start);
-      if (size + rest.length > MAX_LINE_BYTES) {
-        parts.push(rest.subarray(0, MAX_LINE_BYTES - size));
-        cut = true;
-      } else {
-        parts.push(rest);
-      }
-      size += rest.length;
-    }
+    if (start < chunk.length) add(chunk.subarray(start));
   });
   stream.on('end', () => {
-    if (parts.length) onLine(Buffer.concat(parts).toString('utf8'));
+    if (parts.length) end();
   });
 }

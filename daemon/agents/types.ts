@@ -92,6 +92,8 @@ export interface Runtime {
   abortInput?(): string;
   /** `launch`: the options the CLI was started with (codex's stream never names its model; this does). */
   parser(launch?: LaunchOptions): EventParser;
+  /** Starts of stdout lines the parser would drop unread: the reader drops them as they stream by. */
+  readonly ignoredLines?: readonly string[];
 }
 
 /** Who is calling the gateway, decided per request by the agent manager. */

@@ -118,6 +118,7 @@ export const pi: Runtime = {
   name: 'pi',
   apis: APIS,
   canSend: true,
+  ignoredLines: [MESSAGE_UPDATE],
   binary: (runtimeDir) => posix.join(runtimeDir, 'node_modules', '.bin', 'pi'),
   launch(o: LaunchOptions): AgentLaunch {
     requireApi(pi, o.api);
