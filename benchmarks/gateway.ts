@@ -6,7 +6,7 @@
 // the first text delta, and to the end of the stream. The gateway runs in this process with the
 // daemon's logger settings (a JSON line per call, written asynchronously) and its metrics.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { runBenchmark, withDaemon } from './harness.js';
+import { agentToken } from '../tests/helpers/agent-tasks.js';
 import { machine, summarize, type Summary } from './stats.js';
 import { parseModelsConfig } from '../daemon/agents/gateway/config.js';
 import { ModelGateway } from '../daemon/agents/gateway/gateway.js';
@@ -167,23 +168,6 @@ async function main(): Promise<void> {
     fake.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** A running agent's gateway token, read on the host from its CLI's environment (root reads any). */
-function agentToken(sandboxId: string): string | undefined {
-  const hostNs = readlinkSync('/proc/self/ns/pid');
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    try {
-      if (readlinkSync(`/proc/${pid}/ns/pid`) === hostNs) continue;
-      const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      if (!env.split('\0').includes(`GODEL_SANDBOX_ID=${sandboxId}`)) continue;
-      const m = /=(godel-agent-[A-Za-z0-9_-]{32})(?:\0|$)/.exec(env);
-      if (m) return m[1];
-    } catch {
-      continue; // Gone meanwhile.
-    }
-  }
-  return undefined;
 }
 
 /**

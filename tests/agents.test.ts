@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GODELCTL, expectError, startDaemon, waitFor } from './helpers/daemon.js';
 import { startFakeModels, type FakeModels } from './helpers/fake-models/fake-models.js';
-import { AGENT_TASKS, scriptedOutput, type RuntimeName } from './helpers/agent-tasks.js';
+import { AGENT_TASKS, agentCliPid, agentToken, scriptedOutput, type RuntimeName } from './helpers/agent-tasks.js';
 import type { AgentEvent, GodelClient, RunAgentRequest } from '../ipc/client.js';
 import { Store } from '../daemon/store/store.js';
 import { pino } from 'pino';
@@ -63,35 +63,6 @@ function gatewayCall(socketPath: string, token: string, body: unknown): Promise<
     req.on('error', reject);
     req.end(data);
   });
-}
-
-/** A gateway token as it stands in an environment: VAR=godel-agent-<32 base64url characters>. */
-const TOKEN_RE = /=(godel-agent-[A-Za-z0-9_-]{32})(?:\0|$)/;
-const HOST_PID_NS = readlinkSync('/proc/self/ns/pid');
-
-/**
- * The host pid of a running agent's CLI: the process inside its sandbox (its own pid namespace, not the
- * host's, where the exec helper that started it also carries its environment) that holds a gateway token.
- */
-function cliPid(sandboxId: string): string | undefined {
-  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
-    let env: string;
-    let ns: string;
-    try {
-      env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-      ns = readlinkSync(`/proc/${pid}/ns/pid`);
-    } catch {
-      continue; // Gone meanwhile, or not ours to read.
-    }
-    if (ns !== HOST_PID_NS && env.split('\0').includes(`GODEL_SANDBOX_ID=${sandboxId}`) && TOKEN_RE.test(env)) return pid;
-  }
-  return undefined;
-}
-
-/** The gateway token of a running agent, read on the host from its CLI's environment (root reads any). */
-function tokenOf(sandboxId: string): string | undefined {
-  const pid = cliPid(sandboxId);
-  return pid ? TOKEN_RE.exec(readFileSync(`/proc/${pid}/environ`, 'utf8'))?.[1] : undefined;
 }
 
 t.test('agents', async (t) => {
@@ -178,11 +149,11 @@ t.test('agents', async (t) => {
       s.on('error', reject);
     })));
     const [agentA, agentB] = started as [NonNullable<AgentEvent['started']>, NonNullable<AgentEvent['started']>];
-    const tokenA = await waitFor('agent A\'s CLI to run', () => tokenOf(agentA.sandboxId));
+    const tokenA = await waitFor('agent A\'s CLI to run', () => agentToken(agentA.sandboxId));
     // While A's agent runs: no process of its sandbox has a real key in its environment or arguments, and
     // no file the sandbox sees holds one. Looked at from the host (a scan from inside would carry the keys
     // in its own arguments): every process in the CLI's pid namespace, and the files under its root.
-    const cli = cliPid(agentA.sandboxId)!;
+    const cli = agentCliPid(agentA.sandboxId)!;
     const pidNs = readlinkSync(`/proc/${cli}/ns/pid`);
     const procs = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((p) => {
       try {
