@@ -44,16 +44,16 @@ async function provider(dir: string): Promise<{ cold: number[]; restore: number[
   const plain = make(false, 'cold');
   for (let i = 0; i < BOOTS; i++) {
     const id = `sb-cold${i}`;
-    const [ms] = await timed(() => plain.boot({ id, spec, background: false }));
+    const [ms] = await timed(() => plain.boot({ id, spec, priority: 'normal' }));
     cold.push(ms);
     await plain.destroy(id, undefined);
   }
   const restore: number[] = [];
   const tpl = make(true, 'tpl');
-  await tpl.boot({ id: 'sb-first', spec, background: false }); // Saves the template.
+  await tpl.boot({ id: 'sb-first', spec, priority: 'normal' }); // Saves the template.
   for (let i = 0; i < RESTORES; i++) {
     const id = `sb-clone${i}`;
-    const [ms] = await timed(() => tpl.boot({ id, spec, background: false }));
+    const [ms] = await timed(() => tpl.boot({ id, spec, priority: 'normal' }));
     restore.push(ms);
     await tpl.destroy(id, undefined);
   }

@@ -4,21 +4,19 @@
 import type { PoolTargets, Template } from '../config/config.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { BootPriority } from '../providers/provider.js';
 import type { SandboxRecord } from '../store/store.js';
 
 export type PoolHealth = 'HEALTHY' | 'FAILING' | 'DISABLED';
 
 export interface PoolDeps {
+  /** Boots one unclaimed sandbox of the template at this priority and records it (CREATING, then READY). */
+  boot(template: Template, priority: BootPriority): Promise<SandboxRecord>;
   /**
-   * Boots one unclaimed sandbox of the template and records it (CREATING, then READY). `background`: at
-   * the lowest priority, taking only the CPU that handoffs leave.
+   * The template's refills under way below this priority get it now. Left at idle priority beside busy
+   * sandboxes they would get no CPU at all, and hold every refill slot meanwhile.
    */
-  boot(template: Template, background: boolean): Promise<SandboxRecord>;
-  /**
-   * The pool lost its reserve while background boots were under way: they get normal priority now. Left at
-   * idle priority beside busy sandboxes they would get no CPU at all, and hold every refill slot meanwhile.
-   */
-  promote(template: string): void;
+  promote(template: string, priority: Exclude<BootPriority, 'idle'>): void;
   /** Destroys an idle sandbox that leaves the pool without being handed out. */
   discard(rec: SandboxRecord, reason: string): Promise<void>;
   /** All sandboxes of the template: idle, booting and claimed. */
@@ -40,6 +38,15 @@ export interface PoolStatus {
 
 const MAX_BACKOFF_MS = 60_000;
 const REFILL_DELAY_MS = 10;
+/** Below this share of min_idle idle, refills get a moderate share of the CPU (`low`) instead of `idle`. */
+const LOW_MARK = 0.75;
+/**
+ * A refill still under way this long after it started at idle priority is being starved by other work
+ * (busy sandboxes, other users of the host) rather than waiting out a burst of handoffs: a quiet boot
+ * takes 20-50 ms here. The pool's refills then run at `low` until it is full again.
+ */
+const AGING_MS = 250;
+const RANK: Record<BootPriority, number> = { idle: 0, low: 1, normal: 2 };
 
 export class WarmPool {
   private idle: SandboxRecord[] = [];
@@ -51,8 +58,11 @@ export class WarmPool {
   private stopped = false;
   private refillTimer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Boots under way at idle priority, one token each (until the pool loses its reserve and promotes them). */
-  private readonly backgroundBoots = new Set<object>();
+  /** Refills under way below normal priority, one token each: the priority each has now, and when it started. */
+  private readonly backgroundBoots = new Map<object, { priority: BootPriority; startedAt: number }>();
+  /** A refill waited AGING_MS at idle priority: refills run at `low` until the pool is full again. */
+  private starved = false;
+  private agingTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly template: Template, public targets: PoolTargets, private readonly deps: PoolDeps) {}
 
@@ -63,10 +73,7 @@ export class WarmPool {
         this.discard(rec, 'died while idle in the pool');
         continue;
       }
-      if (this.backgroundBoots.size > 0 && this.idle.length < this.reserve()) {
-        this.backgroundBoots.clear();
-        this.deps.promote(this.template.name);
-      }
+      this.raise();
       return rec;
     }
     return undefined;
@@ -75,6 +82,50 @@ export class WarmPool {
   /** Idle sandboxes enough that refills can wait for spare CPU: half the target, and at least a refill's worth. */
   private reserve(): number {
     return Math.max(this.template.refillConcurrency, Math.ceil(this.targets.minIdle / 2));
+  }
+
+  /**
+   * How much a refill is wanted now. The priority follows the pool: `idle` while it is nearly full and
+   * nothing starves its boots (they take only the CPU that handoffs leave, so a burst is served first),
+   * `low` below three quarters of its target or once a boot was starved, `normal` below the reserve (a
+   * miss costs the client a whole cold boot, and on a host busy with other work idle boots would starve).
+   */
+  private priorityNow(): BootPriority {
+    if (this.idle.length < this.reserve()) return 'normal';
+    if (this.starved || this.idle.length < Math.ceil(this.targets.minIdle * LOW_MARK)) return 'low';
+    return 'idle';
+  }
+
+  /** Refills under way below the priority the pool's state calls for now get it. */
+  private raise(): void {
+    const priority = this.priorityNow();
+    if (priority === 'idle') return;
+    let behind = false;
+    for (const boot of this.backgroundBoots.values()) {
+      if (RANK[boot.priority] < RANK[priority]) {
+        boot.priority = priority;
+        behind = true;
+      }
+    }
+    if (behind) this.deps.promote(this.template.name, priority);
+  }
+
+  /** Checks, once the oldest refill at idle priority is AGING_MS old, whether it is still under way. */
+  private armAging(now = Date.now()): void {
+    if (this.agingTimer || this.stopped) return;
+    let oldest = Infinity;
+    for (const boot of this.backgroundBoots.values()) if (boot.priority === 'idle') oldest = Math.min(oldest, boot.startedAt);
+    if (oldest === Infinity) return;
+    this.agingTimer = setTimeout(() => {
+      this.agingTimer = undefined;
+      const at = Date.now();
+      for (const boot of this.backgroundBoots.values()) {
+        if (boot.priority === 'idle' && at - boot.startedAt >= AGING_MS) this.starved = true;
+      }
+      this.raise();
+      this.armAging(at);
+    }, Math.max(0, oldest + AGING_MS - now));
+    this.agingTimer.unref();
   }
 
   /** Puts back an idle sandbox found running at daemon start. */
@@ -146,23 +197,23 @@ export class WarmPool {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.refillTimer);
+    clearTimeout(this.agingTimer);
     await Promise.allSettled([...this.inFlight]);
   }
 
   private bootOne(): void {
     this.booting++;
-    // A pool with a reserve (at least half its target idle) refills in the background, so that its boots
-    // never slow the handoffs they replace. Below that it refills at normal priority: a miss costs the
-    // client a whole cold boot, and on a host busy with other work idle-priority boots would starve.
-    const background = this.idle.length >= this.reserve();
+    const priority = this.priorityNow();
     const token = {};
-    if (background) this.backgroundBoots.add(token);
-    const p = this.deps.boot(this.template, background).then(
+    if (priority !== 'normal') this.backgroundBoots.set(token, { priority, startedAt: Date.now() });
+    if (priority === 'idle') this.armAging();
+    const p = this.deps.boot(this.template, priority).then(
       (rec) => {
         this.failures = 0;
         if (this.lastError) this.deps.log.info({ template: this.template.name }, 'pool recovered: boots succeed again');
         this.lastError = '';
         this.idle.push(rec);
+        if (this.idle.length >= this.targets.minIdle) this.starved = false;
         // Targets may have been lowered while it booted.
         this.trim();
       },

@@ -6,11 +6,17 @@ import type { ProviderHandle } from '../store/store.js';
 
 export type Capability = 'exec' | 'filesystem-snapshot' | 'memory-snapshot' | 'pause';
 
+/**
+ * How much a boot is wanted now. `normal`: a client waits for it (a cold create), or its pool fell below
+ * its reserve. `low` and `idle`: a pool refill nobody waits for yet (until handedOut), with a moderate
+ * share of the CPU, or only the CPU that requests being served and claimed sandboxes leave.
+ */
+export type BootPriority = 'normal' | 'low' | 'idle';
+
 export interface BootRequest {
   id: string;
   spec: TemplateSpec;
-  /** A pool refill nobody waits for: it gets only the CPU that requests being served leave (until handedOut). */
-  background: boolean;
+  priority: BootPriority;
   /** Boot-time changes for one sandbox (a git workspace): never used for pool sandboxes. */
   overrides?: BootOverrides;
   /** A machine capture (captureMachine) to bring back, running, instead of booting: never for the pool. */
@@ -135,8 +141,11 @@ export interface Provider {
    * wait for, is the rest (the priority change). A failure marks the sandbox FAILED.
    */
   handedOut?(id: string, handle: ProviderHandle): Promise<void>;
-  /** A background boot under way is wanted now (its pool lost its reserve): normal priority from here on. */
-  promote?(id: string): Promise<void>;
+  /**
+   * A refill under way is wanted more than when it started (its pool runs low, or it waited too long
+   * behind other work): this priority from here on. Never lowers one.
+   */
+  promote?(id: string, priority: Exclude<BootPriority, 'idle'>): Promise<void>;
   /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */
   close?(): Promise<void>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */

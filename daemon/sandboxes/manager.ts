@@ -6,7 +6,7 @@ import type { PoolTargets, Template } from '../config/config.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { WarmPool, type PoolStatus } from '../pool/warm-pool.js';
-import type { BootOverrides, Provider, ResourceEvent } from '../providers/provider.js';
+import type { BootOverrides, BootPriority, Provider, ResourceEvent } from '../providers/provider.js';
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
 import { newId } from '../ids.js';
@@ -62,7 +62,7 @@ export class SandboxManager {
   private readonly records = new Map<string, SandboxRecord>();
   private readonly pools = new Map<string, WarmPool>();
   private readonly deleting = new Map<string, Promise<void>>();
-  /** Pool boots under way at idle priority, by sandbox id. */
+  /** Pool boots under way below normal priority, by sandbox id (promote raises them). */
   private readonly backgroundBoots = new Map<string, SandboxRecord>();
   private readonly bootsInFlight = new Set<Promise<unknown>>();
   private readonly events = new EventEmitter();
@@ -99,8 +99,8 @@ export class SandboxManager {
         maxAgeSeconds: o?.maxAgeSeconds ?? t.pool.maxAgeSeconds,
       };
       this.pools.set(t.name, new WarmPool(t, targets, {
-        boot: (tpl, background) => this.boot(tpl, undefined, background),
-        promote: (name) => this.promoteBoots(name),
+        boot: (tpl, priority) => this.boot(tpl, undefined, priority),
+        promote: (name, priority) => this.promoteBoots(name, priority),
         discard: (rec, reason) => this.discard(rec, reason),
         total: (name) => this.total(name),
         isAlive: (rec) => this.isAlive(rec),
@@ -453,11 +453,11 @@ export class SandboxManager {
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'sandbox stopped');
   }
 
-  /** Background boots of the template under way get normal priority (their pool lost its reserve). */
-  private promoteBoots(template: string): void {
+  /** The template's refills under way get this priority (their pool runs low, or they were starved). */
+  private promoteBoots(template: string, priority: Exclude<BootPriority, 'idle'>): void {
     for (const [id, rec] of this.backgroundBoots) {
       if (rec.template !== template) continue;
-      this.provider(rec.provider).promote?.(id).catch((err: unknown) => {
+      this.provider(rec.provider).promote?.(id, priority).catch((err: unknown) => {
         // It boots on at idle priority, which only slows the refill.
         this.log.warn({ sandbox: id, template, err: errorMessage(err) }, 'cannot raise the priority of a pool boot');
       });
@@ -465,13 +465,13 @@ export class SandboxManager {
   }
 
   /** Boots one sandbox: recorded as CREATING first, so a crash mid-boot leaves a trace to clean up. */
-  private boot(template: Template, claim?: CreateRequest, background = false): Promise<SandboxRecord> {
-    const p = this.bootInner(template, claim, background);
+  private boot(template: Template, claim?: CreateRequest, priority: BootPriority = 'normal'): Promise<SandboxRecord> {
+    const p = this.bootInner(template, claim, priority);
     this.bootsInFlight.add(p);
     return p.finally(() => this.bootsInFlight.delete(p));
   }
 
-  private async bootInner(template: Template, claim: CreateRequest | undefined, background: boolean): Promise<SandboxRecord> {
+  private async bootInner(template: Template, claim: CreateRequest | undefined, priority: BootPriority): Promise<SandboxRecord> {
     const provider = this.provider(template.spec.provider);
     const rec: SandboxRecord = {
       v: SCHEMA_VERSION, id: newId('sb', this.node), template: template.name, specHash: template.specHash, provider: provider.name,
@@ -485,9 +485,9 @@ export class SandboxManager {
       await this.store.putSandbox(rec);
       // Its way out exists before it does: the forwarder inside finds the proxy's sockets from the start.
       if (network) await this.requireEgress().register(rec.id, network);
-      if (background) this.backgroundBoots.set(rec.id, rec);
+      if (priority !== 'normal') this.backgroundBoots.set(rec.id, rec);
       try {
-        rec.handle = await provider.boot({ id: rec.id, spec: template.spec, background, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom, claimed: !!claim });
+        rec.handle = await provider.boot({ id: rec.id, spec: template.spec, priority, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom, claimed: !!claim });
       } finally {
         this.backgroundBoots.delete(rec.id);
       }

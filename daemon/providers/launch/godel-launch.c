@@ -9,8 +9,9 @@
  * started keeps running: sandboxes outlive the daemon, and the daemon finds them again by their pid files.
  *
  * Requests on stdin, each a list of NUL-terminated fields ending with an empty field:
- *   ID spawn OPTION... -- ARGV...   options: uid=N gid=N (drop to them), setsid=1, idle=1 (SCHED_IDLE:
- *                                   only CPU nothing else wants), stderr=PATH (opened before the drop,
+ *   ID spawn OPTION... -- ARGV...   options: uid=N gid=N (drop to them), setsid=1, idle=NICE (SCHED_IDLE:
+ *                                   only CPU nothing else wants; with setsid=1 its session's autogroup
+ *                                   at NICE, 1 to 19), stderr=PATH (opened before the drop,
  *                                   truncated, 0600), stderr=pipe (collected, up to 64 KiB, for the exit
  *                                   report), pidfile=PATH ("PID STARTTIME\n", written before the exec, so a
  *                                   crash at any point leaves a way to find the process), info=1 (fd 3 is
@@ -28,19 +29,21 @@
  *                                   could not pass some directory above SRC; the host's mounts are untouched)
  *   ID normal PID...                every thread of each process back to SCHED_OTHER at nice 0, and its
  *                                   session's autogroup too
+ *   ID autogroup NICE PID...        the autogroup of each process's session at NICE (0 to 19), nothing
+ *                                   else: a refill that waited too long at 19 gets a moderate share
  *
  * Autogroups: with CONFIG_SCHED_AUTOGROUP (Debian's kernels, this machine's) the scheduler shares the CPU
  * between sessions first and between the tasks of a session second, so a SCHED_IDLE boot that setsid()
  * made its own session got as much CPU as the daemon's whole session (measured here: two loops pinned to
  * one CPU, one of them SCHED_IDLE in its own session, took 89 and 88 ticks of 177). A background boot's
- * session is therefore also set to autogroup nice 19 (the same two loops: 174 and 4), and put back to 0
- * with the rest of its priority at handoff.
+ * session is therefore also set to an autogroup nice (19 for the two loops: 174 and 4 ticks), and put back
+ * to 0 with the rest of its priority at handoff.
  * Replies on stdout, one line each; TEXT is hex:
  *   ID started PID | ID error ERRNO TEXT   once the exec succeeded or failed
  *   ID info TEXT                    (info=1) what the child wrote on fd 3, when it closed it
  *   ID exit CODE SIGNAL TEXT        when the child exited (-1 for the one that does not apply), with the
  *                                   collected stderr
- *   ID done | ID error ERRNO TEXT   for normal
+ *   ID done | ID error ERRNO TEXT   for normal and autogroup
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -265,7 +268,7 @@ static int set_autogroup_nice(pid_t pid, int nice) {
 
 static void spawn_request(const char *id, char **fields, int count) {
   long uid = -1, gid = -1;
-  int setsid_wanted = 0, idle = 0, info = 0, err_pipe = 0;
+  int setsid_wanted = 0, idle = 0, info = 0, err_pipe = 0; /* idle: the autogroup nice, 0 for none */
   const char *stderr_path = NULL, *pidfile = NULL;
   const char *expose = NULL, *over = NULL;
   char *envs[MAX_ARGS];
@@ -280,7 +283,10 @@ static void spawn_request(const char *id, char **fields, int count) {
     if (!strncmp(f, "uid=", 4)) uid = strtol(f + 4, NULL, 10);
     else if (!strncmp(f, "gid=", 4)) gid = strtol(f + 4, NULL, 10);
     else if (!strcmp(f, "setsid=1")) setsid_wanted = 1;
-    else if (!strcmp(f, "idle=1")) idle = 1;
+    else if (!strncmp(f, "idle=", 5)) {
+      idle = (int)strtol(f + 5, NULL, 10);
+      if (idle < 1 || idle > 19) return reply_errno(id, f, EINVAL);
+    }
     else if (!strcmp(f, "info=1")) info = 1;
     else if (!strcmp(f, "stderr=pipe")) err_pipe = 1;
     else if (!strncmp(f, "stderr=", 7)) stderr_path = f + 7;
@@ -328,7 +334,7 @@ static void spawn_request(const char *id, char **fields, int count) {
       struct sched_param sp = {0};
       if (sched_setscheduler(0, SCHED_IDLE, &sp) < 0) child_fail(sfd, errno);
       /* Its own session is its own autogroup, which SCHED_IDLE alone does not hold back (see the top). */
-      if (setsid_wanted && set_autogroup_nice(0, 19) < 0) child_fail(sfd, errno);
+      if (setsid_wanted && set_autogroup_nice(0, idle) < 0) child_fail(sfd, errno);
     }
     for (int d = 0; d < ndirs; d++) make_dir(dirs[d], sfd);
     if (pidfile) write_pidfile(pidfile, sfd);
@@ -399,6 +405,18 @@ static void normal_request(const char *id, char **fields, int count) {
   reply(id, "done", NULL, NULL, 0);
 }
 
+static void autogroup_request(const char *id, char **fields, int count) {
+  if (count < 1) return reply_errno(id, "autogroup NICE PID...", EINVAL);
+  int nice = (int)strtol(fields[0], NULL, 10);
+  if (nice < 0 || nice > 19) return reply_errno(id, fields[0], EINVAL);
+  for (int i = 1; i < count; i++) {
+    pid_t pid = (pid_t)strtol(fields[i], NULL, 10);
+    if (pid <= 0) return reply_errno(id, fields[i], EINVAL); /* 0 would be this helper's own session */
+    if (set_autogroup_nice(pid, nice) < 0) return reply_errno(id, "autogroup", errno);
+  }
+  reply(id, "done", NULL, NULL, 0);
+}
+
 static void handle_request(char *buf, size_t len) {
   static char *fields[MAX_ARGS + 1];
   int count = 0;
@@ -406,6 +424,7 @@ static void handle_request(char *buf, size_t len) {
   if (count < 2) return;
   if (!strcmp(fields[1], "spawn")) spawn_request(fields[0], fields + 2, count - 2);
   else if (!strcmp(fields[1], "normal")) normal_request(fields[0], fields + 2, count - 2);
+  else if (!strcmp(fields[1], "autogroup")) autogroup_request(fields[0], fields + 2, count - 2);
   else reply_errno(fields[0], fields[1], EINVAL);
 }
 

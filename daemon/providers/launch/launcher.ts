@@ -21,8 +21,11 @@ export interface LaunchOptions {
   gid?: number;
   /** A session (and process group) of its own, so it outlives the daemon's. */
   setsid?: boolean;
-  /** SCHED_IDLE: the process (and all it forks) only gets CPU time that nothing else wants. */
-  idle?: boolean;
+  /**
+   * SCHED_IDLE: the process (and all it forks) only gets CPU time that nothing else wants; with setsid,
+   * its session's autogroup sits at this nice (1 to 19), since SCHED_IDLE alone does not hold a session back.
+   */
+  idle?: number;
   /** stderr to this file (truncated, 0600), or 'pipe' to have it collected for `exited`; /dev/null otherwise. */
   stderr?: string;
   /** Written with "PID STARTTIME" before the exec, so a crash at any point leaves a way to find the process. */
@@ -117,7 +120,7 @@ export class Launcher {
   spawn(opts: LaunchOptions): Promise<LaunchedProcess> {
     const fields = [
       ...(opts.uid !== undefined ? [`uid=${opts.uid}`] : []), ...(opts.gid !== undefined ? [`gid=${opts.gid}`] : []),
-      ...(opts.setsid ? ['setsid=1'] : []), ...(opts.idle ? ['idle=1'] : []), ...(opts.info ? ['info=1'] : []),
+      ...(opts.setsid ? ['setsid=1'] : []), ...(opts.idle ? [`idle=${opts.idle}`] : []), ...(opts.info ? ['info=1'] : []),
       ...(opts.stderr ? [`stderr=${opts.stderr}`] : []), ...(opts.pidFile ? [`pidfile=${opts.pidFile}`] : []),
       ...Object.entries(opts.env ?? {}).map(([k, v]) => `env=${k}=${v}`),
       ...(opts.dirs ?? []).map((d) => `dir=${d.mode.toString(8)}:${d.uid ?? -1}:${d.gid ?? -1}:${d.path}`),
@@ -138,6 +141,11 @@ export class Launcher {
   /** Every thread of each process back to the normal scheduling policy at nice 0. */
   normal(pids: number[]): Promise<void> {
     return new Promise((resolve, reject) => this.request('normal', pids.map(String), { done: { resolve, reject } }));
+  }
+
+  /** The autogroup of each process's session at this nice (0 to 19), its scheduling policy unchanged. */
+  autogroup(nice: number, pids: number[]): Promise<void> {
+    return new Promise((resolve, reject) => this.request('autogroup', [String(nice), ...pids.map(String)], { done: { resolve, reject } }));
   }
 
   /** Ends the helper (it exits when its input closes) and waits for it. What it started runs on. */

@@ -13,7 +13,7 @@ import type { MicrovmProviderConfig, TemplateSpec } from '../../config/config.js
 import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
-import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
+import type { BootPriority, BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
 import { findExecutable, readStartTime, waitForExit } from '../process/procfs.js';
 import { AgentClient } from './agent-client.js';
 import { Launcher } from '../launch/launcher.js';
@@ -28,6 +28,10 @@ const RESTORE_TIMEOUT_MS = 30_000;
 const SILENT_BOOT_MS = 15_000;
 const SILENT_BOOT = 'the guest printed nothing on its console';
 const DEFAULT_MEMORY_MIB = 512;
+/** The autogroup nice of a refill's QEMU session: next to nothing while anything else wants the CPU. */
+const IDLE_NICE = 19;
+/** A moderate share (about a tenth of a nice-0 session's), for a restore its pool wants sooner. */
+const LOW_NICE = 10;
 const IMAGE_FILES = ['vmlinuz', 'initrd.img', 'rootfs.img'];
 
 export interface MicrovmProviderOptions {
@@ -95,6 +99,8 @@ export class MicrovmProvider implements Provider {
   private readonly rm = findExecutable('rm') ?? '/bin/rm';
   /** Starts QEMU and its tools, so that no boot forks the daemon (see launch/launcher.ts). */
   private readonly launcher: Launcher;
+  /** Restores under way for the pool below normal priority, by sandbox id: QEMU's pid once known, and the priority promote asked for. */
+  private readonly refills = new Map<string, { pid: number; priority: BootPriority }>();
   private readonly agents = new Map<string, AgentClient>();
   /** Template states being saved, by key, so that concurrent boots save one. */
   private readonly saving = new Set<string>();
@@ -140,7 +146,7 @@ export class MicrovmProvider implements Provider {
    * the template. A VM booted for the pool waits running, at low priority: an idle guest costs under 1%
    * of a core even under TCG, and resuming a paused one on the handoff's path cost more than the bar.
    */
-  async boot({ id, spec, background, restoreFrom }: BootRequest): Promise<ProviderHandle> {
+  async boot({ id, spec, priority, restoreFrom }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the microvm provider cannot run: ${st.message}`);
     await this.chooseAccel();
@@ -148,17 +154,17 @@ export class MicrovmProvider implements Provider {
     const key = this.opts.config.templates ? this.templateKey(spec) : '';
     if (key && this.hasTemplate(key)) {
       try {
-        return await this.start(id, spec, background, join(this.opts.templatesDir, key));
+        return await this.start(id, spec, priority !== 'normal', join(this.opts.templatesDir, key));
       } catch (err) {
         // A saved state that no longer restores (another QEMU, a changed image): boot cold and save anew.
         this.opts.log.warn({ sandbox: id, template: key, err: (err as Error).message }, 'restoring from the VM template failed; booting cold');
         rmSync(join(this.opts.templatesDir, key), { recursive: true, force: true });
       }
     }
-    const handle = await this.start(id, spec, background, undefined).catch((err: unknown) => {
+    const handle = await this.start(id, spec, priority !== 'normal', undefined).catch((err: unknown) => {
       if (!(err as Error).message.startsWith(SILENT_BOOT)) throw err;
       this.opts.log.warn({ sandbox: id }, 'a VM boot hung before its kernel printed anything; booting it again');
-      return this.start(id, spec, background, undefined);
+      return this.start(id, spec, priority !== 'normal', undefined);
     });
     if (key && !this.hasTemplate(key) && !this.saving.has(key)) {
       this.saving.add(key);
@@ -186,7 +192,8 @@ export class MicrovmProvider implements Provider {
       const overlay = join(dir, 'overlay.qcow2');
       // A refill nobody waits for runs at SCHED_IDLE, QEMU included (and all it forks: the state's reader,
       // every vCPU and I/O thread), until it is handed out: it gets only the CPU that handoffs leave.
-      const idle = background;
+      const idle = background ? IDLE_NICE : undefined;
+      if (background && from) this.refills.set(id, { pid: 0, priority: 'idle' });
       if (from) await this.launcher.run([this.cp, '--reflink=auto', join(from, 'disk.qcow2'), overlay], { idle });
       else await this.launcher.run([this.qemuImg!, 'create', '-q', '-f', 'qcow2', '-b', join(this.opts.imageDir, 'rootfs.img'), '-F', 'raw', overlay], { idle });
       if (this.isRoot) {
@@ -198,6 +205,17 @@ export class MicrovmProvider implements Provider {
       // status says whether it started.
       await this.launcher.run([this.qemu!, ...this.qemuArgs(id, spec), ...incoming], { idle, ...(this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {}) });
       pid = Number(readFileSync(join(dir, 'vm.pid'), 'utf8').trim());
+      // -daemonize made QEMU a session of its own, an autogroup at nice 0 beside which SCHED_IDLE holds
+      // nothing back (the CPU is shared between autogroups first): a restore's session waits at nice 19
+      // too, until promote or handedOut raises it. A fresh boot does not: the guest's kernel must print
+      // within SILENT_BOOT_MS, which a starved boot on a busy host would not.
+      const refill = this.refills.get(id);
+      if (refill) {
+        refill.pid = pid;
+        // Promoted while QEMU started: its priority now, not 19.
+        if (refill.priority === 'normal') await this.launcher.normal([pid]);
+        else await this.launcher.autogroup(refill.priority === 'low' ? LOW_NICE : IDLE_NICE, [pid]);
+      }
       const startTime = readStartTime(pid);
       if (!startTime) throw new GodelError('PROVIDER_FAILED', `QEMU exited right after starting: ${this.console(id)}`);
       const handle: ProviderHandle = { pid, startTime, id };
@@ -224,6 +242,8 @@ export class MicrovmProvider implements Provider {
       if (pid) killQuietly(pid);
       await this.removeDir(dir);
       throw err;
+    } finally {
+      this.refills.delete(id);
     }
   }
 
@@ -323,6 +343,16 @@ export class MicrovmProvider implements Provider {
     // agent takes messages in order, so the client's first command finds the clock set and the entropy fresh.
     this.agent(id).syncInOrder(randomBytes(64), (err) => this.opts.log.error({ sandbox: id, err: err.message }, 'the guest could not set its clock and reseed at handoff'));
     await this.launcher.normal([Number(handle.pid)]);
+  }
+
+  /** A pool restore under way is wanted sooner: its QEMU session at a moderate nice, or back to normal. */
+  async promote(id: string, priority: 'low' | 'normal'): Promise<void> {
+    const refill = this.refills.get(id);
+    if (!refill || refill.priority === 'normal' || refill.priority === priority) return; // Restored meanwhile, or there already.
+    refill.priority = priority;
+    if (!refill.pid) return; // QEMU has not daemonized yet: the priority is applied when it has.
+    if (priority === 'low') await this.launcher.autogroup(LOW_NICE, [refill.pid]);
+    else await this.launcher.normal([refill.pid]);
   }
 
   isAlive(handle: ProviderHandle): boolean {

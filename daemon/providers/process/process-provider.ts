@@ -16,10 +16,10 @@ import { constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, r
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js';
-import { GodelError } from '../../errors.js';
+import { errorMessage, GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
-import type { BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
+import type { BootPriority, BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
 import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 import { isAllowList } from '../../egress/policy.js';
 import { FORWARDER, forwarderLaunch } from '../../egress/sandbox-side.js';
@@ -62,6 +62,13 @@ const WRITE_HOLDER = [
 const LIMIT_WATCH_MS = 1000;
 /** Holds "<pid> <start time>" of the sandbox's outer bwrap process. */
 const PID_FILE = 'bwrap.pid';
+/**
+ * A refill's session's autogroup nice, by priority. 19: next to nothing while anything else wants the CPU
+ * (measured here, two loops on one CPU: 174 and 4 ticks). 10: about a tenth of a nice-0 session's share,
+ * which kept every create warm beside busy sandboxes where 19 starved (benchmarks/README.md, issue 17).
+ */
+const AUTOGROUP_NICE = { idle: 19, low: 10 } as const;
+const PRIORITY_RANK: Record<BootPriority, number> = { idle: 0, low: 1, normal: 2 };
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The exec helper built from native/godel-exec.c (by scripts/build-native.sh, into dist/native). */
 const GODEL_EXEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'godel-exec');
@@ -88,8 +95,11 @@ export class ProcessProvider implements Provider {
   /** Last counters seen per sandbox cgroup, so each OOM kill or refused fork is reported once. */
   private readonly counters = new Map<string, CgroupCounters>();
   private limitWatch: NodeJS.Timeout | undefined;
-  /** Pool boots under way at idle priority, by sandbox id, until they are ready (promote may raise them first). */
-  private readonly backgroundBoots = new Map<string, LaunchedProcess>();
+  /**
+   * Pool boots under way below normal priority, by sandbox id, until they are ready: the priority promote
+   * asked for, and the process once it is started (a promote that comes before that is applied after).
+   */
+  private readonly backgroundBoots = new Map<string, { priority: BootPriority; child?: LaunchedProcess }>();
   /** Starts every sandbox's bwrap, so that no boot forks the daemon. */
   private readonly launcher: Launcher;
 
@@ -162,7 +172,7 @@ export class ProcessProvider implements Provider {
     return { available: true, message: '' };
   }
 
-  async boot({ id, spec, background, overrides }: BootRequest): Promise<ProviderHandle> {
+  async boot({ id, spec, priority, overrides }: BootRequest): Promise<ProviderHandle> {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the process provider cannot run: ${st.message}`);
     if (spec.rootfs && !existsSync(spec.rootfs)) {
@@ -181,6 +191,7 @@ export class ProcessProvider implements Provider {
     /** '' when agents can run in the sandbox; why not, when they cannot; undefined without an agents layer. */
     let agentsUnavailable: string | undefined;
     const logPath = join(dir, 'bwrap.log');
+    if (priority !== 'normal') this.backgroundBoots.set(id, { priority });
     try {
       if (diskBytes) {
         // A disk-limited workspace is mounted before bwrap starts, so its directories come first here.
@@ -212,16 +223,25 @@ export class ProcessProvider implements Provider {
         ...(over ? { expose: { source: workspace, over } } : {}),
         // The pid file is written before bwrap runs, so a crash mid-boot leaves a way to find and kill it.
         pidFile: join(dir, PID_FILE),
-        // A background boot (a pool refill nobody waits for) gets only the CPU that handoffs and
-        // commands leave over: SCHED_IDLE, until it is handed out (handedOut).
-        idle: background,
+        // A pool refill nobody waits for gets only the CPU that handoffs and commands leave over
+        // (SCHED_IDLE, its session's autogroup at nice 19), or a moderate share (nice 10), until it is
+        // handed out (handedOut) or promoted.
+        ...(priority !== 'normal' ? { idle: AUTOGROUP_NICE[priority] } : {}),
       });
     } catch (err) {
+      this.backgroundBoots.delete(id);
       await this.release(id);
       await this.removeDir(dir);
       throw err;
     }
-    if (background) this.backgroundBoots.set(id, child);
+    const refill = this.backgroundBoots.get(id);
+    if (refill) {
+      refill.child = child;
+      // Promoted while the launch was under way.
+      if (refill.priority !== priority) this.applyPriority(child, refill.priority).catch((err: unknown) => {
+        this.opts.log.warn({ sandbox: id, err: errorMessage(err) }, 'cannot raise the priority of a pool boot');
+      });
+    }
     try {
       const initPid = await this.waitForInfo(child, logPath);
       await this.waitForCommand(initPid, child, logPath);
@@ -247,10 +267,22 @@ export class ProcessProvider implements Provider {
     }
   }
 
-  /** The boot's processes so far (its outer bwrap and what that has forked) to normal priority; later ones inherit it. */
-  async promote(id: string): Promise<void> {
-    const child = this.backgroundBoots.get(id);
-    if (!child) return; // Booted meanwhile: the handoff raises it.
+  async promote(id: string, priority: Exclude<BootPriority, 'idle'>): Promise<void> {
+    const refill = this.backgroundBoots.get(id);
+    // Booted meanwhile (the handoff raises it), or already there.
+    if (!refill || PRIORITY_RANK[priority] <= PRIORITY_RANK[refill.priority]) return;
+    refill.priority = priority;
+    if (refill.child) await this.applyPriority(refill.child, priority);
+  }
+
+  /**
+   * `low`: the boot's session (its autogroup, which is what the CPU is shared by first) at a moderate nice.
+   * `normal`: the boot's processes so far (its outer bwrap and what that has forked) back to the normal
+   * policy and nice, and its session's autogroup too; later ones inherit it.
+   */
+  private async applyPriority(child: LaunchedProcess, priority: BootPriority): Promise<void> {
+    if (priority === 'low') return this.launcher.autogroup(AUTOGROUP_NICE.low, [child.pid]);
+    if (priority !== 'normal') return;
     const tree = (pid: number): number[] => [pid, ...readChildren(pid).flatMap(tree)];
     await this.launcher.normal(tree(child.pid));
   }

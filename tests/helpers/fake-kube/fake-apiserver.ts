@@ -384,7 +384,7 @@ export class FakeKubeApiServer {
     const pod = this.pods.get(key);
     if (!pod || pod.metadata.uid !== uid || pod.metadata.deletionTimestamp || this.stopping) return;
     try {
-      const handle = await this.provider.boot({ id: pod.metadata.name, spec: { provider: 'process', rootfs: '', hostPaths: ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/etc'], network: 'none', env: {} }, background: false });
+      const handle = await this.provider.boot({ id: pod.metadata.name, spec: { provider: 'process', rootfs: '', hostPaths: ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/etc'], network: 'none', env: {} }, priority: 'normal' });
       const cur = this.pods.get(key);
       if (!cur || cur.metadata.uid !== uid || cur.metadata.deletionTimestamp || this.stopping) {
         await this.provider.destroy(pod.metadata.name, handle);

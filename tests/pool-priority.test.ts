@@ -1,0 +1,119 @@
+// The priority a pool gives its refills follows the pool: idle while it is nearly full, low below three
+// quarters of its target or once a boot was starved (still under way AGING_MS after it started at idle),
+// normal below the reserve; and what is under way is raised, never lowered. The pool's own logic, driven
+// directly: boots here are promises the test settles, so the order of events is exact. That the
+// priorities reach the processes (autogroup nice 19, 10, then 0 at handoff) is pool.test's, on a daemon.
+import t from 'tap';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { WarmPool } from '../daemon/pool/warm-pool.js';
+import type { Template } from '../daemon/config/config.js';
+import type { BootPriority } from '../daemon/providers/provider.js';
+import type { SandboxRecord } from '../daemon/store/store.js';
+
+interface Boot { priority: BootPriority; finish(): void }
+
+function pool(minIdle: number, refillConcurrency: number) {
+  const boots: Boot[] = [];
+  const promoted: Array<{ template: string; priority: string }> = [];
+  let n = 0;
+  let total = 0;
+  const template = { name: 'default', refillConcurrency } as Template;
+  const p = new WarmPool(template, { minIdle, maxTotal: 1000, maxAgeSeconds: 0 }, {
+    boot: (_tpl, priority) => new Promise<SandboxRecord>((resolve) => {
+      total++;
+      boots.push({ priority, finish: () => resolve({ id: `sb-${n++}`, template: 'default' } as SandboxRecord) });
+    }),
+    promote: (template, priority) => promoted.push({ template, priority }),
+    discard: async () => { total--; },
+    total: () => total,
+    isAlive: () => true,
+    log: pino({ level: 'silent' }),
+  });
+  /** Finishes the boots under way now (in order; not those they start) and lets the pool react to each. */
+  const finishAll = async (): Promise<void> => {
+    for (const boot of boots.splice(0)) {
+      boot.finish();
+      await sleep(0);
+    }
+  };
+  /** Lets every boot land, those they start included, until the pool is full, and stops it. */
+  const drain = async (): Promise<void> => {
+    while (boots.length) await finishAll();
+    await p.stop();
+  };
+  return { p, boots, promoted, finishAll, drain };
+}
+
+t.test('an empty pool fills its reserve at normal priority, then low, then idle', async (t) => {
+  const { p, boots, finishAll, drain } = pool(8, 1);
+  const seen: BootPriority[] = [];
+  p.refill();
+  for (let i = 0; i < 8; i++) {
+    seen.push(boots[0]!.priority);
+    await finishAll();
+  }
+  // reserve = max(1, 8/2) = 4; low mark = 6.
+  t.same(seen, ['normal', 'normal', 'normal', 'normal', 'low', 'low', 'idle', 'idle']);
+  t.equal(p.status().idle, 8);
+  await drain();
+});
+
+t.test('handoffs raise the refills under way as the pool falls: to low at three quarters, to normal at the reserve', async (t) => {
+  const { p, boots, promoted, finishAll, drain } = pool(8, 2);
+  p.refill();
+  while (p.status().idle < 8) await finishAll();
+  t.equal(p.take()?.id !== undefined, true);
+  p.refill();
+  t.same(boots.map((b) => b.priority), ['idle'], 'one missing: its refill starts at idle (7 idle of 8)');
+  t.same(promoted, []);
+  p.take(); // 6 idle: still at the low mark
+  t.same(promoted, [], 'nothing raised at exactly three quarters');
+  p.take(); // 5 idle: below it
+  t.same(promoted, [{ template: 'default', priority: 'low' }], 'the refill under way is raised to low');
+  p.refill();
+  t.same(boots.map((b) => b.priority), ['idle', 'low'], 'and the next one starts at low');
+  p.take(); // 4 idle: at the reserve, not below
+  p.take(); // 3 idle: below the reserve
+  t.same(promoted.at(-1), { template: 'default', priority: 'normal' }, 'below the reserve they are raised to normal');
+  t.equal(promoted.length, 2, 'each raise once');
+  p.take();
+  t.equal(promoted.length, 2, 'nothing left to raise: no call');
+  await drain();
+});
+
+t.test('a refill still under way AGING_MS after it started at idle is starved: the pool refills at low until full', async (t) => {
+  const { p, boots, promoted, finishAll, drain } = pool(8, 2);
+  p.refill();
+  while (p.status().idle < 8) await finishAll();
+  p.take();
+  p.refill();
+  t.same(boots.map((b) => b.priority), ['idle']);
+  await sleep(400); // AGING_MS is 250
+  t.same(promoted, [{ template: 'default', priority: 'low' }], 'the starved refill was raised to low');
+  p.take();
+  p.refill();
+  t.same(boots.map((b) => b.priority), ['idle', 'low'], 'a new refill starts at low while the pool is short (6 of 8 idle)');
+  await finishAll();
+  t.equal(p.status().idle, 8, 'full again');
+  p.take();
+  p.refill();
+  t.same(boots.map((b) => b.priority), ['idle'], 'once full, refills start at idle again');
+  await drain();
+});
+
+t.test('a refill that lands in time is not counted as starved', async (t) => {
+  const { p, boots, promoted, finishAll, drain } = pool(8, 2);
+  p.refill();
+  while (p.status().idle < 8) await finishAll();
+  p.take();
+  p.refill();
+  await sleep(50);
+  await finishAll();
+  await sleep(350);
+  t.same(promoted, [], 'nothing raised');
+  p.take();
+  p.refill();
+  t.same(boots.map((b) => b.priority), ['idle']);
+  await drain();
+});
