@@ -39,8 +39,8 @@ t.test('a burst from a full pool: each sandbox handed out once, at full priority
   const idlePriority = d.sandboxPids().filter((pid) => schedPolicy(pid) === 5).length;
   t.ok(idlePriority >= 2 && idlePriority < 24, `sandboxes booted with a reserve in the pool wait at SCHED_IDLE (${idlePriority / 2} of 12)`);
   // On a kernel with autogroups the CPU is shared between sessions first: a background boot's session
-  // (its outer bwrap's) waits at autogroup nice 19 (idle) or 10 (low: booted below three quarters of the
-  // target, or once a boot was starved) as well, or SCHED_IDLE would not hold it back.
+  // (its outer bwrap's) waits at autogroup nice 19 (idle) or 10 (low: once a boot was starved, which a
+  // loaded machine can do to this fill) as well, or SCHED_IDLE would not hold it back.
   const autogroups = existsSync('/proc/self/autogroup');
   if (autogroups) {
     const held = d.sandboxPids().filter((pid) => schedPolicy(pid) === 5 && [10, 19].includes(autogroupNice(pid) ?? 0)).length;

@@ -38,14 +38,14 @@ export interface PoolStatus {
 
 const MAX_BACKOFF_MS = 60_000;
 const REFILL_DELAY_MS = 10;
-/** Below this share of min_idle idle, refills get a moderate share of the CPU (`low`) instead of `idle`. */
-const LOW_MARK = 0.75;
 /**
  * A refill still under way this long after it started at idle priority is being starved by other work
  * (busy sandboxes, other users of the host) rather than waiting out a burst of handoffs: a quiet boot
- * takes 20-50 ms here. The pool's refills then run at `low` until it is full again.
+ * takes 20-50 ms here, and a burst of 80 handoffs is over in under a second. The pool's refills then run
+ * at `low` until it is full again. (250 ms, with `low` also below three quarters of the target, did as
+ * well beside busy sandboxes but slowed bursts: benchmarks/README.md, issue 17's fourth pass.)
  */
-const AGING_MS = 250;
+const AGING_MS = 1000;
 const RANK: Record<BootPriority, number> = { idle: 0, low: 1, normal: 2 };
 
 export class WarmPool {
@@ -85,14 +85,15 @@ export class WarmPool {
   }
 
   /**
-   * How much a refill is wanted now. The priority follows the pool: `idle` while it is nearly full and
+   * How much a refill is wanted now. The priority follows the pool: `idle` while it holds its reserve and
    * nothing starves its boots (they take only the CPU that handoffs leave, so a burst is served first),
-   * `low` below three quarters of its target or once a boot was starved, `normal` below the reserve (a
-   * miss costs the client a whole cold boot, and on a host busy with other work idle boots would starve).
+   * `low` once a boot was starved (until the pool is full again: else each refill above the reserve
+   * would start at idle, starve again and hold a refill slot), `normal` below the reserve (a miss costs the
+   * client a whole cold boot).
    */
   private priorityNow(): BootPriority {
     if (this.idle.length < this.reserve()) return 'normal';
-    if (this.starved || this.idle.length < Math.ceil(this.targets.minIdle * LOW_MARK)) return 'low';
+    if (this.starved) return 'low';
     return 'idle';
   }
 
