@@ -12,6 +12,7 @@ import { LIMITS, validateEnv, validateLabels } from '../validation.js';
 import type { Caller, E2bAuth } from './auth.js';
 import { E2bHttpError } from './errors.js';
 import { ENVD_VERSION } from './envd-version.js';
+import { networkOf } from './network.js';
 
 export const OWNER_LABEL = 'e2b.dev/owner';
 export const TEMPLATE_LABEL = 'e2b.dev/template';
@@ -51,14 +52,12 @@ export class ControlPlane {
   }
 
   async create(caller: Caller, body: Json): Promise<Reply> {
-    for (const field of ['mcp', 'network', 'volumeMounts', 'iam', 'autoResume', 'autoPauseMemory'] as const) {
+    for (const field of ['mcp', 'volumeMounts', 'iam', 'autoResume', 'autoPauseMemory'] as const) {
       if (body[field] !== undefined && body[field] !== null) throw new E2bHttpError(400, `${field} is not supported by this godel endpoint`);
     }
     if (body.autoPause === true) throw new E2bHttpError(400, 'autoPause is not supported: godel deletes a sandbox when its timeout ends');
     const template = this.template(body.templateID);
-    if (body.allow_internet_access === true && template.spec.network === 'none') {
-      throw new E2bHttpError(400, `template '${String(body.templateID)}' has no network; allow_internet_access cannot be granted per sandbox`);
-    }
+    const network = networkOf(body, template);
     const metadata = validateLabels(objectOf(body.metadata, 'metadata'), 'metadata');
     for (const k of Object.keys(metadata)) if (k.startsWith(RESERVED_PREFIX)) throw new E2bHttpError(400, `metadata keys starting with ${RESERVED_PREFIX} are reserved`);
     const env = validateEnv(objectOf(body.envVars, 'envVars'));
@@ -69,6 +68,7 @@ export class ControlPlane {
       env,
       ttlSeconds: timeout,
       expiryPolicy: 'DELETE',
+      ...(network ? { network } : {}),
     });
     return { status: 201, body: this.sandboxJson(rec) };
   }
