@@ -44,6 +44,15 @@ t.test('an allow list reaches what it names and nothing else the template allows
   t.teardown(() => fn.kill().catch(() => undefined));
   t.match(await fetchIn(fn, `http://${OTHER}:8080/hello`), 'hello from other', 'the SDK\'s callback form');
   t.match(await fetchIn(fn, `http://${OK}:8080/hello`), 'not on the allow list');
+
+  const [fork] = await sb.fork();
+  t.ok(fork instanceof Sandbox, 'forked');
+  if (fork instanceof Sandbox) {
+    t.teardown(() => fork.kill().catch(() => undefined));
+    t.same((await d.client.getSandbox(fork.sandboxId)).network?.allow, ['ok.e2b.test', OK], 'a fork keeps the source\'s allow list, not its template\'s');
+    t.match(await fetchIn(fork, `http://${OTHER}:8080/hello`), 'not on the allow list');
+    t.match(await fetchIn(fork, `http://${OK}:8080/hello`), 'hello from ok');
+  }
 });
 
 t.test('denyOut alone, allowInternetAccess false, and the template\'s own policy', async (t) => {
