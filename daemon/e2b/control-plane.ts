@@ -209,21 +209,22 @@ export class ControlPlane {
     });
     const now = Date.now();
     if ((end !== undefined && end < now - METRICS_PERIOD_MS) || (start !== undefined && start > now)) return { status: 200, body: [] };
-    let u: SandboxUsage;
+    let u: SandboxUsage | undefined;
     try {
       u = await this.sandboxes.usage(rec.id);
     } catch (err) {
       if (err instanceof GodelError && err.code === 'NOT_SUPPORTED') throw new E2bHttpError(501, err.message);
       throw err;
     }
+    if (!u) return { status: 200, body: [] };
     const limits = this.sandboxes.template(rec.template).spec.limits;
-    const cpuCount = cpuCountOf(limits?.cpus);
+    const cpuCount = u.cpuCount ?? cpuCountOf(limits?.cpus);
     return {
       status: 200,
       body: [{
         timestamp: new Date(u.at).toISOString(), timestampUnix: Math.floor(u.at / 1000), cpuCount,
         cpuUsedPct: Math.min(100, Math.round((u.cpuCores / cpuCount) * 10_000) / 100),
-        memUsed: u.memUsedBytes, memCache: u.memCacheBytes, memTotal: limits?.memoryBytes ?? totalmem(),
+        memUsed: u.memUsedBytes, memCache: u.memCacheBytes, memTotal: u.memTotalBytes ?? limits?.memoryBytes ?? totalmem(),
         diskUsed: u.diskUsedBytes, diskTotal: u.diskTotalBytes,
       }],
     };

@@ -79,6 +79,9 @@ export interface SandboxUsage {
   diskTotalBytes: number;
   /** When it was measured (ms since the epoch). */
   at: number;
+  /** The CPUs and memory it has, when the provider knows them better than its template's limits (a sandbox far away). */
+  cpuCount?: number;
+  memTotalBytes?: number;
 }
 
 export interface ProviderStatus {
@@ -153,8 +156,11 @@ export interface Provider {
   promote?(id: string): Promise<void>;
   /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */
   close?(): Promise<void>;
-  /** Measures what the sandbox uses now (CPU over a short window, memory, disk), for providers that can. */
-  usage?(id: string, handle: ProviderHandle): Promise<SandboxUsage>;
+  /**
+   * Measures what the sandbox uses now (CPU over a short window, memory, disk), for providers that can;
+   * undefined when there is no measurement yet (a far side that samples only every few seconds).
+   */
+  usage?(id: string, handle: ProviderHandle): Promise<SandboxUsage | undefined>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */
   watchResources?(listener: (e: ResourceEvent) => void): () => void;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */

@@ -425,7 +425,7 @@ export class SandboxManager {
   }
 
   /** What a ready sandbox uses now, as its provider measures it; NOT_SUPPORTED where the provider cannot. */
-  async usage(id: string): Promise<SandboxUsage> {
+  async usage(id: string): Promise<SandboxUsage | undefined> {
     const { sandbox: rec, provider } = this.runnable(id);
     if (!provider.usage) throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider does not measure its sandboxes' CPU, memory and disk use`);
     return provider.usage(rec.id, rec.handle!);
