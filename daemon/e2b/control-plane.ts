@@ -11,13 +11,12 @@ import type { SandboxManager } from '../sandboxes/manager.js';
 import { MAX_FORK, type SnapshotManager } from '../snapshots/snapshot-manager.js';
 import type { SandboxRecord } from '../store/store.js';
 import { LIMITS, validateEnv, validateLabels } from '../validation.js';
-import type { Caller, E2bAuth } from './auth.js';
+import { OWNER_LABEL, type Caller, type E2bAuth } from './auth.js';
 import { E2bHttpError } from './errors.js';
 import { ENVD_VERSION } from './envd-version.js';
 import { networkOf } from './network.js';
 import { E2bSnapshots, namesOf } from './snapshots.js';
 
-export const OWNER_LABEL = 'e2b.dev/owner';
 export const TEMPLATE_LABEL = 'e2b.dev/template';
 const RESERVED_PREFIX = 'e2b.dev/';
 

@@ -2,16 +2,15 @@
 // `POST /sandboxes/{id}/snapshots` {name?} -> {snapshotID, names}; `GET /snapshots` (sandboxID, name,
 // limit, nextToken; paged by x-next-token); `DELETE /templates/{id}` (the SDK's deleteSnapshot);
 // `Sandbox.create(snapshotID or name)` starts a sandbox from one; `POST /sandboxes/{id}/fork` {timeout,
-// count} -> [{sandbox} | {error}]. A snapshot is of the whole machine where the provider can (microvm)
+// count} -> [{sandbox}, ...] (E2B allows an {error} per entry; godel's fork is all or none). A snapshot is of the whole machine where the provider can (microvm)
 // and of /workspace otherwise (process), as godel's own Snapshots.Create; an E2B snapshot belongs to the
 // key that took it, like a sandbox, and another key's does not exist.
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { ClaimOptions, SnapshotManager } from '../snapshots/snapshot-manager.js';
 import type { SandboxRecord, SnapshotRecord } from '../store/store.js';
-import type { Caller } from './auth.js';
+import { OWNER_LABEL, type Caller } from './auth.js';
 import { E2bHttpError } from './errors.js';
 
-export const SNAPSHOT_OWNER_LABEL = 'e2b.dev/owner';
 /** The E2B name a snapshot was given (absent: it has only its id). */
 const NAME_LABEL = 'e2b.dev/name';
 const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,127}$/;
@@ -30,7 +29,7 @@ export class E2bSnapshots {
     const { provider } = this.sandboxes.runnable(sandbox.id);
     const memory = provider.capabilities.includes('memory-snapshot');
     return this.snapshots.create(sandbox.id, typeof name === 'string' ? name : '', {
-      [SNAPSHOT_OWNER_LABEL]: caller.fingerprint, ...(typeof name === 'string' ? { [NAME_LABEL]: name } : {}),
+      [OWNER_LABEL]: caller.fingerprint, ...(typeof name === 'string' ? { [NAME_LABEL]: name } : {}),
     }, memory);
   }
 
@@ -39,7 +38,7 @@ export class E2bSnapshots {
    * E2B name points at its latest build). Undefined when it names none.
    */
   find(caller: Caller, idOrName: string): SnapshotRecord | undefined {
-    const mine = this.snapshots.list('', { [SNAPSHOT_OWNER_LABEL]: caller.fingerprint });
+    const mine = this.snapshots.list('', { [OWNER_LABEL]: caller.fingerprint });
     return mine.find((s) => s.id === idOrName) ?? mine.filter((s) => s.labels[NAME_LABEL] === idOrName).pop();
   }
 
@@ -55,7 +54,7 @@ export class E2bSnapshots {
     const limitRaw = query.get('limit');
     const limit = limitRaw === null ? DEFAULT_PAGE : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > DEFAULT_PAGE) throw new E2bHttpError(400, `limit must be an integer from 1 to ${DEFAULT_PAGE}`);
-    const all = this.snapshots.list(sandboxId, { [SNAPSHOT_OWNER_LABEL]: caller.fingerprint, ...(name ? { [NAME_LABEL]: name } : {}) });
+    const all = this.snapshots.list(sandboxId, { [OWNER_LABEL]: caller.fingerprint, ...(name ? { [NAME_LABEL]: name } : {}) });
     const after = query.get('nextToken');
     const start = after === null ? 0 : all.findIndex((s) => s.id === after) + 1;
     if (after !== null && start === 0) throw new E2bHttpError(400, 'nextToken is not one this endpoint gave');
@@ -65,7 +64,7 @@ export class E2bSnapshots {
 
   /** DELETE /templates/{id}: the caller's snapshot; anything else (a template included) is not found. */
   async delete(caller: Caller, id: string): Promise<void> {
-    const snap = this.snapshots.list('', { [SNAPSHOT_OWNER_LABEL]: caller.fingerprint }).find((s) => s.id === id);
+    const snap = this.snapshots.list('', { [OWNER_LABEL]: caller.fingerprint }).find((s) => s.id === id);
     if (!snap) throw new E2bHttpError(404, `snapshot '${id}' not found`);
     await this.snapshots.delete(snap.id);
   }
