@@ -234,7 +234,7 @@ export class Daemon {
       await this.federation?.start();
       if (config.e2b) {
         const { E2bEndpoint } = await import('./e2b/server.js');
-        this.e2b = new E2bEndpoint({ sandboxes: this.sandboxes, exec: this.exec, files, config: config.e2b, node: config.node, stateDir, obs });
+        this.e2b = new E2bEndpoint({ sandboxes: this.sandboxes, snapshots, exec: this.exec, files, config: config.e2b, node: config.node, stateDir, obs });
         const address = await this.e2b.listen();
         log.info({ address }, 'E2B-compatible endpoint listening');
       }

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { Sandbox, SandboxNotFoundError } from 'e2b';
+import { Sandbox, SandboxError, SandboxNotFoundError } from 'e2b';
 import { waitFor } from './helpers/daemon.js';
 import { e2bAddress, sdkOptions, startE2bDaemon } from './helpers/e2b.js';
 
@@ -35,4 +35,7 @@ t.test('pause and resume a microvm sandbox with the SDK', async (t) => {
   const before = Number(await resumed.files.read('/workspace/count'));
   await waitFor('the loop to run on', async () => Number(await resumed.files.read('/workspace/count')) > before + 3);
   t.ok((await resumed.commands.list()).some((p) => p.pid === counter.pid), 'the background command survived the pause');
+  const metrics = await resumed.getMetrics().then(() => undefined, (e: unknown) => e);
+  t.ok(metrics instanceof SandboxError && (metrics as SandboxError & { statusCode?: number }).statusCode === 501, 'the microvm provider does not measure use: 501');
+  t.match((metrics as Error).message, 'does not measure');
 });

@@ -10,7 +10,7 @@ import { TestDaemon, expectError, waitFor } from './helpers/daemon.js';
 import { E2B_KEY, e2bAddress, sdkOptions, startE2bDaemon } from './helpers/e2b.js';
 import { sandboxContract } from './helpers/sandbox-contract.js';
 
-const far = await startE2bDaemon(t, '127.0.20.2');
+const far = await startE2bDaemon(t, '127.0.20.2', { templates: { limited: { limits: { cpus: 1, memory: '256M' }, pool: { min_idle: 0 } } } });
 const address = await e2bAddress(far);
 
 async function startNear(config: Record<string, unknown>, env: Record<string, string>): Promise<TestDaemon> {
@@ -25,7 +25,10 @@ async function startNear(config: Record<string, unknown>, env: Record<string, st
 
 const near = await startNear({
   node: 'near',
+  // Its own E2B endpoint too: the SDK on this side, e2b sandboxes behind it, the far side behind those.
+  e2b: { listen: '127.0.20.3:0', api_keys: [E2B_KEY] },
   templates: {
+    'remote-limited': { provider: 'e2b', e2b: { template: 'limited', api_url: `http://${address}`, sandbox_url: `http://${address}`, api_key_env: 'GODEL_TEST_E2B_KEY' }, pool: { min_idle: 0 } },
     remote: { provider: 'e2b', e2b: { template: 'base', api_url: `http://${address}`, sandbox_url: `http://${address}`, api_key_env: 'GODEL_TEST_E2B_KEY' }, pool: { min_idle: 1 } },
     refused: { provider: 'e2b', e2b: { template: 'base', api_url: `http://${address}`, sandbox_url: `http://${address}`, api_key_env: 'GODEL_TEST_E2B_WRONG' }, pool: { min_idle: 0 } },
     // A port on this host that nothing listens on: E2B unreachable.
@@ -64,6 +67,17 @@ t.test('E2B refusing, unreachable, or killing a sandbox behind godel\'s back map
   t.match(lost.stderr.toString(), /lost the command/);
   await expectError(near.client.runCollect({ sandboxId: sb.id, argv: ['true'] }), 'SANDBOX_DEAD');
   await near.client.deleteSandbox(sb.id);
+});
+
+t.test('getMetrics of an e2b sandbox is the far side\'s measurement', async (t) => {
+  const sb = await Sandbox.create('remote-limited', sdkOptions(await e2bAddress(near)));
+  t.teardown(() => sb.kill().catch(() => undefined));
+  await sb.commands.run('sh -c "while :; do :; done"', { background: true });
+  const [m] = await sb.getMetrics();
+  t.equal(m?.cpuCount, 1, 'the far template\'s CPU limit, not this side\'s host');
+  t.equal(m?.memTotal, 256 * 2 ** 20, 'and its memory limit');
+  t.ok(m!.cpuUsedPct > 30, `the busy loop, measured far away: ${m?.cpuUsedPct}%`);
+  t.ok(m!.diskTotal > m!.diskUsed, 'its disk');
 });
 
 t.test('E2B\'s cloud, when E2B_API_KEY is set', { skip: process.env.E2B_API_KEY ? false : 'E2B_API_KEY is not set' }, async (t) => {

@@ -10,7 +10,12 @@ import {
 import { waitFor } from './helpers/daemon.js';
 import { E2B_OTHER_KEY, e2bAddress, sdkOptions, startE2bDaemon } from './helpers/e2b.js';
 
-const d = await startE2bDaemon(t, '127.0.20.1', { templates: { small: { limits: { disk: '16M' }, pool: { min_idle: 0 } } } });
+const d = await startE2bDaemon(t, '127.0.20.1', {
+  templates: {
+    small: { limits: { disk: '16M' }, pool: { min_idle: 0 } },
+    limited: { limits: { cpus: 1, memory: '256M' }, pool: { min_idle: 0 } },
+  },
+});
 const address = await e2bAddress(d);
 const opts = sdkOptions(address);
 const other = sdkOptions(address, E2B_OTHER_KEY);
@@ -60,6 +65,90 @@ t.test('create, getInfo, list by metadata, connect, setTimeout and kill', async 
   await t.rejects(Sandbox.connect(sb.sandboxId, other), SandboxNotFoundError, 'another key\'s sandbox is not found');
   const events = await d.client.listSandboxes({});
   t.notOk(events.some((s) => s.id === sb2.sandboxId), 'gone from godel too');
+});
+
+t.test('getMetrics: CPU, memory and disk measured in the sandbox', async (t) => {
+  const busy = await Sandbox.create('limited', opts);
+  t.teardown(() => busy.kill().catch(() => undefined));
+  await busy.commands.run('sh -c "while :; do :; done"', { background: true });
+  await busy.commands.run('python3 -c "import time; b = bytearray(96 << 20); b[::4096] = b\'x\' * len(b[::4096]); time.sleep(120)"', { background: true });
+  await waitFor('the memory to be taken', async () => ((await busy.getMetrics())[0]?.memUsed ?? 0) > 96 * 2 ** 20);
+  const [m] = await busy.getMetrics();
+  t.equal(m?.cpuCount, 1, 'the template\'s CPU limit');
+  t.equal(m?.memTotal, 256 * 2 ** 20, 'the template\'s memory limit');
+  t.ok(m!.cpuUsedPct > 40 && m!.cpuUsedPct <= 100, `a busy loop on its one CPU: ${m?.cpuUsedPct}%`);
+  t.ok(m!.memUsed > 96 * 2 ** 20 && m!.memUsed < 200 * 2 ** 20, `96 MiB held: ${m?.memUsed}`);
+  t.ok(Math.abs(m!.timestamp.getTime() - Date.now()) < 5000, 'measured now');
+  t.same(await busy.getMetrics({ start: new Date(Date.now() - 3_600_000), end: new Date(Date.now() - 600_000) }), [], 'godel keeps no history: a window in the past has no sample');
+
+  const small = await Sandbox.create('small', opts);
+  t.teardown(() => small.kill().catch(() => undefined));
+  await small.files.write('/workspace/four-mib', new Uint8Array(4 * 2 ** 20).fill(7).buffer);
+  const [s] = await small.getMetrics();
+  t.ok(s!.diskTotal > 12 * 2 ** 20 && s!.diskTotal <= 16 * 2 ** 20, `the workspace's own 16M filesystem: ${s?.diskTotal}`);
+  t.ok(s!.diskUsed >= 4 * 2 ** 20 && s!.diskUsed < s!.diskTotal, `4 MiB written: ${s?.diskUsed}`);
+
+  const plain = await Sandbox.create('base', opts);
+  t.teardown(() => plain.kill().catch(() => undefined));
+  await plain.files.write('/workspace/one-mib', new Uint8Array(2 ** 20).fill(1).buffer);
+  const [p] = await plain.getMetrics();
+  t.ok(p!.cpuUsedPct < 50, `an idle sandbox without limits: ${p?.cpuUsedPct}%`);
+  t.ok(p!.diskUsed >= 2 ** 20 && p!.diskTotal > p!.diskUsed, `its workspace on the host's disk: ${p?.diskUsed} of ${p?.diskTotal}`);
+  t.ok(p!.cpuCount >= 1 && p!.memTotal > 256 * 2 ** 20, 'the host\'s CPUs and memory');
+  await t.rejects(Sandbox.getMetrics(plain.sandboxId, other), SandboxNotFoundError, 'another key\'s sandbox');
+});
+
+t.test('snapshots: create, list, start a sandbox from one, fork, delete', async (t) => {
+  const sb = await Sandbox.create('base', { ...opts, metadata: { team: 'snap' }, envs: { KEPT: 'env' } });
+  t.teardown(() => sb.kill().catch(() => undefined));
+  await sb.files.write('/workspace/state', 'one');
+  const snap = await sb.createSnapshot({ name: 'my-snap' });
+  t.match(snap.snapshotId, /^snap-/);
+  t.same(snap.names, ['my-snap']);
+  const unnamed = await Sandbox.createSnapshot(sb.sandboxId, opts);
+  t.same(unnamed.names, [], 'a snapshot without a name has only its id');
+  await sb.files.write('/workspace/state', 'two');
+
+  const byId = await Sandbox.create(snap.snapshotId, opts);
+  t.teardown(() => byId.kill().catch(() => undefined));
+  t.equal(await byId.files.read('/workspace/state'), 'one', 'started from the snapshot, by id');
+  const byName = await Sandbox.create('my-snap', opts);
+  t.teardown(() => byName.kill().catch(() => undefined));
+  t.equal(await byName.files.read('/workspace/state'), 'one', 'and by its name');
+  t.equal((await byName.getInfo()).templateId, 'my-snap');
+
+  t.same((await Sandbox.listSnapshots(opts).nextItems()).map((s) => s.snapshotId), [snap.snapshotId, unnamed.snapshotId], 'listed, oldest first');
+  t.same((await sb.listSnapshots().nextItems()).length, 2, 'the sandbox\'s own');
+  t.same((await Sandbox.listSnapshots({ ...opts, name: 'my-snap' }).nextItems()).map((s) => s.snapshotId), [snap.snapshotId], 'by name');
+  const pager = Sandbox.listSnapshots({ ...opts, limit: 1 });
+  const paged: string[] = [];
+  while (pager.hasNext) paged.push(...(await pager.nextItems()).map((s) => s.snapshotId));
+  t.same(paged, [snap.snapshotId, unnamed.snapshotId], 'x-next-token pages through them');
+  t.same(await Sandbox.listSnapshots(other).nextItems(), [], 'another key sees none');
+  await t.rejects(Sandbox.create(snap.snapshotId, other), /404/, 'nor can it start one');
+  await t.rejects(sb.createSnapshot({ name: 'base' }), /409: 'base' is a template's name/);
+  const snapsInGodel = (await d.client.listSnapshots({ sandboxId: sb.sandboxId })).length;
+
+  const forks = await sb.fork({ count: 2, timeoutMs: 60_000 });
+  t.equal(forks.length, 2);
+  for (const f of forks) {
+    t.ok(f instanceof Sandbox, 'a fork is a sandbox');
+    if (!(f instanceof Sandbox)) continue;
+    t.teardown(() => f.kill().catch(() => undefined));
+    t.equal(await f.files.read('/workspace/state'), 'two', 'the source as it is now');
+    t.equal((await f.commands.run('echo $KEPT')).stdout, 'env\n', 'its environment');
+    const info = await f.getInfo();
+    t.equal(info.metadata.team, 'snap', 'its metadata');
+    t.ok(info.endAt.getTime() - Date.now() <= 60_000, 'the fork\'s timeout');
+  }
+  t.equal((await d.client.listSnapshots({ sandboxId: sb.sandboxId })).length, snapsInGodel, 'the fork\'s filesystem capture is not kept');
+
+  t.equal(await Sandbox.deleteSnapshot(snap.snapshotId, other), false, 'another key cannot delete it');
+  t.equal(await Sandbox.deleteSnapshot(snap.snapshotId, opts), true);
+  t.equal(await Sandbox.deleteSnapshot(snap.snapshotId, opts), false, 'deleted once');
+  t.equal(await Sandbox.deleteSnapshot('base', opts), false, 'a template is no snapshot');
+  t.equal(await Sandbox.deleteSnapshot(unnamed.snapshotId, opts), true);
+  await t.rejects(Sandbox.create('my-snap', opts), /404/, 'its name is gone with it');
 });
 
 t.test('commands: foreground, background, stdin, envs, cwd, exit codes, kill, list, connect', async (t) => {

@@ -12,6 +12,9 @@ export interface Caller {
   fingerprint: string;
 }
 
+/** The label that names the key (by its fingerprint) an E2B sandbox or snapshot belongs to. */
+export const OWNER_LABEL = 'e2b.dev/owner';
+
 const SECRET_FILE = 'e2b-token-secret';
 
 export class E2bAuth {

@@ -6,14 +6,17 @@
 import { availableParallelism, totalmem } from 'node:os';
 import type { E2bConfig, Template } from '../config/config.js';
 import { GodelError } from '../errors.js';
+import type { SandboxUsage } from '../providers/provider.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
+import { MAX_FORK, type SnapshotManager } from '../snapshots/snapshot-manager.js';
 import type { SandboxRecord } from '../store/store.js';
 import { LIMITS, validateEnv, validateLabels } from '../validation.js';
-import type { Caller, E2bAuth } from './auth.js';
+import { OWNER_LABEL, type Caller, type E2bAuth } from './auth.js';
 import { E2bHttpError } from './errors.js';
 import { ENVD_VERSION } from './envd-version.js';
+import { networkOf } from './network.js';
+import { E2bSnapshots, namesOf } from './snapshots.js';
 
-export const OWNER_LABEL = 'e2b.dev/owner';
 export const TEMPLATE_LABEL = 'e2b.dev/template';
 const RESERVED_PREFIX = 'e2b.dev/';
 
@@ -21,6 +24,8 @@ const RESERVED_PREFIX = 'e2b.dev/';
 const DEFAULT_TIMEOUT_SECONDS = 300;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 100;
+/** How often E2B samples a sandbox's metrics: a window ending longer ago than this holds no sample of now. */
+const METRICS_PERIOD_MS = 5000;
 
 export interface Reply {
   status: number;
@@ -31,12 +36,27 @@ export interface Reply {
 type Json = Record<string, unknown>;
 
 export class ControlPlane {
+  private readonly snaps: E2bSnapshots;
+
   constructor(
     private readonly sandboxes: SandboxManager,
+    snapshots: SnapshotManager,
     private readonly auth: E2bAuth,
     private readonly config: E2bConfig,
     private readonly node: string,
-  ) {}
+  ) {
+    this.snaps = new E2bSnapshots(snapshots, sandboxes, (name) => this.isTemplate(name));
+  }
+
+  private isTemplate(e2bName: string): boolean {
+    try {
+      this.template(e2bName);
+      return true;
+    } catch (err) {
+      if (err instanceof E2bHttpError && err.status === 404) return false;
+      throw err;
+    }
+  }
 
   /** The godel template an E2B template name maps to: through e2b.templates, else the godel template of that name. */
   template(e2bName: unknown): Template {
@@ -51,25 +71,26 @@ export class ControlPlane {
   }
 
   async create(caller: Caller, body: Json): Promise<Reply> {
-    for (const field of ['mcp', 'network', 'volumeMounts', 'iam', 'autoResume', 'autoPauseMemory'] as const) {
+    for (const field of ['mcp', 'volumeMounts', 'iam', 'autoResume', 'autoPauseMemory'] as const) {
       if (body[field] !== undefined && body[field] !== null) throw new E2bHttpError(400, `${field} is not supported by this godel endpoint`);
     }
     if (body.autoPause === true) throw new E2bHttpError(400, 'autoPause is not supported: godel deletes a sandbox when its timeout ends');
-    const template = this.template(body.templateID);
-    if (body.allow_internet_access === true && template.spec.network === 'none') {
-      throw new E2bHttpError(400, `template '${String(body.templateID)}' has no network; allow_internet_access cannot be granted per sandbox`);
-    }
+    // A templateID may name one of the caller's snapshots (its id, or the name it was given).
+    const snapshot = typeof body.templateID === 'string' ? this.snaps.find(caller, body.templateID) : undefined;
+    const template = snapshot ? this.sandboxes.template(snapshot.template) : this.template(body.templateID);
+    const network = networkOf(body, template);
     const metadata = validateLabels(objectOf(body.metadata, 'metadata'), 'metadata');
     for (const k of Object.keys(metadata)) if (k.startsWith(RESERVED_PREFIX)) throw new E2bHttpError(400, `metadata keys starting with ${RESERVED_PREFIX} are reserved`);
     const env = validateEnv(objectOf(body.envVars, 'envVars'));
     const timeout = timeoutOf(body.timeout) ?? DEFAULT_TIMEOUT_SECONDS;
-    const rec = await this.sandboxes.create({
-      template: template.name,
+    const claim = {
       labels: { ...metadata, [OWNER_LABEL]: caller.fingerprint, [TEMPLATE_LABEL]: String(body.templateID) },
       env,
       ttlSeconds: timeout,
-      expiryPolicy: 'DELETE',
-    });
+      expiryPolicy: 'DELETE' as const,
+      ...(network ? { network } : {}),
+    };
+    const rec = snapshot ? await this.snaps.restore(snapshot, claim) : await this.sandboxes.create({ template: template.name, ...claim });
     return { status: 201, body: this.sandboxJson(rec) };
   }
 
@@ -145,6 +166,69 @@ export class ControlPlane {
     return { status: 204 };
   }
 
+  /** POST /sandboxes/{id}/snapshots. */
+  async snapshot(caller: Caller, id: string, body: Json): Promise<Reply> {
+    const snap = await this.snaps.create(caller, this.owned(caller, id), body);
+    return { status: 201, body: { snapshotID: snap.id, names: namesOf(snap) } };
+  }
+
+  listSnapshots(caller: Caller, query: URLSearchParams): Reply {
+    const { page, next } = this.snaps.list(caller, query);
+    return { status: 200, body: page.map((s) => ({ snapshotID: s.id, names: namesOf(s) })), headers: next ? { 'x-next-token': next } : {} };
+  }
+
+  /** DELETE /templates/{id}: the SDK's deleteSnapshot. */
+  async deleteSnapshot(caller: Caller, id: string): Promise<Reply> {
+    await this.snaps.delete(caller, id);
+    return { status: 204 };
+  }
+
+  /** POST /sandboxes/{id}/fork: godel's fork is all or none, so every entry is a sandbox, or the request fails. */
+  async fork(caller: Caller, id: string, body: Json): Promise<Reply> {
+    const source = this.owned(caller, id);
+    const count = body.count ?? 1;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_FORK) throw new E2bHttpError(400, `count must be an integer from 1 to ${MAX_FORK}`);
+    const forks = await this.snaps.fork(source, count, timeoutOf(body.timeout));
+    return { status: 201, body: forks.map((rec) => ({ sandbox: this.sandboxJson(rec) })) };
+  }
+
+  /**
+   * GET /sandboxes/{id}/metrics: one sample, measured now by the provider (godel keeps no history of
+   * them). A `start`..`end` window (seconds) that ends before E2B's sampling period or starts later gets
+   * none. A provider that cannot measure is 501.
+   */
+  async metrics(caller: Caller, id: string, query: URLSearchParams): Promise<Reply> {
+    const rec = this.owned(caller, id);
+    const [start, end] = (['start', 'end'] as const).map((k) => {
+      const raw = query.get(k);
+      if (raw === null) return undefined;
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw new E2bHttpError(400, `${k} must be a Unix time in whole seconds`);
+      return n * 1000;
+    });
+    const now = Date.now();
+    if ((end !== undefined && end < now - METRICS_PERIOD_MS) || (start !== undefined && start > now)) return { status: 200, body: [] };
+    let u: SandboxUsage | undefined;
+    try {
+      u = await this.sandboxes.usage(rec.id);
+    } catch (err) {
+      if (err instanceof GodelError && err.code === 'NOT_SUPPORTED') throw new E2bHttpError(501, err.message);
+      throw err;
+    }
+    if (!u) return { status: 200, body: [] };
+    const limits = this.sandboxes.template(rec.template).spec.limits;
+    const cpuCount = u.cpuCount ?? cpuCountOf(limits?.cpus);
+    return {
+      status: 200,
+      body: [{
+        timestamp: new Date(u.at).toISOString(), timestampUnix: Math.floor(u.at / 1000), cpuCount,
+        cpuUsedPct: Math.min(100, Math.round((u.cpuCores / cpuCount) * 10_000) / 100),
+        memUsed: u.memUsedBytes, memCache: u.memCacheBytes, memTotal: u.memTotalBytes ?? limits?.memoryBytes ?? totalmem(),
+        diskUsed: u.diskUsedBytes, diskTotal: u.diskTotalBytes,
+      }],
+    };
+  }
+
   private owned(caller: Caller, id: string): SandboxRecord {
     let rec: SandboxRecord;
     try {
@@ -172,12 +256,17 @@ export class ControlPlane {
       templateID: rec.labels[TEMPLATE_LABEL] ?? rec.template, alias: rec.template, sandboxID: rec.id, clientID: this.node,
       startedAt: new Date(rec.claimedAt ?? rec.createdAt).toISOString(),
       endAt: new Date(rec.expiresAt ?? rec.maxLifetimeAt ?? rec.claimedAt ?? rec.createdAt).toISOString(),
-      cpuCount: Math.max(1, Math.ceil(limits?.cpus ?? availableParallelism())),
+      cpuCount: cpuCountOf(limits?.cpus),
       memoryMB: Math.floor((limits?.memoryBytes ?? totalmem()) / 2 ** 20),
       diskSizeMB: Math.floor((limits?.diskBytes ?? 0) / 2 ** 20),
       metadata, state: stateOf(rec), envdVersion: ENVD_VERSION,
     };
   }
+}
+
+/** Whole CPUs, as E2B counts them: a template's fractional limit rounded up, else the host's. */
+function cpuCountOf(cpus: number | undefined): number {
+  return Math.max(1, Math.ceil(cpus ?? availableParallelism()));
 }
 
 /** E2B knows two states for a sandbox that exists; a godel sandbox that failed or stopped is not running either. */

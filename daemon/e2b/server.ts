@@ -10,9 +10,10 @@ import { GodelError, errorMessage } from '../errors.js';
 import type { ExecManager } from '../exec/exec-manager.js';
 import type { FileManager } from '../files/file-manager.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
+import type { SnapshotManager } from '../snapshots/snapshot-manager.js';
 import type { Observer } from '../server/observer.js';
-import { E2bAuth, type Caller } from './auth.js';
-import { ControlPlane, OWNER_LABEL, type Reply } from './control-plane.js';
+import { E2bAuth, OWNER_LABEL, type Caller } from './auth.js';
+import { ControlPlane, type Reply } from './control-plane.js';
 import { getFile, postFiles } from './envd-files.js';
 import { filesystemService } from './envd-filesystem.js';
 import { processService } from './envd-process.js';
@@ -31,6 +32,7 @@ const SANDBOX_ID_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export interface E2bDeps {
   sandboxes: SandboxManager;
+  snapshots: SnapshotManager;
   exec: ExecManager;
   files: FileManager;
   config: E2bConfig;
@@ -48,7 +50,7 @@ export class E2bEndpoint {
 
   constructor(private readonly deps: E2bDeps) {
     this.auth = E2bAuth.open(deps.config.apiKeys, deps.stateDir);
-    this.control = new ControlPlane(deps.sandboxes, this.auth, deps.config, deps.node);
+    this.control = new ControlPlane(deps.sandboxes, deps.snapshots, this.auth, deps.config, deps.node);
     const onCall = (method: string, sandboxId: string, err?: unknown): void => this.record(`E2b.${method}`, Date.now(), err, sandboxId);
     this.rpc = connectNodeAdapter({
       routes: (router) => {
@@ -128,6 +130,9 @@ export class E2bEndpoint {
     if (method === 'POST' && (path === '/sandboxes' || path === '/v2/sandboxes')) return c.create(caller, body);
     if (method === 'GET' && path === '/sandboxes') return c.list(caller, url.searchParams, false);
     if (method === 'GET' && path === '/v2/sandboxes') return c.list(caller, url.searchParams, true);
+    if (method === 'GET' && path === '/snapshots') return c.listSnapshots(caller, url.searchParams);
+    const tpl = /^\/templates\/([^/]+)$/.exec(path);
+    if (method === 'DELETE' && tpl) return c.deleteSnapshot(caller, decodeURIComponent(tpl[1]!));
     const m = /^(?:\/v2)?\/sandboxes\/([^/]+)(?:\/([a-z]+))?$/.exec(path);
     if (m) {
       const id = decodeURIComponent(m[1]!);
@@ -138,7 +143,10 @@ export class E2bEndpoint {
       if (method === 'POST' && action === 'timeout') return c.setTimeout(caller, id, body);
       if (method === 'POST' && (action === 'connect' || action === 'resume')) return c.connect(caller, id, body);
       if (method === 'POST' && action === 'pause') return c.pause(caller, id);
-      if (['metrics', 'snapshots', 'fork', 'refreshes', 'logs'].includes(action)) {
+      if (method === 'GET' && action === 'metrics') return c.metrics(caller, id, url.searchParams);
+      if (method === 'POST' && action === 'snapshots') return c.snapshot(caller, id, body);
+      if (method === 'POST' && action === 'fork') return c.fork(caller, id, body);
+      if (['refreshes', 'logs'].includes(action)) {
         throw new E2bHttpError(501, `${action} is not served by this godel endpoint`);
       }
     }

@@ -73,6 +73,23 @@ export interface ResourceEvent {
   message: string;
 }
 
+/** What a sandbox uses at one moment, measured by its provider. */
+export interface SandboxUsage {
+  /** CPU cores busy on average over a short window just before `at` (1.5: one and a half cores). */
+  cpuCores: number;
+  /** Memory its processes hold, without the page cache; and the page cache they hold. */
+  memUsedBytes: number;
+  memCacheBytes: number;
+  /** Its disk (the workspace): bytes used, and the bytes it may use in all. */
+  diskUsedBytes: number;
+  diskTotalBytes: number;
+  /** When it was measured (ms since the epoch). */
+  at: number;
+  /** The CPUs and memory it has, when the provider knows them better than its template's limits (a sandbox far away). */
+  cpuCount?: number;
+  memTotalBytes?: number;
+}
+
 export interface ProviderStatus {
   available: boolean;
   message: string;
@@ -148,6 +165,11 @@ export interface Provider {
   promote?(id: string, priority: Exclude<BootPriority, 'idle'>): Promise<void>;
   /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */
   close?(): Promise<void>;
+  /**
+   * Measures what the sandbox uses now (CPU over a short window, memory, disk), for providers that can;
+   * undefined when there is no measurement yet (a far side that samples only every few seconds).
+   */
+  usage?(id: string, handle: ProviderHandle): Promise<SandboxUsage | undefined>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */
   watchResources?(listener: (e: ResourceEvent) => void): () => void;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */

@@ -6,7 +6,7 @@ import type { PoolTargets, Template } from '../config/config.js';
 import { GodelError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { WarmPool, type PoolStatus } from '../pool/warm-pool.js';
-import type { BootOverrides, BootPriority, Provider, ResourceEvent } from '../providers/provider.js';
+import type { BootOverrides, BootPriority, Provider, ResourceEvent, SandboxUsage } from '../providers/provider.js';
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
 import { newId } from '../ids.js';
@@ -422,6 +422,13 @@ export class SandboxManager {
     rec.state = 'PAUSED';
     await this.persist(rec, { type: 'paused' });
     return rec;
+  }
+
+  /** What a ready sandbox uses now, as its provider measures it; NOT_SUPPORTED where the provider cannot. */
+  async usage(id: string): Promise<SandboxUsage | undefined> {
+    const { sandbox: rec, provider } = this.runnable(id);
+    if (!provider.usage) throw new GodelError('NOT_SUPPORTED', `the ${provider.name} provider does not measure its sandboxes' CPU, memory and disk use`);
+    return provider.usage(rec.id, rec.handle!);
   }
 
   async resume(id: string): Promise<SandboxRecord> {

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import { SCHEMA_VERSION, type SandboxRecord, type SnapshotRecord, type Store } from '../store/store.js';
 import { newIdBeside } from '../ids.js';
+import { isAllowList } from '../egress/policy.js';
 
 
 export const MAX_FORK = 64;
@@ -17,6 +18,9 @@ export interface ClaimOptions {
   labels: Record<string, string>;
   env: Record<string, string>;
   ttlSeconds: number;
+  expiryPolicy?: 'DELETE' | 'STOP';
+  /** Narrows the template's allow list, as a create's does. */
+  network?: { allow: string[]; deny: string[] };
 }
 
 export class SnapshotManager {
@@ -123,8 +127,12 @@ export class SnapshotManager {
     // Where the provider can, a fork is of the whole machine: the copies run on with their processes.
     const memory = this.sandboxes.runnable(sandboxId).provider.capabilities.includes('memory-snapshot');
     const snapshot = await this.create(sandboxId, `fork of ${sandboxId}`, { 'godel.fork-of': sandboxId }, memory);
-    const results = await Promise.allSettled(Array.from({ length: count }, () =>
-      this.restore(snapshot.id, { labels: { ...labels, 'godel.fork-of': sandboxId }, env: source.env, ttlSeconds: source.ttlSeconds })));
+    // A copy is held to the source's own allow list, never to its template's wider one.
+    const network = isAllowList(source.network) ? { allow: source.network.allow, deny: source.network.deny } : undefined;
+    const results = await Promise.allSettled(Array.from({ length: count }, () => this.restore(snapshot.id, {
+      labels: { ...labels, 'godel.fork-of': sandboxId }, env: source.env, ttlSeconds: source.ttlSeconds,
+      ...(source.expiryPolicy ? { expiryPolicy: source.expiryPolicy } : {}), ...(network ? { network } : {}),
+    })));
     const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {

@@ -5,12 +5,12 @@
 // through envd's process service; files go through those commands, as for every provider that can exec.
 import { createClient, type Client, type Interceptor } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { AuthenticationError, NotFoundError, RateLimitError, Sandbox, TimeoutError } from 'e2b';
+import { AuthenticationError, NotFoundError, RateLimitError, Sandbox, SandboxError, TimeoutError } from 'e2b';
 import type { E2bTemplateSpec, Template } from '../../config/config.js';
 import { GodelError, errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
-import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
+import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand, SandboxUsage } from '../provider.js';
 import { Process } from '../../e2b/generated/process/process_pb.js';
 import { RemoteCommand } from './remote-command.js';
 
@@ -122,6 +122,23 @@ export class E2bProvider implements Provider {
     }
   }
 
+  /** The far side's newest metrics sample (E2B samples every few seconds; none yet is undefined). */
+  async usage(id: string, handle: ProviderHandle): Promise<SandboxUsage | undefined> {
+    const r = this.remote(handle, id);
+    let samples: Awaited<ReturnType<typeof Sandbox.getMetrics>>;
+    try {
+      samples = await Sandbox.getMetrics(r.sandboxId, this.connection(r.spec));
+    } catch (err) {
+      throw providerError(err, `reading the metrics of E2B sandbox ${r.sandboxId}`);
+    }
+    const m = samples[samples.length - 1];
+    if (!m) return undefined;
+    return {
+      cpuCores: (m.cpuUsedPct / 100) * m.cpuCount, cpuCount: m.cpuCount, memUsedBytes: m.memUsed, memCacheBytes: m.memCache ?? 0, memTotalBytes: m.memTotal,
+      diskUsedBytes: m.diskUsed, diskTotalBytes: m.diskTotal, at: m.timestamp.getTime(),
+    };
+  }
+
   async close(): Promise<void> {
     for (const r of this.remotes.values()) clearInterval(r.timer);
     this.remotes.clear();
@@ -224,6 +241,8 @@ function providerError(err: unknown, what: string): GodelError {
   if (err instanceof RateLimitError) return new GodelError('PROVIDER_UNAVAILABLE', `${what}: E2B is rate limiting (${msg})`);
   if (err instanceof NotFoundError || err instanceof TimeoutError) return new GodelError('SANDBOX_DEAD', `${what}: the E2B sandbox is gone (${msg})`);
   if (err instanceof TypeError && /fetch failed/.test(msg)) return new GodelError('PROVIDER_UNAVAILABLE', `${what}: E2B cannot be reached (${errorMessage(err.cause)})`);
+  // The far side has no such route, or its provider cannot (an E2B-compatible endpoint answers 501).
+  if (err instanceof SandboxError && (err as SandboxError & { statusCode?: number }).statusCode === 501) return new GodelError('NOT_SUPPORTED', `${what}: ${msg}`);
   if (/\b400\b/.test(msg) && /not supported|cannot pause/i.test(msg)) return new GodelError('NOT_SUPPORTED', `${what}: ${msg}`);
   return new GodelError('PROVIDER_FAILED', `${what}: ${msg}`);
 }

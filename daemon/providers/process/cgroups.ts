@@ -157,6 +157,21 @@ export class Cgroups {
     };
   }
 
+  /**
+   * The sandbox's memory as its memory cgroup counts it (shared pages once): anonymous memory and the page
+   * cache. Undefined when it has no memory cgroup (no limits) or it is gone.
+   */
+  memory(id: string): { used: number; cache: number } | undefined {
+    const l = this.layout;
+    if (!l) return undefined;
+    const file = l.kind === 'v2' ? join(l.base, id, 'memory.stat') : join(l.bases.memory, id, 'memory.stat');
+    if (!existsSync(file)) return undefined;
+    // v2 names them anon (with shmem inside) and file; v1 rss, shmem and cache (which includes shmem).
+    if (l.kind === 'v2') return { used: readCounter(file, 'anon'), cache: readCounter(file, 'file') - readCounter(file, 'shmem') };
+    const shmem = readCounter(file, 'shmem');
+    return { used: readCounter(file, 'rss') + shmem, cache: readCounter(file, 'cache') - shmem };
+  }
+
   /** Ids of the sandboxes that have a cgroup here. */
   list(): string[] {
     const l = this.layout;

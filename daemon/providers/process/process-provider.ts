@@ -11,7 +11,8 @@ import { Pty } from '../../exec/pty.js';
 import { Launcher, type LaunchedProcess, type LaunchOptions } from '../launch/launcher.js';
 import { Freezer } from './freezer.js';
 import { Cgroups, type CgroupCounters } from './cgroups.js';
-import { mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
+import { hasWorkspaceFs, mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
+import { measure } from './usage.js';
 import { constants as fsConstants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +20,7 @@ import type { TemplateSpec, ProcessProviderConfig } from '../../config/config.js
 import { errorMessage, GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import type { ProviderHandle } from '../../store/store.js';
-import type { BootPriority, BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand } from '../provider.js';
+import type { BootPriority, BootRequest, Capability, ExecRequest, FileWriteSpec, Provider, ProviderStatus, ResourceEvent, RunningCommand, SandboxUsage } from '../provider.js';
 import { findExecutable, readChildren, readStartTime, waitForExit } from './procfs.js';
 import { isAllowList } from '../../egress/policy.js';
 import { FORWARDER, forwarderLaunch } from '../../egress/sandbox-side.js';
@@ -420,6 +421,11 @@ export class ProcessProvider implements Provider {
         if (commit && r.exitCode !== 0) throw failed();
       },
     };
+  }
+
+  /** CPU, memory and disk use, measured on the host (usage.ts). */
+  async usage(id: string, handle: ProviderHandle): Promise<SandboxUsage> {
+    return measure(Number(handle.initPid), sandboxWorkspace(handle), hasWorkspaceFs(this.sandboxDir(id)), () => this.cgroups.memory(id));
   }
 
   /** The host directory behind the sandbox's /workspace. */

@@ -19,6 +19,11 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
+/** Whether the sandbox in `sandboxDir` has a workspace filesystem of its own (a disk limit). */
+export function hasWorkspaceFs(sandboxDir: string): boolean {
+  return existsSync(join(sandboxDir, IMAGE));
+}
+
 /** Whether `path` is a mount point in this process's mount namespace. */
 export function isMounted(path: string): boolean {
   // Fields: id parent major:minor root mountpoint ...; octal escapes for spaces and the like.
