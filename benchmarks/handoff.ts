@@ -39,6 +39,8 @@ const VM_POOL = 4;
 /** Claimed sandboxes that burn CPU (two per core here) while the busy scenario takes handoffs beside them. */
 const BUSY_SANDBOXES = Number(process.env.BENCH_BUSY_SANDBOXES ?? 4);
 const BUSY_RATE = Number(process.env.BENCH_BUSY_RATE ?? 20);
+/** Taken from a full pool for the refill timing (fewer than half of STEADY_POOL, so it keeps its reserve). */
+const REFILL_TAKEN = 8;
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'quiet,burst,steady,busy,maxrate,python,microvm,cold').split(','));
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -101,6 +103,19 @@ async function probed<T extends object>(probe: LoopProbe | undefined, fn: () => 
   await probe?.read();
   const r = await fn();
   return probe ? { ...r, daemon: await probe.read() } : r;
+}
+
+/**
+ * Takes `n` from a full pool of `size` (kept), and times until the pool is full again: how long refills
+ * take when nothing hurries them (the pool never falls below its reserve), beside whatever else runs.
+ */
+async function refillTime(c: GodelClient, size: number, n: number): Promise<{ ms: number; ids: string[] }> {
+  await fillPool(c, size);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await c.createSandbox({})).id);
+  const start = performance.now();
+  await waitFor(`${size} idle again`, async () => ((await pool(c)).idle >= size) || undefined, 120_000);
+  return { ms: performance.now() - start, ids };
 }
 
 async function fillPool(c: GodelClient, minIdle: number): Promise<void> {
@@ -289,11 +304,20 @@ async function demandScenarios(results: Results): Promise<void> {
       // The load users make: agents at work in the sandboxes they hold (a shell loop each, never waiting)
       // while new sandboxes are handed out beside them; the same steady rate with the burners stopped, for the ratio.
       await scenario(`busy_baseline_${BUSY_RATE}`, `steady_${BUSY_RATE}_per_s_beside_idle_sandboxes`, STEADY_POOL, () => steady(c, BUSY_RATE, STEADY_SECONDS), { pool: STEADY_POOL, rate: BUSY_RATE, seconds: STEADY_SECONDS });
+      // A few taken from a full pool, which never falls below its reserve: refills nobody hurries, timed
+      // until the pool is full again, first beside idle sandboxes, then beside busy ones.
+      const refill = async (name: string): Promise<void> => {
+        const r = await refillTime(c, STEADY_POOL, REFILL_TAKEN);
+        process.stdout.write(`${JSON.stringify({ bench: name, unit: 'ms', value: Math.round(r.ms), pool: STEADY_POOL, taken: REFILL_TAKEN })}\n`);
+        await deleteAll(c, r.ids);
+      };
+      await refill(`refill_${REFILL_TAKEN}_beside_idle_sandboxes`);
       const held = await Promise.all(Array.from({ length: BUSY_SANDBOXES }, () => c.createSandbox({})));
       const burners = held.map((s) => c.run({ sandboxId: s.id, argv: ['/bin/sh', '-c', 'while :; do :; done'] }));
       for (const b of burners) b.on('error', (err: Error) => { if (!/CANCELLED|Cancelled/.test(err.message)) process.stderr.write(`a burner ended: ${err.message}\n`); });
       await sleep(1000);
       await scenario(`busy_${BUSY_RATE}`, `steady_${BUSY_RATE}_per_s_beside_${BUSY_SANDBOXES}_busy_sandboxes`, STEADY_POOL, () => steady(c, BUSY_RATE, STEADY_SECONDS), { pool: STEADY_POOL, rate: BUSY_RATE, seconds: STEADY_SECONDS, busy: BUSY_SANDBOXES });
+      await refill(`refill_${REFILL_TAKEN}_beside_${BUSY_SANDBOXES}_busy_sandboxes`);
       for (const b of burners) b.cancel();
       await deleteAll(c, held.map((s) => s.id));
     }
