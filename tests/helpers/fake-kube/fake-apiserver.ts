@@ -139,6 +139,8 @@ export class FakeKubeApiServer {
   cutNextExecs = 0;
   /** Requests seen, by "METHOD path" (for tests that count round trips). */
   readonly requests: string[] = [];
+  /** Every request's full URL, query included (for tests that check what an audit log would record). */
+  readonly urls: string[] = [];
   url = '';
 
   constructor(private readonly opts: FakeOptions) {
@@ -239,6 +241,7 @@ export class FakeKubeApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${url.pathname}`);
+    this.urls.push(req.url ?? '');
     try {
       if (!this.authorized(req)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
       const body = await readBody(req);
@@ -559,6 +562,7 @@ export class FakeKubeApiServer {
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`UPGRADE ${url.pathname}`);
+    this.urls.push(req.url ?? '');
     const refuse = (code: number, reason: string, message: string): void => {
       const body = JSON.stringify(status(code, reason, message));
       socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
