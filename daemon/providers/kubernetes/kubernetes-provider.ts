@@ -137,7 +137,7 @@ export class KubernetesProvider implements Provider {
     const unsubscribe = cache.subscribe(id, (pod) => { latest = pod; wake?.(); });
     let created: V1Pod;
     try {
-      created = await withTimeout(c.core.createNamespacedPod({ namespace, body }), CALL_TIMEOUT_MS);
+      created = await withTimeout(c.createPod(namespace, body), CALL_TIMEOUT_MS);
     } catch (err) {
       unsubscribe();
       throw clusterError(err, `creating pod ${id} in namespace ${namespace}`, c.server);

@@ -146,6 +146,8 @@ export class FakeKubeApiServer {
   readonly requests: string[] = [];
   /** Every request's full URL, query included (for tests that check what an audit log would record). */
   readonly urls: string[] = [];
+  /** How long the fake took to answer each pod PATCH (arrival to the answer's last byte written), in ms. */
+  private readonly patchMs: number[] = [];
   url = '';
 
   constructor(private readonly opts: FakeOptions) {
@@ -244,6 +246,13 @@ export class FakeKubeApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = process.hrtime.bigint();
+    if (req.method === 'PATCH') {
+      res.once('finish', () => {
+        this.patchMs.push(Number(process.hrtime.bigint() - arrived) / 1e6);
+        if (this.patchMs.length > HISTORY) this.patchMs.shift();
+      });
+    }
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${url.pathname}`);
     this.urls.push(req.url ?? '');
@@ -261,6 +270,8 @@ export class FakeKubeApiServer {
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<unknown> {
     const p = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
+    // Not Kubernetes: what a benchmark in another process reads of the fake's own share of the time.
+    if (p === '/fake/stats') return { patchMs: [...this.patchMs], cpu: process.cpuUsage(), uptimeMs: Math.round(process.uptime() * 1000) };
     if (p === '/version') return { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' };
     if (p === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: url.host }] };
     if (p === '/apis') {
