@@ -50,13 +50,14 @@ function series(text: string, name: string, labels: string): { sum: number; coun
   return { sum: pick('sum'), count: pick('count') };
 }
 
-interface Split { createMs: number; claimMs: number; claims: number }
+interface Split { createMs: number; claimMs: number; claims: number; cpuMs: number }
 
 async function daemonSplit(metricsUrl: string): Promise<Split> {
   const text = await (await fetch(metricsUrl)).text();
   const create = series(text, 'godel_sandbox_create_duration_seconds', 'source="warm",template="warm"');
   const claim = series(text, 'godel_provider_claim_duration_seconds', 'provider="kubernetes"');
-  return { createMs: create.sum * 1000, claimMs: claim.sum * 1000, claims: claim.count };
+  const cpu = Number(/^process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? 0);
+  return { createMs: create.sum * 1000, claimMs: claim.sum * 1000, claims: claim.count, cpuMs: cpu * 1000 };
 }
 
 async function fakeStats(url: string): Promise<{ patchMs: number[]; cpu: { user: number; system: number } }> {
@@ -112,6 +113,8 @@ runBenchmark(async () => {
           clientMeanMs: round1(samples.reduce((a, b) => a + b, 0) / samples.length),
           daemonCreateMeanMs: round1((after.createMs - before.createMs) / n),
           daemonClaimRoundTripMeanMs: round1((after.claimMs - before.claimMs) / n),
+          // The daemon's CPU over the phase (handoffs, the refill's boots, deletes), per handoff: what no scheduling noise changes.
+          daemonCpuMsPerHandoff: round1((after.cpuMs - before.cpuMs) / n),
           fakePatchServeMs: { p50: patches.p50, p99: patches.p99, mean: patches.mean },
           fakeCpuMs: Math.round((fakeAfter.cpu.user + fakeAfter.cpu.system - fakeBefore.cpu.user - fakeBefore.cpu.system) / 1000),
         };

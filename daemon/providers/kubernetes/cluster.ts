@@ -253,7 +253,7 @@ export class Cluster {
 
   /**
    * One request to the API server as a plain request on a kept-alive connection, its answer left as JSON
-   * text. The claim and the pool's creates are on or beside the handoff's path, and the generated
+   * text. The claim, and the pool's creates and deletes, are on or beside the handoff's path, and the generated
    * client's (de)serialization of a whole Pod through its ObjectSerializer cost several milliseconds of
    * event loop per call, which 20 concurrent handoffs (and the refill behind them) queued behind each other.
    */
@@ -286,6 +286,12 @@ export class Cluster {
   /** A JSON patch of a pod; the answer's status is the caller's to read (a failed `test` is 422). */
   patchPodJson(namespace: string, name: string, ops: unknown[]): Promise<{ status: number; body: string }> {
     return this.plainRequest('PATCH', `${Cluster.podsPath(namespace)}/${encodeURIComponent(name)}`, 'application/json-patch+json', JSON.stringify(ops));
+  }
+
+  /** Deletes a pod at once (grace period 0); a refusal (404 included) throws the answer. */
+  async deletePod(namespace: string, name: string): Promise<void> {
+    const res = await this.plainRequest('DELETE', `${Cluster.podsPath(namespace)}/${encodeURIComponent(name)}?gracePeriodSeconds=0`, 'application/json', '');
+    if (res.status !== 200 && res.status !== 202) throw new ApiAnswer(res.status, res.body);
   }
 
   /** Creates a pod; a refusal throws the answer, which clusterError reads as it reads the generated client's errors. */

@@ -268,7 +268,7 @@ export class KubernetesProvider implements Provider {
     // Said before the DELETED event arrives, so that the watch does not take it for a deletion behind our back.
     cache.gone.set(name, 'deleted by godeld');
     try {
-      await withTimeout(c.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), CALL_TIMEOUT_MS);
+      await withTimeout(c.deletePod(namespace, name), CALL_TIMEOUT_MS);
     } catch (err) {
       if (httpCode(err) !== 404) {
         cache.gone.delete(name);
