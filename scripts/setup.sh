@@ -29,6 +29,9 @@ if [ "${GODEL_SETUP_TEST_TOOLS:-0}" = 1 ]; then
   # The sandbox hardening test checks that a default sandbox still lets these trace its own processes.
   command -v strace >/dev/null || need+=(strace)
   command -v gdb >/dev/null || need+=(gdb)
+  # The kubectl test runs kubectl against the fake API server. Debian 12's kubectl is 1.20: it lists and
+  # describes, but execs over SPDY, which the fake does not speak, so the test fails asking for 1.30+.
+  command -v kubectl >/dev/null || need+=(kubernetes-client)
 fi
 # The handoff benchmark's second client (benchmarks/handoff-client.py) is Python grpcio, so that its figures
 # do not depend on the Node client. Debian's package goes with Debian's interpreter, /usr/bin/python3 (a

@@ -80,6 +80,41 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
     await c.deleteSandbox(id);
   });
 
+  await t.test('the environment and cwd go over the exec stdin, never in a URL', async (t) => {
+    const { id } = await c.createSandbox({ template: 'k8s' });
+    const secret = 'sk-fake-secret-4f1c9a';
+    const tricky = ' two  spaces, "double" \'single\' $HOME `tick` \\back\\slash \\n a=b=c\nsecond line\r\ttab\n\n';
+    const urlsBefore = fake.urls.length;
+    // Named in pieces here, so that the only whole copy of the name travels as the cwd.
+    await sh(c, id, 'd=cwd; mkdir -p "/workspace/$d only-in-header"');
+    const r = await c.runCollect({
+      sandboxId: id, argv: ['sh', '-c', 'printf "%s|" "$SECRET_TOKEN" "$(pwd)"; cat'],
+      env: { SECRET_TOKEN: secret, TRICKY: tricky, EMPTY: '', UNI: 'h\u00e9llo \u2603' }, cwd: '/workspace/cwd only-in-header', stdin: Buffer.from('stdin after the header\n'),
+    });
+    t.equal(r.exitCode, 0, r.stderr.toString());
+    const out = r.stdout.toString();
+    t.ok(out.startsWith(`${secret}|/workspace/cwd only-in-header|`), 'the secret and the cwd reach the command');
+    t.equal(out.slice(out.lastIndexOf('|') + 1), 'stdin after the header\n', 'the command\'s stdin starts right after the header');
+    const exact = await c.runCollect({ sandboxId: id, argv: ['sh', '-c', 'printf "%s" "$TRICKY"; printf "|%s|%s|%s" "${EMPTY-unset}" "$UNI" "${SECRET_TOKEN-unset}"'], env: { TRICKY: tricky, EMPTY: '', UNI: 'h\u00e9llo \u2603' } });
+    t.equal(exact.stdout.toString(), `${tricky}||h\u00e9llo \u2603|unset`, 'values with spaces, quotes, $, backslashes, =, newlines and CR arrive byte for byte; only the given variables');
+    const empty = await c.runCollect({ sandboxId: id, argv: ['sh', '-c', 'wc -c'], env: { SECRET_TOKEN: secret } });
+    t.equal(empty.stdout.toString().trim(), '0', 'a command given no stdin sees EOF right after the header');
+    // On a terminal: the header is neither echoed nor left in the terminal's input, and echo is back on for the command.
+    const s = new TestSession(c, { start: { sandboxId: id, argv: ['sh', '-c', 'printf "echo:%s\\n" "$(stty -a | tr " ;" "\\n\\n" | grep -x -e echo -e -echo)"; printf "tty:%s\\n" "$SECRET_TOKEN"; read x; echo "got:$x"'], env: { SECRET_TOKEN: secret }, tty: true, cols: 80, rows: 24 } });
+    await s.started;
+    await s.waitFor(/tty:/);
+    s.type('typed\n');
+    await s.waitFor(/got:typed/);
+    await s.ended;
+    t.match(s.text, /echo:echo\r?\n/, 'echo is restored before the command runs');
+    t.equal(s.text.split(secret).length - 1, 1, 'the terminal shows the secret only where the command printed it');
+    const urls = fake.urls.slice(urlsBefore);
+    t.ok(urls.some((u) => u.includes('/exec?')), 'the commands went through exec');
+    t.notOk(urls.some((u) => u.includes(secret) || decodeURIComponent(u.replace(/\+/g, ' ')).includes(secret)), 'no URL the fake received holds the secret');
+    t.notOk(urls.some((u) => decodeURIComponent(u.replace(/\+/g, ' ')).includes('cwd only-in-header')), 'nor the working directory');
+    await c.deleteSandbox(id);
+  });
+
   await t.test('30 concurrent handoffs: each pod handed out once', async (t) => {
     await c.setPool({ template: 'k8s', minIdle: 30 });
     await waitFor('30 idle pods', async () => (await c.listPools()).find((p) => p.template === 'k8s' && p.idle >= 30), 60_000);

@@ -16,6 +16,7 @@ export class Metrics {
   private readonly requestSeconds: Histogram<'method'>;
   private readonly errors: Counter<'code'>;
   private readonly createSeconds: Histogram<'source' | 'template'>;
+  private readonly claimSeconds: Histogram<'provider'>;
   private readonly refused: Counter;
   private readonly peers: Gauge<'state'>;
   private readonly peerChanges: Counter<'to'>;
@@ -48,6 +49,10 @@ export class Metrics {
     this.createSeconds = new Histogram({
       name: 'godel_sandbox_create_duration_seconds', help: 'Sandboxes.Create latency inside the daemon, by source: warm (pool handoff) or cold (boot)',
       labelNames: ['source', 'template'], buckets: LATENCY_BUCKETS, registers,
+    });
+    this.claimSeconds = new Histogram({
+      name: 'godel_provider_claim_duration_seconds', help: 'A provider\'s claim of a warm pool sandbox during a handoff (kubernetes: the claim patch\'s round trip to the API server), by provider',
+      labelNames: ['provider'], buckets: LATENCY_BUCKETS, registers,
     });
     new Gauge({
       name: 'godel_sandboxes', help: 'Sandboxes handed out to clients, by state and provider', labelNames: ['state', 'provider'], registers,
@@ -82,6 +87,7 @@ export class Metrics {
     new Gauge({ name: 'godel_files_lent', help: 'Files lent to clients (open Files.Open calls), each holding a descriptor in the daemon', registers, collect() { this.set(files.lentCount); } });
     this.refused = new Counter({ name: 'godel_connections_refused_total', help: 'Client connections refused: neither root nor in the socket group', registers });
     sandboxes.onCreated((source, template, seconds) => this.createSeconds.observe({ source, template }, seconds));
+    sandboxes.onClaimed((provider, seconds) => this.claimSeconds.observe({ provider }, seconds));
   }
 
   request(r: RequestRecord): void {

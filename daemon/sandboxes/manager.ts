@@ -69,6 +69,7 @@ export class SandboxManager {
   /** Called after a sandbox is destroyed, for clean-up owned elsewhere (a git worktree). */
   private readonly removedHooks: Array<(rec: SandboxRecord) => Promise<void>> = [];
   private readonly createdHooks: Array<(source: 'warm' | 'cold', template: string, seconds: number) => void> = [];
+  private readonly claimedHooks: Array<(provider: string, seconds: number) => void> = [];
   /** When each handed-out sandbox was last seen in use; kept in memory (a restart restarts idle clocks). */
   private readonly lastActive = new Map<string, number>();
   private busy: (sandboxId: string) => boolean = () => false;
@@ -162,8 +163,11 @@ export class SandboxManager {
       const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
       if (!warm) break;
       if (provider.claim) {
+        const claimStarted = process.hrtime.bigint();
         try {
           await provider.claim(warm.id, warm.handle!);
+          const seconds = Number(process.hrtime.bigint() - claimStarted) / 1e9;
+          for (const hook of this.claimedHooks) hook(provider.name, seconds);
         } catch (err) {
           this.log.warn({ sandbox: warm.id, err: errorMessage(err) }, 'claiming an idle sandbox failed; trying another');
           this.discard(warm, `claiming it failed: ${errorMessage(err)}`).catch((e: unknown) => {
@@ -316,6 +320,11 @@ export class SandboxManager {
   /** Reports each successful Create: warm (handoff) or cold (boot), and how long it took. */
   onCreated(hook: (source: 'warm' | 'cold', template: string, seconds: number) => void): void {
     this.createdHooks.push(hook);
+  }
+
+  /** Called with how long a provider's claim of a pool sandbox took (a pod's is a round trip to its API server). */
+  onClaimed(hook: (provider: string, seconds: number) => void): void {
+    this.claimedHooks.push(hook);
   }
 
   counts(): Record<string, number> {

@@ -32,6 +32,13 @@ export function clusterError(err: unknown, what: string, server: string): GodelE
   return new GodelError('PROVIDER_UNAVAILABLE', `${what}: cannot reach the cluster at ${server}: ${cause}`);
 }
 
+/** A refusal from the API server: its HTTP status and body (a Status, usually). */
+export class ApiAnswer extends Error {
+  constructor(readonly code: number, readonly body: string) {
+    super(`the API server answered ${code}`);
+  }
+}
+
 export function httpCode(err: unknown): number | undefined {
   const c = (err as { code?: unknown })?.code;
   return typeof c === 'number' ? c : undefined;
@@ -245,21 +252,21 @@ export class Cluster {
   private fastAgent: HttpAgent | HttpsAgent | undefined;
 
   /**
-   * A JSON patch of a pod as one plain request on a kept-alive connection. The claim is on the handoff's
-   * path, and the generated client's (de)serialization of a whole Pod cost it several milliseconds of
-   * event loop per call, which 20 concurrent handoffs queued behind each other.
+   * One request to the API server as a plain request on a kept-alive connection, its answer left as JSON
+   * text. The claim, and the pool's creates and deletes, are on or beside the handoff's path, and the generated
+   * client's (de)serialization of a whole Pod through its ObjectSerializer cost several milliseconds of
+   * event loop per call, which 20 concurrent handoffs (and the refill behind them) queued behind each other.
    */
-  async patchPodJson(namespace: string, name: string, ops: unknown[]): Promise<{ status: number; body: string }> {
-    const url = new URL(`${this.server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`);
-    const opts: RequestOptions & { rejectUnauthorized?: boolean } = { method: 'PATCH', headers: {} };
+  private async plainRequest(method: string, path: string, contentType: string, body: string): Promise<{ status: number; body: string }> {
+    const url = new URL(`${this.server}${path}`);
+    const opts: RequestOptions & { rejectUnauthorized?: boolean } = { method, headers: {} };
     await this.kc.applyToHTTPSOptions(opts as never);
     const https = url.protocol === 'https:';
     this.fastAgent ??= https ? new HttpsAgent({ keepAlive: true, ...(opts as object) }) : new HttpAgent({ keepAlive: true });
-    const body = JSON.stringify(ops);
     return new Promise((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(url, {
-        ...opts, agent: this.fastAgent, method: 'PATCH',
-        headers: { ...(opts.headers as Record<string, string>), 'Content-Type': 'application/json-patch+json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
+        ...opts, agent: this.fastAgent, method,
+        headers: { ...(opts.headers as Record<string, string>), 'Content-Type': contentType, Accept: 'application/json', 'Content-Length': Buffer.byteLength(body) },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -270,6 +277,28 @@ export class Cluster {
       req.on('error', reject);
       req.end(body);
     });
+  }
+
+  private static podsPath(namespace: string): string {
+    return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  }
+
+  /** A JSON patch of a pod; the answer's status is the caller's to read (a failed `test` is 422). */
+  patchPodJson(namespace: string, name: string, ops: unknown[]): Promise<{ status: number; body: string }> {
+    return this.plainRequest('PATCH', `${Cluster.podsPath(namespace)}/${encodeURIComponent(name)}`, 'application/json-patch+json', JSON.stringify(ops));
+  }
+
+  /** Deletes a pod at once (grace period 0); a refusal (404 included) throws the answer. */
+  async deletePod(namespace: string, name: string): Promise<void> {
+    const res = await this.plainRequest('DELETE', `${Cluster.podsPath(namespace)}/${encodeURIComponent(name)}?gracePeriodSeconds=0`, 'application/json', '');
+    if (res.status !== 200 && res.status !== 202) throw new ApiAnswer(res.status, res.body);
+  }
+
+  /** Creates a pod; a refusal throws the answer, which clusterError reads as it reads the generated client's errors. */
+  async createPod(namespace: string, pod: V1Pod): Promise<V1Pod> {
+    const res = await this.plainRequest('POST', Cluster.podsPath(namespace), 'application/json', JSON.stringify(pod));
+    if (res.status !== 201 && res.status !== 200) throw new ApiAnswer(res.status, res.body);
+    return JSON.parse(res.body) as V1Pod;
   }
 
   /** Options for the exec WebSocket: the kubeconfig's credentials and TLS settings. */

@@ -137,7 +137,7 @@ export class KubernetesProvider implements Provider {
     const unsubscribe = cache.subscribe(id, (pod) => { latest = pod; wake?.(); });
     let created: V1Pod;
     try {
-      created = await withTimeout(c.core.createNamespacedPod({ namespace, body }), CALL_TIMEOUT_MS);
+      created = await withTimeout(c.createPod(namespace, body), CALL_TIMEOUT_MS);
     } catch (err) {
       unsubscribe();
       throw clusterError(err, `creating pod ${id} in namespace ${namespace}`, c.server);
@@ -268,7 +268,7 @@ export class KubernetesProvider implements Provider {
     // Said before the DELETED event arrives, so that the watch does not take it for a deletion behind our back.
     cache.gone.set(name, 'deleted by godeld');
     try {
-      await withTimeout(c.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }), CALL_TIMEOUT_MS);
+      await withTimeout(c.deletePod(namespace, name), CALL_TIMEOUT_MS);
     } catch (err) {
       if (httpCode(err) !== 404) {
         cache.gone.delete(name);

@@ -2,8 +2,19 @@
 // the server speaks): channel 0 stdin, 1 stdout, 2 stderr, 3 the Status that ends it, 4 terminal
 // resizes, and on v5 255 to close a stream (stdin EOF). The exec API carries no environment, working
 // directory or signals, so every command runs under a fixed wrapper that reports its pid first
-// (`GODEL-PID <pid>` on stdout, taken off before anyone sees it), changes directory and execs `env -i`
-// with the environment as arguments; signals are sent by a second exec running `kill`.
+// (`GODEL-PID <pid>` on stdout, taken off before anyone sees it), then reads a header from its stdin
+// with the working directory and the environment, changes directory and execs `env -i` with them.
+// Only the command's argv is in the exec URL: an API server's audit log records URLs, and the
+// environment may hold secrets. Signals are sent by a second exec running `kill`.
+//
+// The header is lines of `\0ooo`-escaped text, decoded by the wrapper with POSIX printf's `%b`: the
+// working directory, then one `NAME=value` per variable, then an empty line. Backslashes, control bytes
+// (newline included) and DEL are escaped, every other byte is sent as is, so that a line holds no newline
+// and a value with no such byte needs no decoding (no subshell). POSIX sh's `read` takes a pipe byte by
+// byte, so the command's own stdin starts right after the header. On a terminal the wrapper first puts
+// it in raw mode without echo (stty), so that the header is neither echoed nor cut at the line
+// discipline's 4 KiB, and restores it before the command runs; the header is sent only once the
+// wrapper has said its pid, which it does after that.
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import { WebSocket } from 'ws';
 import { GodelError, errorMessage } from '../../errors.js';
@@ -11,7 +22,18 @@ import type { ExecRequest, RunningCommand } from '../provider.js';
 import { CONTAINER } from './pod-spec.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const WRAPPER = 'printf "GODEL-PID %s\\n" "$$"; cd -- "$1" || exit 126; shift; exec env -i "$@"';
+// $1... is the command's argv; after the header the environment is put before it, for env.
+const WRAPPER = [
+  's=; if [ -t 0 ]; then s=$(stty -g) && stty raw -echo || { echo "godel: the exec wrapper needs stty on a terminal" >&2; exit 126; }; fi',
+  'printf "GODEL-PID %s\\n" "$$"',
+  'd() { case $1 in *\\\\*) v=$(printf "%bx" "$1"); v=${v%x} ;; *) v=$1 ;; esac; }',
+  'IFS= read -r l || exit 126; d "$l"; dir=$v; n=$#',
+  'while :; do IFS= read -r l || exit 126; [ -n "$l" ] || break; d "$l"; set -- "$@" "$v"; done',
+  'while [ "$n" -gt 0 ]; do set -- "$@" "$1"; shift; n=$((n - 1)); done',
+  'if [ -n "$s" ]; then stty "$s"; fi',
+  'cd -- "$dir" || exit 126',
+  'exec env -i "$@"',
+].join('\n');
 const PID_PREFIX = 'GODEL-PID ';
 const MAX_PREAMBLE = 64;
 /** Output buffered toward the API server before stdin writes wait. */
@@ -66,6 +88,8 @@ export class PodCommand implements RunningCommand {
   /** Frames for the server held until the socket is open and the command has said its pid. */
   private readonly queue: Buffer[] = [];
   private flushed = false;
+  /** The stdin frame with the working directory and environment, sent first once the wrapper said its pid. */
+  private header: Buffer | undefined;
   private stdinEnded = false;
   private preamble: Buffer | undefined = Buffer.alloc(0);
   private resolvePid!: (pid: number) => void;
@@ -88,8 +112,8 @@ export class PodCommand implements RunningCommand {
         cb();
       },
     });
-    const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
-    const argv = ['/bin/sh', '-c', WRAPPER, 'godel-exec', req.cwd || '/workspace', ...env, ...req.argv];
+    this.header = execHeader(req.cwd || '/workspace', req.env);
+    const argv = ['/bin/sh', '-c', WRAPPER, 'godel-exec', ...req.argv];
     this.exited = this.run(execUrl(target, argv, tty), req.tty);
     // Nobody may be waiting on it when a connection fails before it starts: the exit carries the error.
     this.exited.catch(() => undefined);
@@ -183,10 +207,16 @@ export class PodCommand implements RunningCommand {
     this.preamble = undefined;
   }
 
-  /** Sends what waited for the command to start. */
+  /**
+   * Sends what waited for the command to start. The header goes only to a wrapper that said its pid:
+   * anything else on stdout means it is not running (no sh, say), and on a terminal whose echo it did
+   * not turn off the header would come back as output.
+   */
   private flush(): void {
     if (this.flushed) return;
     this.flushed = true;
+    if (this.header && this.podPid) this.ws?.send(this.header);
+    this.header = undefined;
     for (const f of this.queue.splice(0)) this.ws?.send(f);
     if (this.stdinEnded) this.closeStdin();
   }
@@ -239,6 +269,21 @@ export class PodCommand implements RunningCommand {
     const script = group ? 'kill -s "$1" -- "-$2" 2>/dev/null || kill -s "$1" -- "$2"' : 'kill -s "$1" -- "$2"';
     void this.signalSender(['/bin/sh', '-c', script, 'godel-kill', name, String(this.podPid)]);
   }
+}
+
+/** Escapes what a header line cannot hold as is (see the top of this file). */
+export function headerLine(text: string): string {
+  let out = '';
+  for (const b of Buffer.from(text, 'utf8')) {
+    out += b < 0x20 || b === 0x7f || b === 0x5c ? `\\0${b.toString(8).padStart(3, '0')}` : String.fromCharCode(b);
+  }
+  return out;
+}
+
+/** The stdin frame the wrapper reads first: working directory, NAME=value lines, an empty line. */
+export function execHeader(cwd: string, env: Record<string, string>): Buffer {
+  const lines = [headerLine(cwd), ...Object.entries(env).map(([k, v]) => headerLine(`${k}=${v}`)), ''];
+  return Buffer.concat([Buffer.from([0]), Buffer.from(`${lines.join('\n')}\n`, 'latin1')]);
 }
 
 function resizeFrame(cols: number, rows: number): Buffer {

@@ -19,6 +19,7 @@ import { ProcessProvider } from '../../../daemon/providers/process/process-provi
 import type { RunningCommand } from '../../../daemon/providers/provider.js';
 import type { ProviderHandle } from '../../../daemon/store/store.js';
 import { applyJsonPatch, applyMergePatch, PatchError } from './json-patch.js';
+import { podTable, wantsTable } from './table.js';
 
 export type Pod = {
   apiVersion: 'v1';
@@ -55,6 +56,8 @@ export interface FakeOptions {
 const NODE = 'fake-node';
 const NODE_LABELS: Record<string, string> = { 'kubernetes.io/hostname': NODE, 'kubernetes.io/os': 'linux' };
 const HISTORY = 5000;
+/** Events kept (the real server keeps them an hour). */
+const MAX_EVENTS = 2000;
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 interface Watcher {
@@ -125,6 +128,8 @@ export class FakeKubeApiServer {
   private readonly sockets = new Set<Socket>();
   private readonly execs = new Set<{ ws: WebSocket; cmd: RunningCommand; key: string }>();
   private readonly history: HistoryEntry[] = [];
+  /** What `kubectl describe pod` lists under Events: the scheduler's and the kubelet's. */
+  private readonly events: Array<Record<string, any>> = [];
   /** Watches from before this resourceVersion get 410 Gone (as after an etcd compaction). */
   private compactedBelow = 0;
   private rv = 1;
@@ -139,6 +144,10 @@ export class FakeKubeApiServer {
   cutNextExecs = 0;
   /** Requests seen, by "METHOD path" (for tests that count round trips). */
   readonly requests: string[] = [];
+  /** Every request's full URL, query included (for tests that check what an audit log would record). */
+  readonly urls: string[] = [];
+  /** How long the fake took to answer each pod PATCH (arrival to the answer's last byte written), in ms. */
+  private readonly patchMs: number[] = [];
   url = '';
 
   constructor(private readonly opts: FakeOptions) {
@@ -237,8 +246,16 @@ export class FakeKubeApiServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = process.hrtime.bigint();
+    if (req.method === 'PATCH') {
+      res.once('finish', () => {
+        this.patchMs.push(Number(process.hrtime.bigint() - arrived) / 1e6);
+        if (this.patchMs.length > HISTORY) this.patchMs.shift();
+      });
+    }
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`${req.method} ${url.pathname}`);
+    this.urls.push(req.url ?? '');
     try {
       if (!this.authorized(req)) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
       const body = await readBody(req);
@@ -253,6 +270,8 @@ export class FakeKubeApiServer {
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<unknown> {
     const p = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
+    // Not Kubernetes: what a benchmark in another process reads of the fake's own share of the time.
+    if (p === '/fake/stats') return { patchMs: [...this.patchMs], cpu: process.cpuUsage(), uptimeMs: Math.round(process.uptime() * 1000) };
     if (p === '/version') return { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' };
     if (p === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: url.host }] };
     if (p === '/apis') {
@@ -276,8 +295,11 @@ export class FakeKubeApiServer {
       if (!this.namespaces.has(m[1]!)) throw notFound('namespaces', m[1]!);
       return namespace(m[1]!);
     }
-    if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(p))) {
-      return { kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items: [] };
+    if (p === '/api/v1/events' || (m = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(p))) {
+      const ns = m?.[1] ?? '';
+      const fields = fieldSelector(url.searchParams.get('fieldSelector') ?? '');
+      const items = this.events.filter((e) => (!ns || e.metadata.namespace === ns) && fields.every(([k, v]) => fieldOf(e, k) === v));
+      return { kind: 'EventList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items };
     }
     if (p === '/api/v1/pods' || (m = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(p))) {
       const ns = m?.[1] ?? '';
@@ -292,11 +314,12 @@ export class FakeKubeApiServer {
         return undefined;
       }
       const items = [...this.pods.values()].filter((x) => (!ns || x.metadata.namespace === ns) && matches(selector, x));
+      if (wantsTable(req.headers.accept)) return podTable(items, String(this.rv));
       return { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items };
     }
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(p))) {
       const [, ns, name] = m as unknown as [string, string, string];
-      if (method === 'GET') return this.mustGet(ns, name);
+      if (method === 'GET') return wantsTable(req.headers.accept) ? podTable([this.mustGet(ns, name)], String(this.rv)) : this.mustGet(ns, name);
       if (method === 'PATCH') return this.patch(ns, name, String(req.headers['content-type'] ?? ''), body);
       if (method === 'DELETE') return this.delete(ns, name, body);
     }
@@ -354,8 +377,9 @@ export class FakeKubeApiServer {
     const misfit = Object.entries(sel).some(([k, v]) => NODE_LABELS[k] !== v);
     if (misfit) {
       this.later(5, () => this.updateIf(key, created.metadata.uid, (p) => {
-        p.status.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: now(),
-          message: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling." }];
+        const message = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+        p.status.conditions = [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', lastTransitionTime: now(), message }];
+        this.event(p, 'Warning', 'FailedScheduling', message, 'default-scheduler');
       }));
       return;
     }
@@ -363,13 +387,17 @@ export class FakeKubeApiServer {
     const handler = created.spec.runtimeClassName ? this.runtimeClasses.get(created.spec.runtimeClassName) ?? '' : 'runc';
     this.later(5, () => this.updateIf(key, created.metadata.uid, (p) => {
       p.spec.nodeName = NODE;
+      this.event(p, 'Normal', 'Scheduled', `Successfully assigned ${key} to ${NODE}`, 'default-scheduler');
       p.status = { ...p.status, hostIP: this.opts.host, conditions: conditions(false, false), containerStatuses: waiting(p, 'ContainerCreating', '') };
       if (!this.handlers.has(handler)) {
-        p.status.containerStatuses = waiting(p, 'ContainerCreating', `failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "${handler}" is configured`);
+        const message = `failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "${handler}" is configured`;
+        p.status.containerStatuses = waiting(p, 'ContainerCreating', message);
+        this.event(p, 'Warning', 'FailedCreatePodSandBox', message, 'kubelet');
         return;
       }
       if (/unpullable|does-not-exist/.test(image)) {
         p.status.containerStatuses = waiting(p, 'ErrImagePull', `failed to pull and unpack image "${image}": failed to resolve reference "${image}": not found`);
+        this.event(p, 'Warning', 'Failed', `Failed to pull image "${image}": failed to resolve reference "${image}": not found`, 'kubelet');
         this.later(200, () => this.updateIf(key, p.metadata.uid, (q) => { q.status.containerStatuses = waiting(q, 'ImagePullBackOff', `Back-off pulling image "${image}"`); }));
         return;
       }
@@ -391,6 +419,11 @@ export class FakeKubeApiServer {
         return;
       }
       this.sandboxes.set(key, handle);
+      for (const c of cur.spec.containers as Array<{ name: string; image: string }>) {
+        this.event(cur, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet');
+        this.event(cur, 'Normal', 'Created', `Created container ${c.name}`, 'kubelet');
+        this.event(cur, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet');
+      }
       this.update(cur, (p) => {
         const started = now();
         p.status = {
@@ -471,6 +504,18 @@ export class FakeKubeApiServer {
     this.sandboxes.delete(key);
     for (const e of this.execs) if (e.key === key) e.ws.terminate();
     if (h) await this.provider.destroy(pod.metadata.name, h);
+  }
+
+  private event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+    const t = now();
+    this.events.push({
+      kind: 'Event', apiVersion: 'v1',
+      metadata: { name: `${pod.metadata.name}.${randomUUID().slice(0, 8)}`, namespace: pod.metadata.namespace, uid: randomUUID(), resourceVersion: String(this.rv), creationTimestamp: t },
+      involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion },
+      reason, message, type, count: 1, firstTimestamp: t, lastTimestamp: t,
+      source: component === 'kubelet' ? { component, host: NODE } : { component }, reportingComponent: component, reportingInstance: component === 'kubelet' ? NODE : '',
+    });
+    if (this.events.length > MAX_EVENTS) this.events.shift();
   }
 
   private update(pod: Pod, change: (p: Pod) => void): void {
@@ -559,6 +604,7 @@ export class FakeKubeApiServer {
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.requests.push(`UPGRADE ${url.pathname}`);
+    this.urls.push(req.url ?? '');
     const refuse = (code: number, reason: string, message: string): void => {
       const body = JSON.stringify(status(code, reason, message));
       socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -571,6 +617,9 @@ export class FakeKubeApiServer {
     if (!pod) return refuse(404, 'NotFound', `pods "${m[2]}" not found`);
     const handle = this.sandboxes.get(key);
     if (!handle || pod.status.phase !== 'Running') return refuse(400, 'BadRequest', `container not found ("${pod.spec.containers[0].name}")`);
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      return refuse(400, 'BadRequest', `this fake speaks the exec WebSocket only, not ${req.headers.upgrade ?? 'this upgrade'} (kubectl 1.30 or later execs over WebSocket; older ones use SPDY)`);
+    }
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!this.execProtocols.some((p) => offered.includes(p))) return refuse(400, 'BadRequest', `no supported exec subprotocol in ${offered.join(', ')}`);
     const argv = url.searchParams.getAll('command');
@@ -646,6 +695,21 @@ const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGA
 
 function signalNumber(name: string): number {
   return SIGNALS[name] ?? 15;
+}
+
+/** A field selector of `k=v` (or `k==v`) terms, as kubectl describe sends for a pod's events. */
+function fieldSelector(text: string): Array<[string, string]> {
+  return text.split(',').filter(Boolean).map((term) => {
+    const m = /^([\w.]+)==?(.*)$/.exec(term);
+    if (!m) throw new ApiError(400, 'BadRequest', `invalid field selector: "${term}" (this fake takes only k=v terms)`);
+    return [m[1]!, m[2]!];
+  });
+}
+
+function fieldOf(obj: Record<string, any>, path: string): string {
+  let cur: any = obj;
+  for (const part of path.split('.')) cur = cur?.[part];
+  return cur === undefined ? '' : String(cur);
 }
 
 function matches(selector: Selector, pod: Pod): boolean {
