@@ -13,10 +13,10 @@ export interface PoolDeps {
   /** Boots one unclaimed sandbox of the template at this priority and records it (CREATING, then READY). */
   boot(template: Template, priority: BootPriority): Promise<SandboxRecord>;
   /**
-   * The template's refills under way below this priority get it now. Left at idle priority beside busy
-   * sandboxes they would get no CPU at all, and hold every refill slot meanwhile.
+   * The template's refills under way at idle priority get a moderate share (`low`) now. Left at idle
+   * beside busy sandboxes they would get no CPU at all, and hold every refill slot meanwhile.
    */
-  promote(template: string, priority: Exclude<BootPriority, 'idle'>): void;
+  promote(template: string): void;
   /** Destroys an idle sandbox that leaves the pool without being handed out. */
   discard(rec: SandboxRecord, reason: string): Promise<void>;
   /** All sandboxes of the template: idle, booting and claimed. */
@@ -46,7 +46,6 @@ const REFILL_DELAY_MS = 10;
  * well beside busy sandboxes but slowed bursts: benchmarks/README.md, issue 17's fourth pass.)
  */
 const AGING_MS = 1000;
-const RANK: Record<BootPriority, number> = { idle: 0, low: 1, normal: 2 };
 
 export class WarmPool {
   private idle: SandboxRecord[] = [];
@@ -97,18 +96,22 @@ export class WarmPool {
     return 'idle';
   }
 
-  /** Refills under way below the priority the pool's state calls for now get it. */
+  /**
+   * Once the pool's state calls for more than `idle`, refills under way at idle are raised, to `low` and
+   * no further: at full priority in the middle of a burst they would take the CPU from its handoffs (in
+   * A/B runs, the 20-client burst's p99 went from 96-159 ms to 66-72 ms when they stopped at low), and a
+   * moderate share is enough not to starve. New refills below the reserve start at normal.
+   */
   private raise(): void {
-    const priority = this.priorityNow();
-    if (priority === 'idle') return;
+    if (this.priorityNow() === 'idle') return;
     let behind = false;
     for (const boot of this.backgroundBoots.values()) {
-      if (RANK[boot.priority] < RANK[priority]) {
-        boot.priority = priority;
+      if (boot.priority === 'idle') {
+        boot.priority = 'low';
         behind = true;
       }
     }
-    if (behind) this.deps.promote(this.template.name, priority);
+    if (behind) this.deps.promote(this.template.name);
   }
 
   /** Checks, once the oldest refill at idle priority is AGING_MS old, whether it is still under way. */

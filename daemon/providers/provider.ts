@@ -159,10 +159,10 @@ export interface Provider {
    */
   handedOut?(id: string, handle: ProviderHandle): Promise<void>;
   /**
-   * A refill under way is wanted more than when it started (its pool runs low, or it waited too long
-   * behind other work): this priority from here on. Never lowers one.
+   * A refill under way at `idle` is wanted more than when it started (its pool fell below its reserve, or
+   * it waited too long behind other work): `low` from here on.
    */
-  promote?(id: string, priority: Exclude<BootPriority, 'idle'>): Promise<void>;
+  promote?(id: string): Promise<void>;
   /** Lets go of what the provider holds for the daemon's lifetime (its launch helper). Sandboxes run on. */
   close?(): Promise<void>;
   /**

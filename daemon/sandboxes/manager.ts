@@ -101,7 +101,7 @@ export class SandboxManager {
       };
       this.pools.set(t.name, new WarmPool(t, targets, {
         boot: (tpl, priority) => this.boot(tpl, undefined, priority),
-        promote: (name, priority) => this.promoteBoots(name, priority),
+        promote: (name) => this.promoteBoots(name),
         discard: (rec, reason) => this.discard(rec, reason),
         total: (name) => this.total(name),
         isAlive: (rec) => this.isAlive(rec),
@@ -470,10 +470,10 @@ export class SandboxManager {
   }
 
   /** The template's refills under way get this priority (their pool runs low, or they were starved). */
-  private promoteBoots(template: string, priority: Exclude<BootPriority, 'idle'>): void {
+  private promoteBoots(template: string): void {
     for (const [id, rec] of this.backgroundBoots) {
       if (rec.template !== template) continue;
-      this.provider(rec.provider).promote?.(id, priority).catch((err: unknown) => {
+      this.provider(rec.provider).promote?.(id).catch((err: unknown) => {
         // It boots on at idle priority, which only slows the refill.
         this.log.warn({ sandbox: id, template, err: errorMessage(err) }, 'cannot raise the priority of a pool boot');
       });

@@ -99,8 +99,8 @@ export class MicrovmProvider implements Provider {
   private readonly rm = findExecutable('rm') ?? '/bin/rm';
   /** Starts QEMU and its tools, so that no boot forks the daemon (see launch/launcher.ts). */
   private readonly launcher: Launcher;
-  /** Restores under way for the pool below normal priority, by sandbox id: QEMU's pid once known, and the priority promote asked for. */
-  private readonly refills = new Map<string, { pid: number; priority: BootPriority }>();
+  /** Restores under way for the pool at idle priority, by sandbox id: QEMU's pid once known, and whether promote raised it to low. */
+  private readonly refills = new Map<string, { pid: number; priority: Exclude<BootPriority, 'normal'> }>();
   private readonly agents = new Map<string, AgentClient>();
   /** Template states being saved, by key, so that concurrent boots save one. */
   private readonly saving = new Set<string>();
@@ -212,9 +212,8 @@ export class MicrovmProvider implements Provider {
       const refill = this.refills.get(id);
       if (refill) {
         refill.pid = pid;
-        // Promoted while QEMU started: its priority now, not 19.
-        if (refill.priority === 'normal') await this.launcher.normal([pid]);
-        else await this.launcher.autogroup(refill.priority === 'low' ? LOW_NICE : IDLE_NICE, [pid]);
+        // Promoted while QEMU started: low, not 19.
+        await this.launcher.autogroup(refill.priority === 'low' ? LOW_NICE : IDLE_NICE, [pid]);
       }
       const startTime = readStartTime(pid);
       if (!startTime) throw new GodelError('PROVIDER_FAILED', `QEMU exited right after starting: ${this.console(id)}`);
@@ -345,14 +344,13 @@ export class MicrovmProvider implements Provider {
     await this.launcher.normal([Number(handle.pid)]);
   }
 
-  /** A pool restore under way is wanted sooner: its QEMU session at a moderate nice, or back to normal. */
-  async promote(id: string, priority: 'low' | 'normal'): Promise<void> {
+  /** A pool restore under way is wanted sooner: its QEMU session at a moderate nice. */
+  async promote(id: string): Promise<void> {
     const refill = this.refills.get(id);
-    if (!refill || refill.priority === 'normal' || refill.priority === priority) return; // Restored meanwhile, or there already.
-    refill.priority = priority;
+    if (!refill || refill.priority !== 'idle') return; // Restored meanwhile, or low already.
+    refill.priority = 'low';
     if (!refill.pid) return; // QEMU has not daemonized yet: the priority is applied when it has.
-    if (priority === 'low') await this.launcher.autogroup(LOW_NICE, [refill.pid]);
-    else await this.launcher.normal([refill.pid]);
+    await this.launcher.autogroup(LOW_NICE, [refill.pid]);
   }
 
   isAlive(handle: ProviderHandle): boolean {

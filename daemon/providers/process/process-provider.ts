@@ -69,7 +69,6 @@ const PID_FILE = 'bwrap.pid';
  * which kept every create warm beside busy sandboxes where 19 starved (benchmarks/README.md, issue 17).
  */
 const AUTOGROUP_NICE = { idle: 19, low: 10 } as const;
-const PRIORITY_RANK: Record<BootPriority, number> = { idle: 0, low: 1, normal: 2 };
 const BASE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** The exec helper built from native/godel-exec.c (by scripts/build-native.sh, into dist/native). */
 const GODEL_EXEC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'godel-exec');
@@ -97,8 +96,8 @@ export class ProcessProvider implements Provider {
   private readonly counters = new Map<string, CgroupCounters>();
   private limitWatch: NodeJS.Timeout | undefined;
   /**
-   * Pool boots under way below normal priority, by sandbox id, until they are ready: the priority promote
-   * asked for, and the process once it is started (a promote that comes before that is applied after).
+   * Pool boots under way below normal priority, by sandbox id, until they are ready: their priority now
+   * (promote raises idle to low), and the process once it is started (a promote before that is applied after).
    */
   private readonly backgroundBoots = new Map<string, { priority: BootPriority; child?: LaunchedProcess }>();
   /** Starts every sandbox's bwrap, so that no boot forks the daemon. */
@@ -239,7 +238,7 @@ export class ProcessProvider implements Provider {
     if (refill) {
       refill.child = child;
       // Promoted while the launch was under way.
-      if (refill.priority !== priority) this.applyPriority(child, refill.priority).catch((err: unknown) => {
+      if (refill.priority !== priority) this.lower(child).catch((err: unknown) => {
         this.opts.log.warn({ sandbox: id, err: errorMessage(err) }, 'cannot raise the priority of a pool boot');
       });
     }
@@ -268,24 +267,16 @@ export class ProcessProvider implements Provider {
     }
   }
 
-  async promote(id: string, priority: Exclude<BootPriority, 'idle'>): Promise<void> {
+  async promote(id: string): Promise<void> {
     const refill = this.backgroundBoots.get(id);
-    // Booted meanwhile (the handoff raises it), or already there.
-    if (!refill || PRIORITY_RANK[priority] <= PRIORITY_RANK[refill.priority]) return;
-    refill.priority = priority;
-    if (refill.child) await this.applyPriority(refill.child, priority);
+    if (!refill || refill.priority !== 'idle') return; // Booted meanwhile (the handoff raises it), or low already.
+    refill.priority = 'low';
+    if (refill.child) await this.lower(refill.child);
   }
 
-  /**
-   * `low`: the boot's session (its autogroup, which is what the CPU is shared by first) at a moderate nice.
-   * `normal`: the boot's processes so far (its outer bwrap and what that has forked) back to the normal
-   * policy and nice, and its session's autogroup too; later ones inherit it.
-   */
-  private async applyPriority(child: LaunchedProcess, priority: BootPriority): Promise<void> {
-    if (priority === 'low') return this.launcher.autogroup(AUTOGROUP_NICE.low, [child.pid]);
-    if (priority !== 'normal') return;
-    const tree = (pid: number): number[] => [pid, ...readChildren(pid).flatMap(tree)];
-    await this.launcher.normal(tree(child.pid));
+  /** The boot's session (its autogroup, by which the CPU is shared first) at the moderate `low` nice. */
+  private lower(child: LaunchedProcess): Promise<void> {
+    return this.launcher.autogroup(AUTOGROUP_NICE.low, [child.pid]);
   }
 
   /**
