@@ -1,11 +1,15 @@
 // Pause and resume through the e2b SDK on a microvm template (QEMU, TCG here), where the provider can:
 // a paused sandbox is listed as paused, its envd does not answer, and connect resumes it as it was.
+// Then the other way: godel's e2b provider pauses and resumes, through godel's gRPC API, a sandbox that
+// lives on this microvm template behind the endpoint.
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { Sandbox, SandboxError, SandboxNotFoundError } from 'e2b';
-import { waitFor } from './helpers/daemon.js';
-import { e2bAddress, sdkOptions, startE2bDaemon } from './helpers/e2b.js';
+import { TestDaemon, waitFor } from './helpers/daemon.js';
+import { E2B_KEY, e2bAddress, sdkOptions, startE2bDaemon } from './helpers/e2b.js';
 
 const IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
 
@@ -38,4 +42,30 @@ t.test('pause and resume a microvm sandbox with the SDK', async (t) => {
   const metrics = await resumed.getMetrics().then(() => undefined, (e: unknown) => e);
   t.ok(metrics instanceof SandboxError && (metrics as SandboxError & { statusCode?: number }).statusCode === 501, 'the microvm provider does not measure use: 501');
   t.match((metrics as Error).message, 'does not measure');
+  await resumed.kill();
+
+  // The e2b provider on a second godeld, with this endpoint as its E2B.
+  const address = await e2bAddress(d);
+  const dir = mkdtempSync(join(tmpdir(), 'godel-e2b-near-'));
+  chmodSync(dir, 0o711);
+  const near = new TestDaemon(dir, {
+    node: 'near',
+    templates: { 'remote-vm': { provider: 'e2b', e2b: { template: 'vm', api_url: `http://${address}`, sandbox_url: `http://${address}`, api_key_env: 'GODEL_TEST_E2B_KEY' }, pool: { min_idle: 0 } } },
+  });
+  near.env = { GODEL_TEST_E2B_KEY: E2B_KEY };
+  t.teardown(() => near.cleanup());
+  await near.start();
+  const g = await near.client.createSandbox({ template: 'remote-vm' });
+  t.equal(g.provider, 'e2b');
+  await near.client.runCollect({ sandboxId: g.id, argv: ['sh', '-c', 'echo through-godel > /workspace/state'] });
+  const [remote] = await Sandbox.list({ ...opts, query: { metadata: { 'godel.sandbox': g.id } } }).nextItems();
+  t.ok(remote, 'the far side holds it');
+  t.equal((await near.client.pauseSandbox(g.id)).state, 'PAUSED', 'Sandboxes.Pause through the e2b provider');
+  t.equal((await Sandbox.getInfo(remote!.sandboxId, opts)).state, 'paused', 'and the far side has it paused');
+  t.equal((await near.client.resumeSandbox(g.id)).state, 'READY', 'Sandboxes.Resume');
+  t.equal((await Sandbox.getInfo(remote!.sandboxId, opts)).state, 'running', 'running on the far side again');
+  const r = await near.client.runCollect({ sandboxId: g.id, argv: ['cat', '/workspace/state'] });
+  t.equal(r.stdout.toString(), 'through-godel\n', 'with its files as they were, and it runs commands again');
+  await near.client.deleteSandbox(g.id);
+  t.same(await Sandbox.list({ ...opts, query: { metadata: { 'godel.sandbox': g.id } } }).nextItems(), [], 'deleted on the far side too');
 });
