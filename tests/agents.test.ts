@@ -393,16 +393,18 @@ t.test('agent records and events survive a daemon restart', async (t) => {
 t.test('an agent CLI that prints garbage and crashes ends with an error, and the daemon goes on', async (t) => {
   const fake = await startFakeModels({ host: FAKE_HOST });
   t.teardown(() => fake.close());
-  // A stand-in for a broken CLI install (named so): every runtime's binary prints junk and exits 3.
+  // A stand-in for a broken CLI install (named so): claude's and codex's binaries print junk and exit 3;
+  // pi's hangs, as a CLI stuck on its first call would, to hold this daemon's one agent slot.
   const broken = mkdtempSync(join(tmpdir(), 'godel-broken-cli-'));
   chmodSync(broken, 0o755);
   t.teardown(() => rmSync(broken, { recursive: true, force: true }));
   mkdirSync(join(broken, 'node_modules', '.bin'), { recursive: true });
-  for (const name of ['claude', 'pi', 'codex']) {
+  for (const name of ['claude', 'codex']) {
     const p = join(broken, 'node_modules', '.bin', name);
     writeFileSync(p, '#!/bin/sh\necho "this is not json"\necho \'{"type":"no-such-event","x":1}\'\necho "broken CLI stand-in crashing" >&2\nexit 3\n', { mode: 0o755 });
   }
-  const d = await startDaemon(t, { config: config(fake, { templates: { default: { pool: { min_idle: 0 } } }, agents: { runtime_dir: broken } }), env: KEY_ENV });
+  writeFileSync(join(broken, 'node_modules', '.bin', 'pi'), '#!/bin/sh\nexec sleep 120\n', { mode: 0o755 });
+  const d = await startDaemon(t, { config: config(fake, { templates: { default: { pool: { min_idle: 0 } } }, agents: { runtime_dir: broken, max_running: 1 } }), env: KEY_ENV });
   const events = await runToEnd(d.client, { template: 'default', runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'x' });
   const end = endOf(events);
   t.equal(end.reason, 'error');
@@ -410,6 +412,20 @@ t.test('an agent CLI that prints garbage and crashes ends with an error, and the
   t.match(end.message, /broken CLI stand-in crashing/, 'the CLI\'s stderr is in the message');
   t.ok(events.some((e) => e.unparsed?.includes('this is not json')), 'garbage is kept, as unparsed');
   t.equal(await d.client.healthCheck('', 2000), 'SERVING');
+
+  // agents.max_running 1: while one runs, another is refused, and nothing is booted for it.
+  const holding = d.client.runAgent({ template: 'default', runtime: 'pi', model: AGENT_TASKS.pi.model, prompt: 'x' });
+  const held = d.client.collectAgentEvents(holding);
+  const running = await waitFor('the hanging agent running', async () => (await d.client.listAgents()).find((a) => a.state === 'AGENT_RUNNING'));
+  const sandboxes = (await d.client.listSandboxes()).length;
+  const full = await expectError(runToEnd(d.client, { template: 'default', runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'x' }), 'TOO_MANY_AGENTS');
+  t.equal(full.grpcCode, 8, 'RESOURCE_EXHAUSTED');
+  t.match(full.message, /agents\.max_running/);
+  t.equal((await d.client.listSandboxes()).length, sandboxes, 'no sandbox booted for the refused agent');
+  await d.client.abortAgent(running.id);
+  t.equal(endOf(await held).reason, 'aborted', 'the one holding the slot aborts');
+  const after = endOf(await runToEnd(d.client, { template: 'default', runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'x' }));
+  t.equal(after.exitCode, 3, 'and with the slot free the next one runs (to its stand-in\'s crash)');
 
   // Not installed at all: a clear message naming the setup command.
   rmSync(join(broken, 'node_modules', '.bin', 'pi'));

@@ -113,12 +113,6 @@ export class ModelGateway {
     if (typeof pathOrPort === 'string') rmSync(pathOrPort, { force: true });
   }
 
-  /** Closes every listener of a sandbox (it is being deleted). */
-  async closeSandbox(sandboxId: string): Promise<void> {
-    const keys = [...this.listeners].filter(([, l]) => l.sandboxId === sandboxId).map(([k]) => k);
-    await Promise.all(keys.map((k) => this.closeListener(k.startsWith('tcp:') ? Number(k.slice(4)) : k)));
-  }
-
   /** Closes every listener and every upstream call in flight. */
   async close(): Promise<void> {
     this.closed = true;
