@@ -387,7 +387,7 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     const c = await call({ socketPath: otherSocket }, 'POST', '/p/fake_anthropic/v1/messages', anth, '{}');
     t.equal(c.status, 401, 'the listener says which sandbox is calling, not the token');
     t.equal((await call(unix, 'POST', '/p/fake_anthropic/v1/messages', {}, '{}')).status, 401, 'no token at all');
-    await gw.closeSandbox('sb-2');
+    await gw.closeListener(otherSocket);
     t.notOk(existsSync(otherSocket), 'a closed Unix listener leaves no socket file');
     t.equal(upstream.seen.length, before);
   });
