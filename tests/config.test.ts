@@ -43,6 +43,11 @@ t.test('resource limits parse sizes and refuse what no sandbox could run under',
   t.throws(() => parseConfig({ templates: { x: { limits: { pids: 2 } } } }), /limits.pids must be an integer from 8/);
   t.throws(() => parseConfig({ templates: { x: { limits: { disk: '1M' } } } }), /limits.disk must be at least 16M/);
   t.throws(() => parseConfig({ templates: { x: { limits: { swap: '1G' } } } }), /unknown field "swap"/);
+  // A pod's limits size a Kata VM on a cluster node: this host's size does not bound them.
+  const pod = (limits: Record<string, unknown>) => parseConfig({ templates: { k: { provider: 'kubernetes', kubernetes: { image: 'debian:12' }, limits } } }).templates.get('k')!;
+  t.same(pod({ cpus: 64, memory: '256G' }).spec.limits, { cpus: 64, memoryBytes: 256 * 2 ** 30 }, 'a pod may be larger than this host');
+  t.throws(() => pod({ cpus: 10_000 }), /limits.cpus must be a number from 0.01 to a cluster node's largest 1024 CPUs/);
+  t.throws(() => pod({ memory: '100T' }), /limits.memory must be from 16M to a cluster node's largest memory/);
 });
 
 t.test('node names go into ids; the federation section names what is wrong', async (t) => {

@@ -444,7 +444,8 @@ function parseTemplate(name: string, raw: unknown): Template {
     maxLifetimeSeconds: optInt(lcRaw.max_lifetime_seconds, `${where}.lifecycle.max_lifetime_seconds`, 0, year) ?? 0,
     policy: policy === 'stop' ? 'STOP' : 'DELETE',
   };
-  const limits = parseLimits(raw.limits, `${where}.limits`);
+  // A pod's limits size a Kata VM on a cluster node, not anything on this host.
+  const limits = parseLimits(raw.limits, `${where}.limits`, provider === 'kubernetes' ? CLUSTER_NODE : HOST);
   const e2b = provider === 'e2b' ? parseE2bTemplate(raw.e2b, `${where}.e2b`) : undefined;
   if (provider !== 'e2b' && raw.e2b !== undefined) throw new ConfigError(`${where}.e2b is only for templates with provider "e2b"`);
   if (raw.kubernetes !== undefined && provider !== 'kubernetes') throw new ConfigError(`${where}.kubernetes is for templates of the kubernetes provider, not ${provider}`);
@@ -523,22 +524,28 @@ function parseSize(v: unknown, where: string): number | undefined {
   return bytes;
 }
 
-function parseLimits(raw: unknown, where: string): ResourceLimits | undefined {
+/** What limits are checked against: the machine a sandbox runs on. */
+interface LimitsBound { what: string; cores: () => number; memoryBytes: () => number }
+const HOST: LimitsBound = { what: "this host's", cores: availableParallelism, memoryBytes: totalmem };
+/** For pods: no host to check against, only sizes no cluster node has (the API server refuses what none fits). */
+const CLUSTER_NODE: LimitsBound = { what: 'a cluster node\'s largest', cores: () => 1024, memoryBytes: () => 64 * 2 ** 40 };
+
+function parseLimits(raw: unknown, where: string, bound: LimitsBound): ResourceLimits | undefined {
   if (raw === undefined) return undefined;
   if (!isObject(raw)) throw new ConfigError(`${where} must be an object`);
   checkKeys(raw, ['memory', 'cpus', 'pids', 'disk'], where);
   const limits: ResourceLimits = {};
   const memory = parseSize(raw.memory, `${where}.memory`);
   if (memory !== undefined) {
-    if (memory < MIN_MEMORY_BYTES || memory > totalmem()) {
-      throw new ConfigError(`${where}.memory must be from 16M to this host's memory (${Math.floor(totalmem() / 2 ** 20)}M), not ${memory} bytes`);
+    if (memory < MIN_MEMORY_BYTES || memory > bound.memoryBytes()) {
+      throw new ConfigError(`${where}.memory must be from 16M to ${bound.what} memory (${Math.floor(bound.memoryBytes() / 2 ** 20)}M), not ${memory} bytes`);
     }
     limits.memoryBytes = memory;
   }
   if (raw.cpus !== undefined) {
-    const cores = availableParallelism();
+    const cores = bound.cores();
     if (typeof raw.cpus !== 'number' || !(raw.cpus >= 0.01) || raw.cpus > cores) {
-      throw new ConfigError(`${where}.cpus must be a number from 0.01 to this host's ${cores} CPUs`);
+      throw new ConfigError(`${where}.cpus must be a number from 0.01 to ${bound.what} ${cores} CPUs`);
     }
     limits.cpus = raw.cpus;
   }
