@@ -3,6 +3,7 @@
 // the opt-outs (seccomp: "unconfined", nested_user_namespaces) open exactly what they say; and the daemon
 // runs in a state dir made by mktemp -d, which the sandbox user cannot pass.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -61,6 +62,27 @@ t.test('the launcher hands over descriptors and exposes a closed directory witho
   t.not(closed.code, 0, 'without expose the user cannot pass the closed directory');
   await t.rejects(run({ fds: [{ fd: 2, data: 'x' }] }, 'true'), /Invalid argument/, 'a descriptor number below 4 is refused');
   await t.rejects(run({ fds: [{ fd: 5, file: join(dir, 'missing') }] }, 'true'), /No such file/, 'a file that cannot be opened fails the start');
+});
+
+t.test('closing the launcher waits for the helper to exit, even when nothing else keeps the program alive', async (t) => {
+  // In a process of its own, so that nothing of tap's keeps the event loop alive: three launchers in
+  // turn, each with a failed start (whose late reply used to unref the helper while close waited for
+  // its exit, ending the program with the wait unsettled, exit code 13).
+  const launcherModule = new URL('../daemon/providers/launch/launcher.js', import.meta.url).href;
+  const logModule = new URL('../daemon/log.js', import.meta.url).href;
+  const script = `
+    const { Launcher } = await import(${JSON.stringify(launcherModule)});
+    const { createLogger } = await import(${JSON.stringify(logModule)});
+    for (let i = 0; i < 3; i++) {
+      const launcher = new Launcher(createLogger('silent'));
+      await (await launcher.spawn({ argv: ['/bin/true'], stderr: 'pipe' })).exited;
+      await launcher.spawn({ argv: ['/bin/true'], stderr: 'pipe', fds: [{ fd: 2, data: 'x' }] }).catch(() => undefined);
+      await launcher.close();
+      process.stdout.write('closed ');
+    }`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'closed closed closed ', 'each close returned');
 });
 
 t.test('hardening of process sandboxes', async (t) => {

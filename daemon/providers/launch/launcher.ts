@@ -153,7 +153,8 @@ export class Launcher {
     const child = this.child;
     this.closing ??= child ? new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      // An idle helper is unref'd (hold): waiting for its exit must keep the loop alive until it comes.
+      // An idle helper is unref'd (hold): waiting for its exit must keep the loop alive until it comes
+      // (hold keeps it so from here on, whatever the helper still says).
       child.ref();
       child.stdin!.end();
     }) : Promise.resolve();
@@ -191,7 +192,10 @@ export class Launcher {
   private hold(): void {
     const child = this.child;
     if (!child) return;
-    const busy = this.pending.size > 0;
+    // Closing counts as busy: a line the helper still sends (a failed start's late reply) must not unref
+    // it while close waits for its exit, or a program with nothing else to do ends with that wait
+    // unsettled (exit code 13; seen as an "error thrown in teardown" in hardening.test).
+    const busy = this.pending.size > 0 || this.closing !== undefined;
     for (const h of [child, child.stdout, child.stdin] as Array<{ ref(): void; unref(): void } | null>) {
       if (busy) h?.ref();
       else h?.unref();
