@@ -81,7 +81,9 @@ t.test('microvm sandboxes', async (t) => {
   });
 
   t.test('pause and resume: nothing runs while paused, and the VM carries on after', async (t) => {
-    await sh(c, vm.id, 'nohup sh -c \'while :; do date +%s%N > /workspace/tick; sleep 0.1; done\' >/dev/null 2>&1 &');
+    // A counter written by the shell's own echo: with `date > tick` the file sat truncated while date
+    // started (slow under TCG on a loaded host), and a read could find it empty twice in a row.
+    await sh(c, vm.id, 'nohup sh -c \'i=0; while :; do i=$((i+1)); echo $i > /workspace/tick; sleep 0.1; done\' >/dev/null 2>&1 &');
     await new Promise((r) => setTimeout(r, 500));
     t.equal((await c.pauseSandbox(vm.id)).state, 'PAUSED');
     await expectError(c.runCollect({ sandboxId: vm.id, argv: ['true'] }), 'SANDBOX_NOT_READY');
