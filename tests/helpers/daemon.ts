@@ -1,12 +1,13 @@
 // Starts a real godeld on a temporary socket and state dir for a test, and cleans up after it: the
 // daemon, every sandbox it started (they outlive the daemon by design), and the temporary files.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmdirSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, rmdirSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GodelClient, GodelClientError } from '../../ipc/client.js';
+import { blockFor, lastResort } from './last-resort.js';
 
 const distRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GODELD = join(distRoot, 'daemon', 'main.js');
@@ -167,6 +168,28 @@ export class TestDaemon {
     await this.stop('SIGTERM');
     clearTimeout(killer);
     this.client.close();
+    this.killLeftovers();
+    for (let i = 0; i < 100 && (this.sandboxPids().length || this.vmPids().length); i++) await sleep(20);
+    this.removeDir();
+  }
+
+  /**
+   * cleanup() for a test file that is being killed (see last-resort.ts): no waiting on the daemon. The
+   * tail of its log goes to stderr first, since the file's timeout says only where the test was.
+   */
+  abandon(signal: NodeJS.Signals | null): void {
+    if (signal && existsSync(this.logPath)) {
+      const tail = readFileSync(this.logPath, 'utf8').split('\n').slice(-40).join('\n');
+      process.stderr.write(`--- the last lines of ${this.logPath}, as the test file ends on ${signal}:\n${tail}\n---\n`);
+    }
+    this.proc?.kill('SIGKILL');
+    this.killLeftovers();
+    for (let i = 0; i < 100 && (this.sandboxPids().length || this.vmPids().length); i++) blockFor(20);
+    this.removeDir();
+  }
+
+  /** The daemon's sandboxes, VMs and egress proxy, which outlive it by design. */
+  private killLeftovers(): void {
     for (const pid of [...this.sandboxPids(), ...this.vmPids(), ...this.egressProxyPids()]) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -174,7 +197,9 @@ export class TestDaemon {
         continue; // Already gone.
       }
     }
-    for (let i = 0; i < 100 && (this.sandboxPids().length || this.vmPids().length); i++) await sleep(20);
+  }
+
+  private removeDir(): void {
     // Sandboxes killed here, not deleted through the daemon, leave their (empty) cgroups: the freezer's,
     // and their limits' (under a godel-<scope> directory per controller), and disk-limited workspaces
     // stay mounted.
@@ -208,11 +233,13 @@ export class TestDaemon {
         continue;
       }
     }
+    // GODEL_TEST_LOG_DIR keeps every daemon's log, for a failure that does not reproduce.
+    const keep = process.env.GODEL_TEST_LOG_DIR;
+    if (keep && existsSync(this.logPath)) copyFileSync(this.logPath, join(keep, `${basename(this.dir)}.log`));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-/** Pids of the host's processes whose command line satisfies `match`. */
 /** Field `n` (1-based, as proc(5) numbers them) of /proc/PID/stat, or undefined when the process is gone. */
 export function statField(pid: number, n: number): string | undefined {
   try {
@@ -252,6 +279,7 @@ function childrenOf(pid: number): number[] {
   }
 }
 
+/** Pids of the host's processes whose command line satisfies `match`. */
 function processesWhere(match: (argv: string[]) => boolean): number[] {
   const pids: number[] = [];
   for (const e of readdirSync('/proc')) {
@@ -271,7 +299,11 @@ export async function startDaemon(t: TestContext, opts: DaemonOptions = {}): Pro
   if (!opts.closedDir) chmodSync(dir, 0o711);
   const d = new TestDaemon(dir, opts.config);
   if (opts.env) d.env = opts.env;
-  t.teardown(() => d.cleanup());
+  const forget = lastResort((signal) => d.abandon(signal));
+  t.teardown(async () => {
+    await d.cleanup();
+    forget();
+  });
   await d.start();
   return d;
 }

@@ -208,6 +208,19 @@ export class FakeKubeApiServer {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 
+  /** stop() for a process that is being killed: every pod's sandbox at once, without waiting (see tests/helpers/last-resort.ts). */
+  killPods(): void {
+    for (const h of this.sandboxes.values()) {
+      const pid = Number(h.initPid);
+      if (!(pid > 0)) continue;
+      try {
+        process.kill(pid, 'SIGKILL'); // The pid namespace's init: everything in the pod goes with it.
+      } catch {
+        continue; // Already gone.
+      }
+    }
+  }
+
   // ---- controls for tests (what a cluster does on its own) ----
 
   list(ns?: string): Pod[] {

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeKubeApiServer, type FakeOptions } from './fake-apiserver.js';
 import type { TestContext } from '../daemon.js';
+import { blockFor, lastResort } from '../last-resort.js';
 
 export { FakeKubeApiServer };
 
@@ -10,9 +11,15 @@ export async function startFakeKube(t: TestContext, opts: Omit<FakeOptions, 'dir
   const dir = mkdtempSync('/tmp/godel-kubernetes-');
   chmodSync(dir, 0o711); // The pods' sandbox user must reach their workspaces.
   const fake = new FakeKubeApiServer({ ...opts, dir: join(dir, 'fake') });
+  const forget = lastResort(() => {
+    fake.killPods();
+    blockFor(200); // The pods' bwrap processes exit with their init.
+    rmSync(dir, { recursive: true, force: true });
+  });
   t.teardown(async () => {
     await fake.stop().catch((err: unknown) => { console.error('fake stop failed', err); throw err; });
     rmSync(dir, { recursive: true, force: true });
+    forget();
   });
   await fake.start();
   return Object.assign(fake, { dir });
