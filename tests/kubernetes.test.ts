@@ -27,6 +27,7 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
         default: { pool: { min_idle: 0 } },
         k8s: k8sTemplate(kubeconfig, { limits: { cpus: 1, memory: '256M' } }),
         ttl: k8sTemplate(kubeconfig, { lifecycle: { ttl_seconds: 1 } }, cold),
+        cold: k8sTemplate(kubeconfig, {}, cold),
         badimage: k8sTemplate(kubeconfig, { image: 'registry.example/unpullable:1' }, { min_idle: 1, max_total: 5 }),
         unsched: k8sTemplate(kubeconfig, { node_selector: { disktype: 'ssd' }, ready_timeout_seconds: 1 }, cold),
         norc: k8sTemplate(kubeconfig, { runtime_class: 'kata-qemu' }, cold),
@@ -196,6 +197,26 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
       t.match((await c.getSandbox(victim.id)).statusMessage, /deleted/);
       await c.deleteSandbox(victim.id);
     }
+    // A pod created while a list is on its way is newer than the list: the list's lack of it is no deletion.
+    const lists = (m: Map<string, number>): number => m.get('godel') ?? 0;
+    const [received, answered] = [lists(fake.listsReceived), lists(fake.listsAnswered)];
+    fake.listDelayMs = 2500;
+    fake.dropWatches(); // The daemon lists again.
+    await waitFor('the daemon to list again', () => lists(fake.listsReceived) > received || undefined, 10_000);
+    fake.watchDelayMs = 3000; // The watch after that list brings the pod's events only this late.
+    let fresh;
+    try {
+      fresh = await c.createSandbox({ template: 'cold' });
+      await waitFor('the slow list to be answered', () => lists(fake.listsAnswered) > answered || undefined, 10_000);
+    } finally {
+      fake.listDelayMs = 0;
+      fake.watchDelayMs = 0;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    t.equal(await sh(c, fresh.id, 'echo still here'), 'still here\n', 'the pod the list did not have is not taken for gone');
+    t.equal((await c.getSandbox(fresh.id)).state, 'READY');
+    await c.deleteSandbox(fresh.id);
+
     const proc = await c.createSandbox({});
     t.equal(await sh(c, proc.id, 'echo the process provider goes on'), 'the process provider goes on\n');
     await c.deleteSandbox(proc.id);

@@ -46,6 +46,16 @@ export function httpCode(err: unknown): number | undefined {
 
 type PodListener = (pod: V1Pod | undefined) => void;
 
+/**
+ * Whether resourceVersion `a` is later than `b`. They are opaque to clients by the API's rules, but every
+ * API server in use hands out etcd revisions, which are ordered numbers; anything else is never taken as newer.
+ */
+function newer(a: string | undefined, b: string | undefined): boolean {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) && a !== '' && b !== '' && x > y;
+}
+
 /** This node's pods in one namespace, and who waits on changes to them. */
 export class PodCache {
   readonly pods = new Map<string, V1Pod>();
@@ -91,7 +101,7 @@ export class PodCache {
     const name = pod.metadata?.name;
     if (!name) return;
     const cur = this.pods.get(name);
-    if (cur && Number(cur.metadata?.resourceVersion) > Number(pod.metadata?.resourceVersion)) return;
+    if (cur && newer(cur.metadata?.resourceVersion, pod.metadata?.resourceVersion)) return;
     this.pods.set(name, pod);
     this.notify(name, pod);
   }
@@ -108,20 +118,23 @@ export class PodCache {
     if (this.stopped) return;
     try {
       const list = await withTimeout(this.cluster.core.listNamespacedPod({ namespace: this.namespace, labelSelector: this.selector() }), LIST_TIMEOUT_MS);
+      const listVersion = list.metadata?.resourceVersion ?? '';
       const seen = new Set<string>();
       for (const pod of list.items) {
         const name = pod.metadata!.name!;
         seen.add(name);
-        this.pods.set(name, pod);
-        this.notify(name, pod);
+        this.observe(pod);
       }
-      for (const name of [...this.pods.keys()]) {
-        if (seen.has(name)) continue;
+      // A pod missing from the list is gone only if the cache knew it before the list was taken: one that
+      // godeld created (or claimed) while the list was on its way is newer than the list, and its events
+      // come with the watch from the list's version. Taking it for gone would fail a Ready pool pod.
+      for (const [name, pod] of [...this.pods]) {
+        if (seen.has(name) || newer(pod.metadata?.resourceVersion, listVersion)) continue;
         this.pods.delete(name);
         this.gone.set(name, 'its pod was deleted while the daemon was not watching');
         this.notify(name, undefined);
       }
-      this.resourceVersion = list.metadata?.resourceVersion ?? '';
+      this.resourceVersion = listVersion;
       this.synced = true;
       this.lastError = '';
       this.retryMs = RETRY_MIN_MS;

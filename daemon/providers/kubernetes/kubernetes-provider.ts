@@ -166,6 +166,9 @@ export class KubernetesProvider implements Provider {
             if (httpCode(err) === 404) return undefined;
             return latest; // The watch may still bring it; the deadline bounds the wait.
           });
+          // What the read found is what the cache must hold too: isAlive reads the cache, and a boot
+          // that saw the pod Ready here must not hand out a sandbox the cache still has Pending.
+          if (latest) cache.observe(latest);
         }
       }
     } catch (err) {

@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { pino } from 'pino';
 import { ProcessProvider } from '../../../daemon/providers/process/process-provider.js';
@@ -142,6 +143,13 @@ export class FakeKubeApiServer {
   execProtocols: string[];
   /** The next exec streams are cut without a Status once their command has started (a lost kubelet). */
   cutNextExecs = 0;
+  /** Pod lists are answered this late, with what the fake held when they arrived (a big list on a slow link). */
+  listDelayMs = 0;
+  /** Watches start this late (their events since the requested version then come all at once). */
+  watchDelayMs = 0;
+  /** Pod lists received, and answered, so far, by namespace. */
+  readonly listsReceived = new Map<string, number>();
+  readonly listsAnswered = new Map<string, number>();
   /** Requests seen, by "METHOD path" (for tests that count round trips). */
   readonly requests: string[] = [];
   /** Every request's full URL, query included (for tests that check what an audit log would record). */
@@ -323,12 +331,17 @@ export class FakeKubeApiServer {
       }
       const selector = parseSelector(url.searchParams.get('labelSelector') ?? '');
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
-        this.watch(ns, selector, url, res);
+        if (this.watchDelayMs) await sleep(this.watchDelayMs);
+        if (this.stopping) res.destroy(); // Held past stop(): a watch started now would keep the server open.
+        else this.watch(ns, selector, url, res);
         return undefined;
       }
-      const items = [...this.pods.values()].filter((x) => (!ns || x.metadata.namespace === ns) && matches(selector, x));
-      if (wantsTable(req.headers.accept)) return podTable(items, String(this.rv));
-      return { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items };
+      this.listsReceived.set(ns, (this.listsReceived.get(ns) ?? 0) + 1);
+      const items = [...this.pods.values()].filter((x) => (!ns || x.metadata.namespace === ns) && matches(selector, x)).map((x) => structuredClone(x));
+      const out = wantsTable(req.headers.accept) ? podTable(items, String(this.rv)) : { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv) }, items };
+      if (this.listDelayMs) await sleep(this.listDelayMs);
+      this.listsAnswered.set(ns, (this.listsAnswered.get(ns) ?? 0) + 1);
+      return out;
     }
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(p))) {
       const [, ns, name] = m as unknown as [string, string, string];
