@@ -65,6 +65,27 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
     await waitFor('the pod to go', () => !fake.pod('godel', sb.id));
   });
 
+  await t.test('an exec stream whose first frames come in one read with the upgrade\'s answer', async (t) => {
+    // The wrapper's pid line among them: lost, the header is never sent and the command never starts.
+    const { id } = await c.createSandbox({ template: 'k8s' });
+    fake.coalesceExecStarts = true;
+    try {
+      const deadline = <T>(p: Promise<T>): Promise<T> => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the command never ended')), 10_000))]);
+      const r = await deadline(c.runCollect({ sandboxId: id, argv: ['sh', '-c', 'cat; echo "$GREETING from $PWD"'], env: { GREETING: 'hi' }, cwd: '/tmp', stdin: Buffer.from('in\n') }));
+      t.equal(r.stdout.toString(), 'in\nhi from /tmp\n');
+      t.equal(r.exitCode, 0);
+      const s = new TestSession(c, { start: { sandboxId: id, argv: ['sh', '-c', 'stty size; read l; echo "got:$l"'], tty: true, cols: 91, rows: 17 } });
+      await deadline(s.started);
+      await deadline(s.waitFor(/17 91/));
+      s.type('typed\n');
+      await deadline(s.waitFor(/got:typed/));
+      await deadline(s.ended);
+    } finally {
+      fake.coalesceExecStarts = false;
+    }
+    await c.deleteSandbox(id);
+  });
+
   await t.test('the sandbox contract holds for a pod', async (t) => {
     const { id } = await c.createSandbox({ template: 'k8s' });
     await sandboxContract(t, c, id, false);

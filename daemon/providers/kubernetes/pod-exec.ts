@@ -81,7 +81,6 @@ export class PodCommand implements RunningCommand {
   readonly pid: Promise<number>;
   readonly exited: Promise<{ exitCode: number; signal: string }>;
   private ws: WebSocket | undefined;
-  private v5 = false;
   private streamError = '';
   private podPid = 0;
   private ended = false;
@@ -113,18 +112,38 @@ export class PodCommand implements RunningCommand {
       },
     });
     this.header = execHeader(req.cwd || '/workspace', req.env);
+    // The terminal's size goes first of all, with the header (the wrapper may say its pid in the upgrade's own read).
+    if (req.tty) this.queue.push(resizeFrame(req.tty.cols, req.tty.rows));
     const argv = ['/bin/sh', '-c', WRAPPER, 'godel-exec', ...req.argv];
-    this.exited = this.run(execUrl(target, argv, tty), req.tty);
+    this.exited = this.run(execUrl(target, argv, tty));
     // Nobody may be waiting on it when a connection fails before it starts: the exit carries the error.
     this.exited.catch(() => undefined);
   }
 
-  private async run(url: string, tty: ExecRequest['tty']): Promise<{ exitCode: number; signal: string }> {
+  private async run(url: string): Promise<{ exitCode: number; signal: string }> {
     let status: { exitCode: number; signal: string } | undefined;
     let statusError: Error | undefined;
     try {
       const ws = new WebSocket(url, PROTOCOLS, await this.target.wsOptions());
       this.ws = ws;
+      // Every listener goes on before the open. Frames that came in one read with the upgrade's answer
+      // (a loaded server's first output often does) are emitted before code after an awaited 'open'
+      // resumes, and a lost `GODEL-PID` line would leave the wrapper waiting for its header for good.
+      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+      ws.on('message', (data: Buffer) => {
+        if (!data.length) return;
+        const ch = data[0]!;
+        const payload = data.subarray(1);
+        if (ch === 1) this.output(this.out, payload, true);
+        else if (ch === 2 && this.err) this.output(this.err, payload, false);
+        else if (ch === 3 && payload.length) {
+          try {
+            status = exitFromStatus(JSON.parse(payload.toString()) as Parameters<typeof exitFromStatus>[0]);
+          } catch (e) {
+            statusError = e instanceof GodelError ? e : new GodelError('PROVIDER_FAILED', `the exec stream sent an unreadable status: ${errorMessage(e)}`);
+          }
+        }
+      });
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
         ws.once('unexpected-response', (_req, res) => {
@@ -141,24 +160,7 @@ export class PodCommand implements RunningCommand {
       });
       // After the open, a socket error ends in `close`, which says whether the Status came first.
       ws.on('error', (e) => this.streamError = e.message);
-      this.v5 = ws.protocol === 'v5.channel.k8s.io';
       if (!PROTOCOLS.includes(ws.protocol)) throw new GodelError('PROVIDER_FAILED', `the API server chose exec subprotocol "${ws.protocol}", which godeld does not speak`);
-      if (tty) this.queue.unshift(resizeFrame(tty.cols, tty.rows));
-      const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-      ws.on('message', (data: Buffer) => {
-        if (!data.length) return;
-        const ch = data[0]!;
-        const payload = data.subarray(1);
-        if (ch === 1) this.output(this.out, payload, true);
-        else if (ch === 2 && this.err) this.output(this.err, payload, false);
-        else if (ch === 3 && payload.length) {
-          try {
-            status = exitFromStatus(JSON.parse(payload.toString()) as Parameters<typeof exitFromStatus>[0]);
-          } catch (e) {
-            statusError = e instanceof GodelError ? e : new GodelError('PROVIDER_FAILED', `the exec stream sent an unreadable status: ${errorMessage(e)}`);
-          }
-        }
-      });
       const { code, reason } = await closed;
       if (!status && !statusError) {
         throw new GodelError('PROVIDER_FAILED', `the exec stream to pod ${this.target.pod} closed without an exit status (WebSocket close ${code}${reason ? ` ${reason}` : ''}${this.streamError ? `, ${this.streamError}` : ''}): the pod or its node may be gone`);
@@ -223,7 +225,8 @@ export class PodCommand implements RunningCommand {
 
   /** Only v5 can close stdin alone; on v4 the command keeps its stdin until it exits. */
   private closeStdin(): void {
-    if (this.v5 && this.ws?.readyState === WebSocket.OPEN) this.ws.send(Buffer.from([255, 0]));
+    // ws.protocol, not a field set after the open: this may run before code awaiting the open resumes.
+    if (this.ws?.protocol === 'v5.channel.k8s.io' && this.ws.readyState === WebSocket.OPEN) this.ws.send(Buffer.from([255, 0]));
   }
 
   private sendFrame(channel: number, payload: Buffer, cb: (err?: Error | null) => void): void {

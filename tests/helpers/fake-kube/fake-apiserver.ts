@@ -143,6 +143,11 @@ export class FakeKubeApiServer {
   execProtocols: string[];
   /** The next exec streams are cut without a Status once their command has started (a lost kubelet). */
   cutNextExecs = 0;
+  /**
+   * Exec upgrades are answered in one write with the stream's first output (the 101, the empty first
+   * frame, the command's first stdout), as a loaded server's or a proxy's answer often arrives.
+   */
+  coalesceExecStarts = false;
   /** Pod lists are answered this late, with what the fake held when they arrived (a big list on a slow link). */
   listDelayMs = 0;
   /** Watches start this late (their events since the requested version then come all at once). */
@@ -652,10 +657,12 @@ export class FakeKubeApiServer {
     if (!argv.length) return refuse(400, 'BadRequest', 'you must specify at least 1 command');
     const tty = url.searchParams.get('tty') === 'true' || url.searchParams.get('tty') === '1';
     const want = (k: string): boolean => url.searchParams.get(k) === 'true' || url.searchParams.get(k) === '1';
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.exec(ws, key, pod, handle, argv, tty, want('stdin'), want('stdout'), want('stderr')));
+    const coalesce = this.coalesceExecStarts;
+    if (coalesce) socket.cork();
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.exec(ws, key, pod, handle, argv, tty, want('stdin'), want('stdout'), want('stderr'), coalesce ? socket : undefined));
   }
 
-  private exec(ws: WebSocket, key: string, pod: Pod, handle: ProviderHandle, argv: string[], tty: boolean, stdin: boolean, stdout: boolean, stderr: boolean): void {
+  private exec(ws: WebSocket, key: string, pod: Pod, handle: ProviderHandle, argv: string[], tty: boolean, stdin: boolean, stdout: boolean, stderr: boolean, corked?: Socket): void {
     const c = pod.spec.containers[0];
     const env: Record<string, string> = { PATH: BASE_PATH, HOSTNAME: pod.metadata.name, HOME: '/workspace' };
     for (const e of (c.env ?? []) as Array<{ name: string; value?: string }>) env[e.name] = e.value ?? '';
@@ -679,6 +686,11 @@ export class FakeKubeApiServer {
         if (pending >= 1 << 20) { cmd.stdout.pause(); cmd.stderr?.pause(); }
       });
     };
+    if (corked) {
+      const uncork = (): void => { clearTimeout(timer); corked.uncork(); };
+      const timer = setTimeout(uncork, 1000); // A command that prints nothing.
+      cmd.stdout.once('data', () => setImmediate(uncork)); // After pump's send of the same chunk.
+    }
     if (stdout) pump(cmd.stdout, 1);
     else cmd.stdout.resume();
     if (stderr) pump(cmd.stderr, tty ? 1 : 2);
