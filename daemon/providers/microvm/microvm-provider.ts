@@ -36,6 +36,12 @@ const IDLE_NICE = 19;
 /** A moderate share (about a tenth of a nice-0 session's), for a restore its pool wants sooner. */
 const LOW_NICE = 10;
 const IMAGE_FILES = ['vmlinuz', 'initrd.img', 'rootfs.img'];
+/**
+ * QEMU's whole environment: it needs none of the daemon's, which holds the model providers' real API keys
+ * (the gateway's), and QEMU runs as the sandbox user for the VM's whole life. PATH is for the `cat` that
+ * its migration streams run through a shell.
+ */
+const QEMU_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin' };
 /** The agent CLIs' read-only disk and what is on it (scripts/build-agents-image.sh), beside the image. */
 const AGENTS_DISK = 'agents.img';
 const AGENTS_MANIFEST = 'agents.json';
@@ -89,7 +95,7 @@ export async function probeKvm(qemu: string, imageDir: string, uid: number | und
     let out = '';
     const p = spawn(qemu, ['-M', 'microvm', '-accel', 'kvm', '-cpu', 'host', '-m', '128', '-nodefaults', '-no-user-config', '-display', 'none',
       '-no-reboot', '-kernel', join(imageDir, 'vmlinuz'), '-initrd', join(imageDir, 'initrd.img'), '-append', 'console=ttyS0 panic=-1 godel.probe=1',
-      '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'ignore'], ...(uid !== undefined ? { uid, gid } : {}) });
+      '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'ignore'], env: QEMU_ENV, ...(uid !== undefined ? { uid, gid } : {}) });
     const timer = setTimeout(() => p.kill('SIGKILL'), KVM_PROBE_TIMEOUT_MS);
     p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     p.on('error', () => resolve(false));
@@ -220,7 +226,7 @@ export class MicrovmProvider implements Provider {
       // -daemonize: QEMU detaches (its own session, reparented) once the VM is set up; the launcher's exit
       // status says whether it started.
       const agents = this.agentsDisk();
-      await this.launcher.run([this.qemu!, ...this.qemuArgs(id, spec, agents), ...incoming], { idle, ...(this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {}) });
+      await this.launcher.run([this.qemu!, ...this.qemuArgs(id, spec, agents), ...incoming], { idle, env: QEMU_ENV, ...(this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {}) });
       pid = Number(readFileSync(join(dir, 'vm.pid'), 'utf8').trim());
       // -daemonize made QEMU a session of its own, an autogroup at nice 0 beside which SCHED_IDLE holds
       // nothing back (the CPU is shared between autogroups first): a restore's session waits at nice 19
