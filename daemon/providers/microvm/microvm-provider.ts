@@ -48,9 +48,10 @@ const AGENTS_MANIFEST = 'agents.json';
 /** QEMU's end of a VM's gateway port, in the VM's directory: the daemon connects when an agent starts. */
 const GATEWAY_SOCKET = 'gateway.sock';
 
-/** The agents disk in an image directory: its manifest (part of the VM templates' key), or why there is none. */
+/** The agents disk in an image directory: its manifest (part of the VM templates' key) and the CLIs on it. */
 interface AgentsDisk {
   manifest: string;
+  /** Space-separated runtime names (`pi claude codex`). */
   runtimes: string;
 }
 
@@ -127,8 +128,8 @@ export class MicrovmProvider implements Provider {
   private qemuVersion: string | undefined;
   private readonly isRoot = process.getuid?.() === 0;
   private accelChoice: 'kvm' | 'tcg' | undefined;
-  /** The daemon's connections to VMs' gateway ports, by sandbox id (see connectGateway). */
-  private readonly gateways = new Map<string, Socket>();
+  /** The daemon's connections to VMs' gateway ports (made or being made), by sandbox id (see connectGateway). */
+  private readonly gateways = new Map<string, Promise<Socket>>();
 
   constructor(private readonly opts: MicrovmProviderOptions) {
     this.launcher = new Launcher(opts.log);
@@ -408,8 +409,7 @@ export class MicrovmProvider implements Provider {
 
   /** Ends the launch helper and the gateway connections (agents end with the daemon); the VMs it started run on. */
   async close(): Promise<void> {
-    for (const sock of this.gateways.values()) sock.destroy();
-    this.gateways.clear();
+    for (const id of [...this.gateways.keys()]) this.dropGateway(id);
     await this.launcher.close();
   }
 
@@ -442,8 +442,13 @@ export class MicrovmProvider implements Provider {
       return undefined; // Not built: VMs boot without it, and say so to whoever asks for an agent.
     }
     if (!existsSync(disk) || (this.isRoot && !readableByOthers(disk))) return undefined;
-    const runtimes = (JSON.parse(manifest) as { runtimes?: string }).runtimes ?? '';
-    return { manifest, runtimes };
+    let runtimes: unknown;
+    try {
+      runtimes = (JSON.parse(manifest) as { runtimes?: unknown }).runtimes;
+    } catch {
+      return undefined; // A manifest cut short by a build that died: as good as no disk until it is rebuilt.
+    }
+    return typeof runtimes === 'string' ? { manifest, runtimes } : undefined;
   }
 
   /**
@@ -451,22 +456,39 @@ export class MicrovmProvider implements Provider {
    * gateway's sockets for this sandbox in `dir`; the connection lasts while the VM does (or the daemon).
    */
   async connectGateway(id: string, handle: ProviderHandle, dir: string): Promise<void> {
-    if (this.gateways.has(id)) return;
-    if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
-    if (handle.agentsUnavailable !== '') throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandbox ${id}: it was ${handle.agentsUnavailable ?? 'booted by a daemon without agents'}`);
-    const sock = connect(join(this.vmDir(id), GATEWAY_SOCKET));
-    await new Promise<void>((resolve, reject) => {
-      sock.once('connect', resolve);
-      sock.once('error', (err) => reject(new GodelError('PROVIDER_FAILED', `cannot reach the gateway port of VM ${id}: ${err.message}`)));
-    });
-    // A second connect finds the first one's (QEMU serves one at a time); checked again after the wait.
-    if (this.gateways.has(id)) {
-      sock.destroy();
-      return;
+    let conn = this.gateways.get(id);
+    if (!conn) {
+      if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
+      if (handle.agentsUnavailable !== '') throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandbox ${id}: it was ${handle.agentsUnavailable ?? 'booted by a daemon without agents'}`);
+      // One connection per VM, also for agents that start at once (QEMU serves one client at a time).
+      conn = this.openGateway(id, dir);
+      this.gateways.set(id, conn);
     }
-    this.gateways.set(id, sock);
-    sock.on('close', () => { if (this.gateways.get(id) === sock) this.gateways.delete(id); });
-    servePortChannel(sock, (port) => (GATEWAY_PORTS.includes(port) ? join(dir, `${port}.sock`) : undefined));
+    await conn;
+  }
+
+  private openGateway(id: string, dir: string): Promise<Socket> {
+    const sock = connect(join(this.vmDir(id), GATEWAY_SOCKET));
+    const done = (): void => { if (this.gateways.get(id) === conn) this.gateways.delete(id); };
+    const conn = new Promise<Socket>((resolve, reject) => {
+      sock.once('connect', () => {
+        sock.on('close', done);
+        servePortChannel(sock, (port) => (GATEWAY_PORTS.includes(port) ? join(dir, `${port}.sock`) : undefined));
+        resolve(sock);
+      });
+      sock.once('error', (err) => {
+        done();
+        reject(new GodelError('PROVIDER_FAILED', `cannot reach the gateway port of VM ${id}: ${err.message}`));
+      });
+    });
+    return conn;
+  }
+
+  private dropGateway(id: string): void {
+    const conn = this.gateways.get(id);
+    this.gateways.delete(id);
+    // A connect that failed has nothing to close (its error went to whoever waited for it).
+    conn?.then((sock) => sock.destroy(), () => undefined);
   }
 
   private qemuArgs(id: string, spec: TemplateSpec, agents: AgentsDisk | undefined): string[] {
@@ -511,8 +533,7 @@ export class MicrovmProvider implements Provider {
   private forget(id: string): void {
     this.agents.get(id)?.close();
     this.agents.delete(id);
-    this.gateways.get(id)?.destroy();
-    this.gateways.delete(id);
+    this.dropGateway(id);
   }
 
   private vmDir(id: string): string {
