@@ -44,7 +44,7 @@ files=$(find "$work/root" | wc -l)
 size_mib=$(( bytes * 110 / 100 / 1048576 + files * 4 / 1024 + 64 ))
 tmp="$out/agents.img.tmp"
 rm -f "$tmp"
-mkfs.ext4 -q -F -L godel-agents -O ^has_journal -N $(( files + 4096 )) -E root_owner=0:0 -d "$work/root" "$tmp" "${size_mib}M"
+mkfs.ext4 -q -F -L godel-agents -O ^has_journal -N $(( files + 4096 )) -E root_owner=0:0 -d "$work/root" "$tmp" "${size_mib}M" >/dev/null
 chmod 644 "$tmp"
 mv "$tmp" "$out/agents.img"
 cat > "$out/agents.json" <<MANIFEST
