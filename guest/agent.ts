@@ -8,7 +8,8 @@ import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { AGENT_PORT_NAME, AGENT_VERSION, type GuestMessage, type HostMessage } from './protocol.js';
-import { serveEgress } from './egress.js';
+import { serveLoopbackPorts } from './loopback-ports.js';
+import { EGRESS_PORTS, EGRESS_PORT_NAME, GATEWAY_PORTS, GATEWAY_PORT_NAME } from './port-mux.js';
 
 /** The agent's port, found by name: without udev there is no /dev/virtio-ports/ symlink. */
 function portPath(): string {
@@ -231,4 +232,6 @@ function serve(): void {
 
 process.on('uncaughtException', (err) => process.stderr.write(`godel-agent: ${err.stack ?? err.message}\n`));
 serve();
-serveEgress((line) => process.stderr.write(`${line}\n`));
+const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+serveLoopbackPorts(EGRESS_PORT_NAME, EGRESS_PORTS, log);
+serveLoopbackPorts(GATEWAY_PORT_NAME, GATEWAY_PORTS, log);

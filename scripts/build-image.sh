@@ -8,6 +8,8 @@
 #                (the same version godeld runs, so node-pty's build fits) and the guest agent
 #   manifest.json  what went in (package versions, agent hash); the daemon refuses an image whose
 #                  agent does not match its own
+#   agents.img   the agent CLIs on a read-only disk of their own, by scripts/build-agents-image.sh (run at
+#                the end, and also when the rest is current: a CLI version bump rebuilds only that disk)
 #
 # It needs root (debootstrap) and Debian's debootstrap, cpio, e2fsprogs and busybox-static packages, which
 # scripts/setup.sh installs. A rebuild is skipped when the manifest matches this checkout's agent.
@@ -19,11 +21,11 @@ out="${1:-${GODEL_IMAGE_DIR:-${GODEL_STATE_DIR:-$default_state}/images/microvm}}
 [ "$(id -u)" = 0 ] || { echo "build-image: needs root (debootstrap)" >&2; exit 1; }
 [ -f dist/guest/agent.js ] || { echo "build-image: build first (npm run build)" >&2; exit 1; }
 
-agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js dist/guest/egress.js dist/guest/egress-mux.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
+agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js dist/guest/loopback-ports.js dist/guest/port-mux.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
 node_version=$(node --version)
 if [ -f "$out/manifest.json" ] && grep -q "\"agent\": \"$agent_hash\"" "$out/manifest.json" && grep -q "\"node\": \"$node_version\"" "$out/manifest.json"; then
   echo "build-image: $out is current"
-  exit 0
+  exec bash scripts/build-agents-image.sh "$out"
 fi
 
 work=$(mktemp -d /tmp/godel-image.XXXXXX)
@@ -39,7 +41,8 @@ dpkg -x busybox-static_*.deb busybox
 kver=$(ls kernel/lib/modules)
 mods=kernel/lib/modules/$kver/kernel/drivers
 
-# initramfs: busybox, the modules needed to reach the root disk and the agent's port, and an init.
+# initramfs: busybox, the modules needed to reach the root disk and the agent's port, and an init. The root
+# disk is the first virtio-blk device QEMU is given (vda); the agents disk, when attached, comes after it.
 mkdir -p initrd/bin initrd/dev initrd/proc initrd/sys initrd/newroot initrd/modules
 cp busybox/bin/busybox initrd/bin/busybox
 for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk char/virtio_console char/hw_random/virtio-rng; do
@@ -70,8 +73,9 @@ chmod 755 initrd/init
 mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 debootstrap --variant=minbase --include=inotify-tools,procps bookworm rootfs "${mirror:-http://deb.debian.org/debian}" >/dev/null
 cp "$(command -v node)" rootfs/usr/local/bin/node
-mkdir -p rootfs/opt/godel-agent/dist/guest rootfs/opt/godel-agent/node_modules rootfs/workspace
-cp "$root"/dist/guest/{agent,protocol,egress,egress-mux}.js rootfs/opt/godel-agent/dist/guest/
+# /opt/godel-agents: where the agents disk (agents.img) is mounted, the CLIs' place in a process sandbox too.
+mkdir -p rootfs/opt/godel-agent/dist/guest rootfs/opt/godel-agent/node_modules rootfs/workspace rootfs/opt/godel-agents
+cp "$root"/dist/guest/{agent,protocol,loopback-ports,port-mux}.js rootfs/opt/godel-agent/dist/guest/
 cc -O2 -Wall -Wextra -Werror -static -o rootfs/opt/godel-agent/godel-guest-helper "$root/guest/native/godel-guest-helper.c"
 cp -r "$root/node_modules/node-pty" rootfs/opt/godel-agent/node_modules/
 rm -rf rootfs/opt/godel-agent/node_modules/node-pty/{src,deps,scripts,typings} rootfs/opt/godel-agent/node_modules/node-pty/build/Release/obj.target
@@ -92,8 +96,12 @@ mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm
 ip link set lo up 2>/dev/null
 hostname "$(cat /etc/hostname)"
+# The agent CLIs' disk, when the VM has one (found by its label, whichever virtio disk it is): read-only.
+mount -o ro LABEL=godel-agents /opt/godel-agents 2>/dev/null
 cd /opt/godel-agent
-/usr/local/bin/node dist/guest/agent.js 2>/dev/console &
+# Each virtio-serial port the agent serves holds a libuv worker in a blocking read (and a write to a port
+# whose host end is away blocks one too): more workers than libuv's 4, so that file I/O never waits on them.
+UV_THREADPOOL_SIZE=16 /usr/local/bin/node dist/guest/agent.js 2>/dev/console &
 while :; do wait; done
 INIT
 chmod 755 rootfs/sbin/godel-init
@@ -120,3 +128,4 @@ cat > "$out/manifest.json" <<MANIFEST
 }
 MANIFEST
 echo "build-image: built $out ($kver, node $node_version, agent $agent_hash)"
+bash "$root/scripts/build-agents-image.sh" "$out"

@@ -1,28 +1,69 @@
 // The microvm provider with real QEMU guests (TCG here): the guest image's own kernel, the same exec,
 // PTY and Files behaviour as a process sandbox, isolation from the host, the warm pool handing out paused
-// VMs, refills restored from a saved VM template, adoption after a daemon restart, and clear errors for
-// a missing image or a guest that never comes up. Needs the image: npm run image -- .cache/microvm-image
-// (the test setup builds it).
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// VMs, refills restored from a saved VM template, adoption after a daemon restart, an agent CLI (claude,
+// the quickest to start under TCG) running in a VM against a FAKE model server through the gateway, and
+// clear errors for a missing image or a guest that never comes up. Needs the image and the agents disk:
+// npm run image -- .cache/microvm-image (the test setup builds both).
+import { chmodSync, closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { expectError, sh, startDaemon, waitFor } from './helpers/daemon.js';
 import { sandboxContract } from './helpers/sandbox-contract.js';
+import { startFakeModels } from './helpers/fake-models/fake-models.js';
+import { AGENT_TASKS, scriptedOutput } from './helpers/agent-tasks.js';
+import type { AgentEvent } from '../ipc/client.js';
 
 const IMAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'microvm-image');
 const manifest = JSON.parse(readFileSync(join(IMAGE, 'manifest.json'), 'utf8')) as { kernel: string };
+const FAKE_HOST = '127.0.41.1';
+const ANTHROPIC_KEY = 'sk-ant-godeltest-VMKEY-4b1d8e2f7a';
 
-function config(minIdle: number, imageDir = IMAGE): Record<string, unknown> {
+function config(minIdle: number, imageDir = IMAGE, fakeUrl = 'http://127.0.41.9:9'): Record<string, unknown> {
   return {
     microvm: { image_dir: imageDir },
     templates: { default: { provider: 'process', pool: { min_idle: 0 } }, microvm: { provider: 'microvm', limits: { cpus: 1, memory: '384M' }, pool: { min_idle: minIdle, max_total: 6 } } },
+    models: { providers: { anthropic: { api: 'anthropic', base_url: fakeUrl, api_key_env: 'GODEL_TEST_ANTHROPIC_KEY' } } },
   };
 }
 
+/**
+ * Which of `needles` are anywhere in a QEMU process's memory: the guest's RAM (its processes' environments
+ * and arguments, tmpfs, the page cache of every file it read or wrote) and QEMU's own (its environment).
+ */
+function inProcessMemory(pid: number, needles: string[]): Set<string> {
+  const found = new Set<string>();
+  const bufs = needles.map((n) => Buffer.from(n));
+  const overlap = Math.max(...bufs.map((b) => b.length));
+  const fd = openSync(`/proc/${pid}/mem`, 'r');
+  try {
+    for (const line of readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n')) {
+      const m = /^([0-9a-f]+)-([0-9a-f]+) r/.exec(line);
+      if (!m || line.endsWith('[vvar]') || line.endsWith('[vsyscall]')) continue;
+      const end = parseInt(m[2]!, 16);
+      const chunk = Buffer.alloc(16 * 2 ** 20);
+      for (let at = parseInt(m[1]!, 16); at < end; at += chunk.length - overlap) {
+        let n: number;
+        try {
+          n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
+        } catch {
+          break; // A mapping with nothing behind it (a guard page): nothing to find there.
+        }
+        bufs.forEach((b, i) => { if (chunk.subarray(0, n).includes(b)) found.add(needles[i]!); });
+        if (at + n >= end) break;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return found;
+}
+
 t.test('microvm sandboxes', async (t) => {
-  const d = await startDaemon(t, { config: config(1) });
+  const fake = await startFakeModels({ host: FAKE_HOST });
+  t.teardown(() => fake.close());
+  const d = await startDaemon(t, { config: config(1, IMAGE, fake.url), env: { GODEL_TEST_ANTHROPIC_KEY: ANTHROPIC_KEY } });
   const c = d.client;
   await waitFor('a VM in the pool', async () => (await c.listPools()).find((p) => p.template === 'microvm' && p.idle >= 1), 120_000);
   const vm = await c.createSandbox({ template: 'microvm' });
@@ -53,6 +94,40 @@ t.test('microvm sandboxes', async (t) => {
   t.test('files written through the API are on the VM\'s own disk', async (t) => {
     await c.writeFile({ sandboxId: vm.id, path: '/workspace/hello.txt', mode: 'TRUNCATE', permissions: 0o644 }, Buffer.from('hello vm\n'));
     t.equal(await sh(c, vm.id, 'cat /workspace/hello.txt; findmnt -no SOURCE /'), 'hello vm\n/dev/vda\n');
+  });
+
+  t.test('an agent runs in a VM: claude writes a file with its own tool through the gateway; the real key never enters', async (t) => {
+    const task = AGENT_TASKS.claude;
+    const file = '/workspace/claude-vm.txt';
+    const script = task.script(file, 'hello from a VM\n');
+    fake.requests.length = 0;
+    fake.setScript(script);
+    t.equal(await sh(c, vm.id, 'findmnt -no OPTIONS /opt/godel-agents | cut -d, -f1; touch /opt/godel-agents/x 2>&1 | grep -c Read-only'), 'ro\n1\n', 'the CLIs are on a read-only disk');
+    const qemuPid = Number(readFileSync(join(d.stateDir, 'vms', vm.id, 'vm.pid'), 'utf8').trim());
+    const events: AgentEvent[] = [];
+    let scanned: Set<string> | undefined;
+    // It waits a few seconds for a follow-up after its answer: the guest is searched while the CLI runs.
+    const stream = c.runAgent({ sandboxId: vm.id, runtime: 'claude', model: task.model, prompt: `write ${file}`, waitSeconds: 5 });
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (e: AgentEvent) => {
+        events.push(e);
+        if (e.turnEnd && !scanned) scanned = inProcessMemory(qemuPid, [ANTHROPIC_KEY, 'godel-agent-']);
+      });
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    const end = events.find((e) => e.end)?.end;
+    t.equal(end?.reason, 'done', `ended done (${end?.message})`);
+    t.equal(await sh(c, vm.id, `cat ${file}`), 'hello from a VM\n', 'the file is in the VM, written by the CLI\'s own tool');
+    t.ok(events.some((e) => e.toolCall?.name === 'Write') && events.some((e) => e.toolResult), 'the tool call and its result were normalized');
+    const modelCalls = fake.requests.filter((r) => r.api);
+    const metered = events.filter((e) => e.usage?.source === 'gateway');
+    t.equal(metered.length, modelCalls.length, 'one metered usage event per model call');
+    t.equal(Number(end?.totals?.outputTokens), scriptedOutput(script, modelCalls.map((r) => r.turn)), 'the totals are what the fake reported');
+    t.ok(modelCalls.every((r) => String(r.headers['x-api-key']).includes(ANTHROPIC_KEY)), 'the upstream got the real key, from the host');
+    t.ok(scanned, 'the guest was searched while the agent ran');
+    t.ok(scanned!.has('godel-agent-'), 'the search saw the agent\'s token in the guest (it looked in the right place)');
+    t.notOk(scanned!.has(ANTHROPIC_KEY), 'the real key is nowhere in the VM: not in the guest\'s memory, files or processes, nor in QEMU\'s');
   });
 
   t.test('refills are restored from a saved VM template, and clones are not alike', async (t) => {

@@ -3,7 +3,7 @@
 // and decides for the gateway (GatewayPolicy) who is calling and whether they may still spend. The real
 // API keys stay with the gateway; a sandbox only ever holds its agent's token.
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -17,7 +17,7 @@ import type { AgentEventRecord, AgentRecord, BudgetRecord, SandboxRecord, Store,
 import { SCHEMA_VERSION } from '../store/store.js';
 import { RunningAgent, type StoredEvent } from './agent.js';
 import type { AgentsConfig } from './config.js';
-import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, SANDBOX_GATEWAY_DIR, SANDBOX_GATEWAY_FORWARDER, gatewayDir } from './sandbox-side.js';
+import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, SANDBOX_GATEWAY_DIR, cliArgv, gatewayDir } from './sandbox-side.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Runtime, RuntimeName, Usage } from './types.js';
 
 /** Which configured provider serves a model, and which API kind that provider speaks. */
@@ -60,6 +60,8 @@ export interface AgentFilter {
 
 export type UsageScope = { agentId: string } | { label: string } | { swarmId: string } | Record<string, never>;
 
+/** The providers whose sandboxes agents run in (their boot gives them the CLIs and a way to the gateway). */
+const AGENT_PROVIDERS = ['process', 'microvm'];
 /** Labels every agent's sandbox gets, so `godelctl ls -l godel.agent=ID` finds it. */
 export const AGENT_LABEL = 'godel.agent';
 /** Running agents' records and events reach the store at most this often (and synced at start and end). */
@@ -187,7 +189,7 @@ export class AgentManager implements GatewayPolicy {
     if (!this.gateway) throw new GodelError('PROVIDER_UNAVAILABLE', 'the model gateway is not running');
 
     const id = newId('ag', this.opts.node);
-    const sandbox = spec.sandboxId ? this.usableSandbox(spec.sandboxId) : await this.newSandbox(spec, id);
+    const sandbox = spec.sandboxId ? this.usableSandbox(spec.sandboxId, runtime.name) : await this.newSandbox(spec, id, runtime.name);
     const ownSandbox = !spec.sandboxId;
     const rec: AgentRecord = {
       v: SCHEMA_VERSION, id, sandboxId: sandbox.id, template: sandbox.template, runtime: runtime.name, model, state: 'STARTING',
@@ -216,9 +218,9 @@ export class AgentManager implements GatewayPolicy {
         if (k in launch.env || OWNED_ENV.includes(k)) throw new GodelError('INVALID_ENV', `${k} is set by the ${runtime.name} runtime and cannot be given`);
       }
       await this.writeFiles(sandbox.id, home, launch.files);
-      // The forwarder listens on the loopback port (own network namespace) and then becomes the CLI.
+      // A process sandbox's forwarder listens on the loopback port (own network namespace) and then becomes the CLI.
       const listen = hostNetwork ? [] : [`${port}=${SANDBOX_GATEWAY_DIR}/${port}.sock`];
-      const argv = [SANDBOX_GATEWAY_FORWARDER, ...listen, ...OWNED_ENV.filter((k) => k !== 'HOME').flatMap((k) => ['--unset', k]), '--', ...launch.argv];
+      const argv = cliArgv(sandbox.provider, listen, OWNED_ENV.filter((k) => k !== 'HOME'), launch.argv);
       const run = this.opts.exec.start({ sandboxId: sandbox.id, argv, env: { ...spec.env, HOME: home, ...launch.env }, cwd: spec.workdir, timeoutMs: 0 });
       agent.attach(run.command, spec.prompt, options);
       rec.state = 'RUNNING';
@@ -410,37 +412,48 @@ export class AgentManager implements GatewayPolicy {
     return undefined;
   }
 
-  private usableSandbox(id: string): SandboxRecord {
+  private usableSandbox(id: string, runtime: RuntimeName): SandboxRecord {
     const { sandbox } = this.opts.sandboxes.runnable(id);
     this.checkProvider(sandbox.provider, sandbox.template);
     const why = sandbox.handle?.agentsUnavailable;
     if (why === undefined) throw new GodelError('NOT_SUPPORTED', `sandbox ${id} was booted by a daemon without agents; create a new one`);
     if (why) throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandbox ${id}: it was ${why}`);
+    const missing = this.missingCli(sandbox, runtime);
+    if (missing) throw missing;
     return sandbox;
   }
 
-  private async newSandbox(spec: RunSpec, agentId: string): Promise<SandboxRecord> {
+  private async newSandbox(spec: RunSpec, agentId: string, runtime: RuntimeName): Promise<SandboxRecord> {
     const template = this.opts.sandboxes.template(spec.template || 'default');
     this.checkProvider(template.spec.provider, template.name);
     const sandbox = await this.opts.sandboxes.create({ template: template.name, labels: { ...spec.labels, [AGENT_LABEL]: agentId }, env: {}, ttlSeconds: 0 });
     const why = sandbox.handle?.agentsUnavailable;
-    if (why) {
+    const missing = why ? new GodelError('NOT_SUPPORTED', `agents cannot run in sandboxes of template ${template.name} on this node: they are ${why}`) : this.missingCli(sandbox, runtime);
+    if (missing) {
       await this.opts.sandboxes.delete(sandbox.id, 'agents cannot run in it');
-      throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandboxes of template ${template.name} on this node: they are ${why}`);
+      throw missing;
     }
     return sandbox;
   }
 
+  /** A VM has the CLIs its agents disk was built with (agentRuntimes); a process sandbox the host's, checked before. */
+  private missingCli(sandbox: SandboxRecord, runtime: RuntimeName): GodelError | undefined {
+    const onDisk = sandbox.handle?.agentRuntimes;
+    if (typeof onDisk !== 'string' || onDisk.split(' ').includes(runtime)) return undefined;
+    return new GodelError('RUNTIME_NOT_INSTALLED', `the ${runtime} CLI is not on the agents disk sandbox ${sandbox.id} was booted with (it has: ${onDisk || 'none'}); run \`bash scripts/setup.sh\` and rebuild the disk with \`bash scripts/build-agents-image.sh\``);
+  }
+
   private checkProvider(provider: string, template: string): void {
-    if (provider !== 'process') {
-      throw new GodelError('NOT_SUPPORTED', `agents run in process sandboxes; template ${template} uses the ${provider} provider`);
+    if (!AGENT_PROVIDERS.includes(provider)) {
+      throw new GodelError('NOT_SUPPORTED', `agents run in ${AGENT_PROVIDERS.join(' and ')} sandboxes; template ${template} uses the ${provider} provider`);
     }
   }
 
   /** A listener of the gateway for one agent, reachable from its sandbox, and the loopback port the CLI uses. */
   private async openListener(sandbox: SandboxRecord): Promise<{ listener: string | number; port: number }> {
     const gateway = this.gateway!;
-    if (sandbox.network === 'host') {
+    const { provider } = this.opts.sandboxes.runnable(sandbox.id);
+    if (sandbox.network === 'host' && !provider.connectGateway) {
       const port = await gateway.listenTcp('127.0.0.1', 0, sandbox.id);
       return { listener: port, port };
     }
@@ -448,9 +461,20 @@ export class AgentManager implements GatewayPolicy {
     let port = FIRST_GATEWAY_PORT;
     while (used.has(port)) port++;
     if (port >= FIRST_GATEWAY_PORT + MAX_AGENTS_PER_SANDBOX) throw new GodelError('TOO_MANY_AGENTS', `sandbox ${sandbox.id} already runs ${MAX_AGENTS_PER_SANDBOX} agents`);
-    const path = join(gatewayDir(this.opts.stateDir, sandbox.id), `${port}.sock`);
+    const dir = gatewayDir(this.opts.stateDir, sandbox.id);
+    const path = join(dir, `${port}.sock`);
     rmSync(path, { force: true }); // Left by an agent of a daemon that crashed.
+    // A VM's gateway sockets are the daemon's alone (its provider connects the guest's port to them); a
+    // process sandbox's directory was made at its boot, to be bound into it.
+    if (provider.connectGateway) mkdirSync(dir, { recursive: true, mode: 0o700 });
     await gateway.listenUnix(path, sandbox.id);
+    try {
+      await provider.connectGateway?.(sandbox.id, sandbox.handle!, dir);
+    } catch (err) {
+      await gateway.closeListener(path);
+      rmSync(path, { force: true });
+      throw err;
+    }
     return { listener: path, port };
   }
 

@@ -1,6 +1,9 @@
-// What a process sandbox has inside for agents, from its boot on (a warm sandbox is booted before anyone
-// knows an agent will run in it): the pinned agent CLIs, read-only, and a directory where the model
-// gateway puts a Unix socket for each agent, reached through a loopback forwarder started with the CLI.
+// What a sandbox has inside for agents, from its boot on (a warm sandbox is booted before anyone knows an
+// agent will run in it): the pinned agent CLIs, read-only at AGENT_RUNTIME_DIR, and a way to the model
+// gateway's Unix socket for each agent on a loopback port. In a process sandbox the gateway's directory is
+// bound in and a loopback forwarder started with the CLI listens on the port; a microvm guest has the CLIs
+// on a read-only disk (scripts/build-agents-image.sh) and its guest agent listens on the ports, carrying
+// connections over a virtio-serial port that the microvm provider connects to the same sockets.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FORWARDER } from '../egress/sandbox-side.js';
@@ -11,9 +14,8 @@ export const AGENT_RUNTIME_DIR = '/opt/godel-agents';
 export const SANDBOX_GATEWAY_DIR = '/.godel/gateway';
 /** The egress forwarder, also the gateway's: `FORWARDER PORT=SOCKET -- CLI ARGS...`. */
 export const SANDBOX_GATEWAY_FORWARDER = '/.godel/gateway-forward';
-/** Loopback ports inside for agents' gateways, one per agent running at once in a sandbox. */
-export const FIRST_GATEWAY_PORT = 4100;
-export const MAX_AGENTS_PER_SANDBOX = 16;
+/** Loopback ports inside for agents' gateways, one per agent running at once in a sandbox (a microvm guest listens on the same). */
+export { FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX } from '../../guest/port-mux.js';
 
 export interface AgentBootSide {
   /** Directories to create before the sandbox starts. */
@@ -21,6 +23,16 @@ export interface AgentBootSide {
   bwrapArgs: string[];
   /** Whether agents can run in the sandbox; else why not (recorded with it, told to whoever asks). */
   unavailable?: string;
+}
+
+/**
+ * How an agent's CLI is started: through the forwarder in a process sandbox (it listens on the gateway's
+ * port, unless on the host's network, and clears `unset`); in a VM, whose guest agent already listens on
+ * the port, through env(1), which clears them as well. Either way the CLI becomes the command itself.
+ */
+export function cliArgv(provider: string, listen: string[], unset: string[], argv: string[]): string[] {
+  if (provider === 'microvm') return ['/usr/bin/env', ...unset.flatMap((k) => ['-u', k]), '--', ...argv];
+  return [SANDBOX_GATEWAY_FORWARDER, ...listen, ...unset.flatMap((k) => ['--unset', k]), '--', ...argv];
 }
 
 /** The host directory whose sockets a sandbox's agents reach the gateway through. Short: socket paths are at most 107 bytes. */

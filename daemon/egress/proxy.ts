@@ -11,8 +11,12 @@ import { connect, createServer, isIP, type Server, type Socket } from 'node:net'
 import { join } from 'node:path';
 import { Resolver, promises as dnsPromises } from 'node:dns';
 import { CompiledPolicy, describePolicy, type NetworkPolicy } from './policy.js';
-import { serveVmChannel } from './vm-channel.js';
+import { servePortChannel } from '../providers/microvm/port-channel.js';
 import { HTTP_SOCKET, SOCKS_SOCKET, VM_SOCKET } from './protocol.js';
+import { HTTP_PROXY_PORT, SOCKS_PROXY_PORT } from './sandbox-side.js';
+
+/** What a microvm guest's egress listeners (the forwarder's ports) lead to. */
+const SOCKET_OF_PORT: Record<number, string> = { [HTTP_PROXY_PORT]: HTTP_SOCKET, [SOCKS_PROXY_PORT]: SOCKS_SOCKET };
 
 export type Decision = 'allowed' | 'refused' | 'failed';
 
@@ -98,7 +102,7 @@ export class EgressProxy {
       id, dir, policy: compiled, open: new Set(),
       http: createHttpServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 30_000 }),
       socks: createServer(),
-      vm: createServer((s) => serveVmChannel(s, dir)),
+      vm: createServer((s) => servePortChannel(s, (port) => (SOCKET_OF_PORT[port] ? join(dir, SOCKET_OF_PORT[port]) : undefined))),
     };
     entry.http.on('connection', (s: Socket) => this.admit(entry, s, 'http'));
     entry.http.on('connect', (req: IncomingMessage, s: Socket, head: Buffer) => void this.onConnect(entry, req, s, head));

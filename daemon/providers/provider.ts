@@ -170,6 +170,12 @@ export interface Provider {
    * undefined when there is no measurement yet (a far side that samples only every few seconds).
    */
   usage?(id: string, handle: ProviderHandle): Promise<SandboxUsage | undefined>;
+  /**
+   * For a sandbox with no host path the model gateway's sockets can be bound at (a VM): carries its
+   * agents' loopback gateway ports to the sockets in `dir` (GATEWAY_PORT/N.sock), from now until the
+   * sandbox goes. Idempotent. Process sandboxes need none: the directory is bound into them at boot.
+   */
+  connectGateway?(id: string, handle: ProviderHandle, dir: string): Promise<void>;
   /** Reports what limits do to sandboxes as it happens; returns a function that stops the reports. */
   watchResources?(listener: (e: ResourceEvent) => void): () => void;
   /** Kills sandboxes and removes files that belong to no known id (left by a crash). */

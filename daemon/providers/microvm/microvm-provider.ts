@@ -6,6 +6,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,6 +20,8 @@ import { AgentClient } from './agent-client.js';
 import { Launcher } from '../launch/launcher.js';
 import { qmp } from './qmp.js';
 import { AGENT_VERSION } from '../../../guest/protocol.js';
+import { GATEWAY_PORTS, GATEWAY_PORT_NAME } from '../../../guest/port-mux.js';
+import { servePortChannel } from './port-channel.js';
 import { isAllowList } from '../../egress/policy.js';
 import { VM_SOCKET } from '../../egress/protocol.js';
 
@@ -33,6 +36,24 @@ const IDLE_NICE = 19;
 /** A moderate share (about a tenth of a nice-0 session's), for a restore its pool wants sooner. */
 const LOW_NICE = 10;
 const IMAGE_FILES = ['vmlinuz', 'initrd.img', 'rootfs.img'];
+/**
+ * QEMU's whole environment: it needs none of the daemon's, which holds the model providers' real API keys
+ * (the gateway's), and QEMU runs as the sandbox user for the VM's whole life. PATH is for the `cat` that
+ * its migration streams run through a shell.
+ */
+const QEMU_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin' };
+/** The agent CLIs' read-only disk and what is on it (scripts/build-agents-image.sh), beside the image. */
+const AGENTS_DISK = 'agents.img';
+const AGENTS_MANIFEST = 'agents.json';
+/** QEMU's end of a VM's gateway port, in the VM's directory: the daemon connects when an agent starts. */
+const GATEWAY_SOCKET = 'gateway.sock';
+
+/** The agents disk in an image directory: its manifest (part of the VM templates' key) and the CLIs on it. */
+interface AgentsDisk {
+  manifest: string;
+  /** Space-separated runtime names (`pi claude codex`). */
+  runtimes: string;
+}
 
 export interface MicrovmProviderOptions {
   vmsDir: string;
@@ -75,7 +96,7 @@ export async function probeKvm(qemu: string, imageDir: string, uid: number | und
     let out = '';
     const p = spawn(qemu, ['-M', 'microvm', '-accel', 'kvm', '-cpu', 'host', '-m', '128', '-nodefaults', '-no-user-config', '-display', 'none',
       '-no-reboot', '-kernel', join(imageDir, 'vmlinuz'), '-initrd', join(imageDir, 'initrd.img'), '-append', 'console=ttyS0 panic=-1 godel.probe=1',
-      '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'ignore'], ...(uid !== undefined ? { uid, gid } : {}) });
+      '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'ignore'], env: QEMU_ENV, ...(uid !== undefined ? { uid, gid } : {}) });
     const timer = setTimeout(() => p.kill('SIGKILL'), KVM_PROBE_TIMEOUT_MS);
     p.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
     p.on('error', () => resolve(false));
@@ -107,6 +128,8 @@ export class MicrovmProvider implements Provider {
   private qemuVersion: string | undefined;
   private readonly isRoot = process.getuid?.() === 0;
   private accelChoice: 'kvm' | 'tcg' | undefined;
+  /** The daemon's connections to VMs' gateway ports (made or being made), by sandbox id (see connectGateway). */
+  private readonly gateways = new Map<string, Promise<Socket>>();
 
   constructor(private readonly opts: MicrovmProviderOptions) {
     this.launcher = new Launcher(opts.log);
@@ -203,7 +226,8 @@ export class MicrovmProvider implements Provider {
       const incoming = from ? ['-incoming', `exec:cat ${join(from, 'state')}`] : [];
       // -daemonize: QEMU detaches (its own session, reparented) once the VM is set up; the launcher's exit
       // status says whether it started.
-      await this.launcher.run([this.qemu!, ...this.qemuArgs(id, spec), ...incoming], { idle, ...(this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {}) });
+      const agents = this.agentsDisk();
+      await this.launcher.run([this.qemu!, ...this.qemuArgs(id, spec, agents), ...incoming], { idle, env: QEMU_ENV, ...(this.isRoot ? { uid: this.opts.uid, gid: this.opts.gid } : {}) });
       pid = Number(readFileSync(join(dir, 'vm.pid'), 'utf8').trim());
       // -daemonize made QEMU a session of its own, an autogroup at nice 0 beside which SCHED_IDLE holds
       // nothing back (the CPU is shared between autogroups first): a restore's session waits at nice 19
@@ -217,7 +241,12 @@ export class MicrovmProvider implements Provider {
       }
       const startTime = readStartTime(pid);
       if (!startTime) throw new GodelError('PROVIDER_FAILED', `QEMU exited right after starting: ${this.console(id)}`);
-      const handle: ProviderHandle = { pid, startTime, id };
+      // What the agent manager needs to know: whether agents can run here (and which CLIs), or why not.
+      const handle: ProviderHandle = {
+        pid, startTime, id,
+        ...(agents ? { agentsUnavailable: '', agentRuntimes: agents.runtimes }
+          : { agentsUnavailable: `booted without the agent CLIs' disk (no ${AGENTS_DISK} in ${this.opts.imageDir}; bash scripts/build-agents-image.sh ${this.opts.imageDir} builds it)` }),
+      };
       if (from) {
         await this.waitIncoming(id, () => this.isAlive(handle));
         await qmp(this.qmpPath(id), 'cont');
@@ -321,7 +350,9 @@ export class MicrovmProvider implements Provider {
     } catch {
       manifest = statSync(join(this.opts.imageDir, 'rootfs.img')).mtimeMs.toString(); // An image built by other means.
     }
-    const shape = JSON.stringify([this.qemuVersion, manifest, this.accel, spec.limits?.memoryBytes ?? 0, spec.limits?.cpus ?? 1, AGENT_VERSION]);
+    // The devices too: a state saved without the agents disk or the egress port does not restore with them.
+    const devices = [this.agentsDisk()?.manifest ?? '', isAllowList(spec.network)];
+    const shape = JSON.stringify([this.qemuVersion, manifest, this.accel, spec.limits?.memoryBytes ?? 0, spec.limits?.cpus ?? 1, AGENT_VERSION, ...devices]);
     return createHash('sha256').update(shape).digest('hex').slice(0, 16);
   }
 
@@ -376,8 +407,9 @@ export class MicrovmProvider implements Provider {
     await this.removeDir(this.vmDir(id));
   }
 
-  /** Ends the launch helper; the VMs it started run on. */
+  /** Ends the launch helper and the gateway connections (agents end with the daemon); the VMs it started run on. */
   async close(): Promise<void> {
+    for (const id of [...this.gateways.keys()]) this.dropGateway(id);
     await this.launcher.close();
   }
 
@@ -396,7 +428,70 @@ export class MicrovmProvider implements Provider {
     return reaped;
   }
 
-  private qemuArgs(id: string, spec: TemplateSpec): string[] {
+  /**
+   * The agent CLIs' disk, when the image directory has one that QEMU can read. Every VM gets it, and its
+   * gateway port, from its boot on: a warm VM (and the saved template it is restored from) is made
+   * before anyone knows an agent will run in it, and a saved state restores only with the same devices.
+   */
+  private agentsDisk(): AgentsDisk | undefined {
+    const disk = join(this.opts.imageDir, AGENTS_DISK);
+    let manifest: string;
+    try {
+      manifest = readFileSync(join(this.opts.imageDir, AGENTS_MANIFEST), 'utf8');
+    } catch {
+      return undefined; // Not built: VMs boot without it, and say so to whoever asks for an agent.
+    }
+    if (!existsSync(disk) || (this.isRoot && !readableByOthers(disk))) return undefined;
+    let runtimes: unknown;
+    try {
+      runtimes = (JSON.parse(manifest) as { runtimes?: unknown }).runtimes;
+    } catch {
+      return undefined; // A manifest cut short by a build that died: as good as no disk until it is rebuilt.
+    }
+    return typeof runtimes === 'string' ? { manifest, runtimes } : undefined;
+  }
+
+  /**
+   * Connects the daemon to the VM's gateway port, so that the guest's loopback gateway ports reach the
+   * gateway's sockets for this sandbox in `dir`; the connection lasts while the VM does (or the daemon).
+   */
+  async connectGateway(id: string, handle: ProviderHandle, dir: string): Promise<void> {
+    let conn = this.gateways.get(id);
+    if (!conn) {
+      if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
+      if (handle.agentsUnavailable !== '') throw new GodelError('NOT_SUPPORTED', `agents cannot run in sandbox ${id}: it was ${handle.agentsUnavailable ?? 'booted by a daemon without agents'}`);
+      // One connection per VM, also for agents that start at once (QEMU serves one client at a time).
+      conn = this.openGateway(id, dir);
+      this.gateways.set(id, conn);
+    }
+    await conn;
+  }
+
+  private openGateway(id: string, dir: string): Promise<Socket> {
+    const sock = connect(join(this.vmDir(id), GATEWAY_SOCKET));
+    const done = (): void => { if (this.gateways.get(id) === conn) this.gateways.delete(id); };
+    const conn = new Promise<Socket>((resolve, reject) => {
+      sock.once('connect', () => {
+        sock.on('close', done);
+        servePortChannel(sock, (port) => (GATEWAY_PORTS.includes(port) ? join(dir, `${port}.sock`) : undefined));
+        resolve(sock);
+      });
+      sock.once('error', (err) => {
+        done();
+        reject(new GodelError('PROVIDER_FAILED', `cannot reach the gateway port of VM ${id}: ${err.message}`));
+      });
+    });
+    return conn;
+  }
+
+  private dropGateway(id: string): void {
+    const conn = this.gateways.get(id);
+    this.gateways.delete(id);
+    // A connect that failed has nothing to close (its error went to whoever waited for it).
+    conn?.then((sock) => sock.destroy(), () => undefined);
+  }
+
+  private qemuArgs(id: string, spec: TemplateSpec, agents: AgentsDisk | undefined): string[] {
     const dir = this.vmDir(id);
     const img = this.opts.imageDir;
     const memoryMib = Math.floor((spec.limits?.memoryBytes ?? DEFAULT_MEMORY_MIB * 2 ** 20) / 2 ** 20);
@@ -410,8 +505,14 @@ export class MicrovmProvider implements Provider {
       '-device', 'virtio-serial-device', '-chardev', `socket,id=agent,path=${join(dir, 'agent.sock')},server=on,wait=off`,
       '-device', 'virtserialport,chardev=agent,name=godel.agent',
       '-object', 'rng-random,id=rng,filename=/dev/urandom', '-device', 'virtio-rng-device,rng=rng',
+      // The agent CLIs, read-only (shared by every VM), after the root disk so that the root stays vda; and
+      // the port that carries the guest's loopback gateway ports to the daemon (guest/loopback-ports.ts).
+      ...(agents
+        ? ['-drive', `id=agents,file=${join(img, AGENTS_DISK)},format=raw,if=none,readonly=on`, '-device', 'virtio-blk-device,drive=agents',
+          '-chardev', `socket,id=gateway,path=${join(dir, GATEWAY_SOCKET)},server=on,wait=off`, '-device', `virtserialport,chardev=gateway,name=${GATEWAY_PORT_NAME}`]
+        : []),
       // With an allow list, a second port carries the guest's connections straight to the egress proxy
-      // (guest/egress.ts), reconnecting when the proxy restarts; the daemon is not on that path.
+      // (guest/loopback-ports.ts), reconnecting when the proxy restarts; the daemon is not on that path.
       ...(isAllowList(spec.network) && this.opts.egressSocketDir
         ? ['-chardev', `socket,id=egress,path=${join(this.opts.egressSocketDir(id), VM_SOCKET)},reconnect=1`, '-device', 'virtserialport,chardev=egress,name=godel.egress']
         : []),
@@ -432,6 +533,7 @@ export class MicrovmProvider implements Provider {
   private forget(id: string): void {
     this.agents.get(id)?.close();
     this.agents.delete(id);
+    this.dropGateway(id);
   }
 
   private vmDir(id: string): string {

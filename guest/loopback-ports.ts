@@ -1,26 +1,28 @@
-// The way out of a microvm sandbox with an allow list. The guest has no network device: this listens on
-// the guest's loopback on the same ports as a process sandbox's forwarder (the same HTTP_PROXY and
-// ALL_PROXY work in both) and carries each connection over the virtio-serial port "godel.egress". QEMU
-// connects that port to the egress proxy's socket for this sandbox, not to the daemon, so connections
-// outlive daemon restarts. The proxy decides everything; this only carries bytes. Without the port (a
-// sandbox whose template has no allow list) it does nothing.
+// Loopback listeners in a microvm guest whose connections are carried to the host over a virtio-serial
+// port (framing in port-mux.ts). The guest has no network device, so this is how it reaches what the host
+// serves for it: the egress proxy ("godel.egress", on the same ports as a process sandbox's forwarder, so
+// the same HTTP_PROXY and ALL_PROXY work in both) and the model gateway for its agents ("godel.gateway",
+// the same loopback ports as in a process sandbox). QEMU connects the egress port to the egress proxy's
+// socket for this sandbox (not the daemon, so connections outlive daemon restarts), and the gateway port to
+// a socket the daemon connects to when an agent starts. The host decides everything; this only carries
+// bytes. Without the port (a sandbox whose template has no allow list, an image without agents) it does nothing.
 import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { CLOSE, DATA, END, EGRESS_PORT_NAME, FrameReader, OPEN, dataFrames, frame } from './egress-mux.js';
+import { CLOSE, DATA, END, FrameReader, OPEN, dataFrames, frame } from './port-mux.js';
 
-const PORTS = [3128, 1080];
 /** Bytes waiting for the port beyond which the guest's connections stop being read. */
 const HIGH_WATER = 1024 * 1024;
 
-function egressPortPath(): string | undefined {
+function portPath(name: string): string | undefined {
   for (const dev of readdirSync('/sys/class/virtio-ports')) {
-    if (readFileSync(`/sys/class/virtio-ports/${dev}/name`, 'utf8').trim() === EGRESS_PORT_NAME) return `/dev/${dev}`;
+    if (readFileSync(`/sys/class/virtio-ports/${dev}/name`, 'utf8').trim() === name) return `/dev/${dev}`;
   }
   return undefined;
 }
 
-export function serveEgress(log: (line: string) => void): void {
-  const path = egressPortPath();
+/** Listens on 127.0.0.1 on each of `ports` and carries their connections over the port named `name`. */
+export function serveLoopbackPorts(name: string, ports: readonly number[], log: (line: string) => void): void {
+  const path = portPath(name);
   if (!path) return;
   const fd = openSync(path, 'r+');
   const streams = new Map<number, Socket>();
@@ -62,7 +64,7 @@ export function serveEgress(log: (line: string) => void): void {
     flowControl();
     if (!writing) flush();
   };
-  for (const port of PORTS) {
+  for (const port of ports) {
     const server = createServer((sock) => {
       const id = nextId++;
       streams.set(id, sock);
@@ -77,7 +79,7 @@ export function serveEgress(log: (line: string) => void): void {
         if (streams.delete(id)) send(frame(CLOSE, id));
       });
     });
-    server.on('error', (err) => log(`godel-agent: egress cannot listen on 127.0.0.1:${port}: ${err.message}`));
+    server.on('error', (err) => log(`godel-agent: ${name} cannot listen on 127.0.0.1:${port}: ${err.message}`));
     server.listen(port, '127.0.0.1');
   }
   const reader = new FrameReader();
@@ -85,7 +87,7 @@ export function serveEgress(log: (line: string) => void): void {
   const readMore = (): void => {
     read(fd, buf, 0, buf.length, null, (err, n) => {
       if (err || n === 0) {
-        // No proxy connected (it restarts): what was open through it is gone.
+        // No host end connected (the proxy or the daemon restarts): what was open through it is gone.
         reader.reset();
         for (const s of streams.values()) s.destroy();
         streams.clear();

@@ -1,16 +1,16 @@
-// The host end of a microvm sandbox's egress port: QEMU connects the guest's "godel.egress" port to
-// this sandbox's vm.sock, and each connection the guest carries over it (guest/egress.ts) becomes a
-// connection to the sandbox's own HTTP or SOCKS socket here, so the same policy, bound and records apply
-// as to a process sandbox's.
+// The host end of a microvm guest's loopback ports (guest/loopback-ports.ts): each connection the guest
+// carries over a virtio-serial port becomes a connection to a Unix socket here, the one that a process
+// sandbox's forwarder would reach for the same loopback port, so the same servers, policies and records
+// apply to both kinds of sandbox. The egress proxy serves the egress port (QEMU connects it to the
+// sandbox's vm.sock); the microvm provider serves the gateway port (it connects to QEMU's socket).
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
-import { CLOSE, DATA, END, FrameReader, OPEN, dataFrames, frame } from '../../guest/egress-mux.js';
-import { HTTP_SOCKET, SOCKS_SOCKET } from './protocol.js';
+import { CLOSE, DATA, END, FrameReader, OPEN, dataFrames, frame } from '../../../guest/port-mux.js';
 
-const SOCKET_OF_PORT: Record<number, string> = { 3128: HTTP_SOCKET, 1080: SOCKS_SOCKET };
-
-/** Serves one connection from QEMU until it closes; `dir` holds the sandbox's proxy sockets. */
-export function serveVmChannel(qemu: Socket, dir: string): void {
+/**
+ * Serves one connection to QEMU's end of a port until it closes. `socketOf` names the Unix socket a
+ * guest loopback port leads to (undefined: the port leads nowhere, and the guest's connection is closed).
+ */
+export function servePortChannel(qemu: Socket, socketOf: (port: number) => string | undefined): void {
   const streams = new Map<number, Socket>();
   const reader = new FrameReader();
   let blocked = false;
@@ -31,12 +31,12 @@ export function serveVmChannel(qemu: Socket, dir: string): void {
     try {
       reader.push(chunk, (type, id, payload) => {
         if (type === OPEN) {
-          const name = SOCKET_OF_PORT[payload.length === 2 ? payload.readUInt16BE(0) : 0];
-          if (!name || streams.has(id)) {
+          const path = payload.length === 2 ? socketOf(payload.readUInt16BE(0)) : undefined;
+          if (!path || streams.has(id)) {
             send([frame(CLOSE, id)]);
             return;
           }
-          const local = connect(join(dir, name));
+          const local = connect(path);
           streams.set(id, local);
           if (blocked) local.pause();
           local.on('data', (d: Buffer) => send(dataFrames(id, d)));

@@ -1,8 +1,15 @@
-// The framing that carries a microvm sandbox's connections over its egress port (virtio-serial
-// "godel.egress") between the guest (guest/egress.ts) and the egress proxy on the host
-// (daemon/egress/vm-channel.ts): many connections over one byte stream, each frame
-// [type u8][stream u32][length u32][payload].
+// The framing that carries a microvm sandbox's loopback connections over a virtio-serial port between the
+// guest (guest/loopback-ports.ts) and the host (daemon/providers/microvm/port-channel.ts): many connections
+// over one byte stream, each frame [type u8][stream u32][length u32][payload]. Two ports use it: the
+// egress port (to the egress proxy) and the gateway port (to the model gateway's listeners for agents).
 export const EGRESS_PORT_NAME = 'godel.egress';
+/** The guest's egress listeners: the HTTP proxy and SOCKS5 ports of a process sandbox's forwarder. */
+export const EGRESS_PORTS = [3128, 1080];
+export const GATEWAY_PORT_NAME = 'godel.gateway';
+/** Loopback ports for agents' model gateways, one per agent running at once in a sandbox (both providers). */
+export const FIRST_GATEWAY_PORT = 4100;
+export const MAX_AGENTS_PER_SANDBOX = 16;
+export const GATEWAY_PORTS = Array.from({ length: MAX_AGENTS_PER_SANDBOX }, (_, i) => FIRST_GATEWAY_PORT + i);
 
 /** A connection the guest accepted, to one of the proxy's ports (payload: the port, u16). */
 export const OPEN = 1;
@@ -41,7 +48,7 @@ export class FrameReader {
       const type = this.buf.readUInt8(0);
       const stream = this.buf.readUInt32BE(1);
       const len = this.buf.readUInt32BE(5);
-      if (type < OPEN || type > CLOSE || len > MAX_PAYLOAD) throw new Error(`bad egress frame (type ${type}, length ${len})`);
+      if (type < OPEN || type > CLOSE || len > MAX_PAYLOAD) throw new Error(`bad port frame (type ${type}, length ${len})`);
       if (this.buf.length < HEADER + len) return;
       const payload = this.buf.subarray(HEADER, HEADER + len);
       this.buf = this.buf.subarray(HEADER + len);
