@@ -176,6 +176,31 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
     for (const id of [sb.id, restored.id, ...fork.sandboxes.map((f) => f.id)]) await c.deleteSandbox(id);
   });
 
+  await t.test('a snapshot is of one moment: the pod\'s processes are stopped while tar reads, then carry on', async (t) => {
+    const sb = await c.createSandbox({ template: 'k8s' });
+    // A writer that never stops (tar fails a file that changes as it reads it), and a process the user stopped.
+    const writer = new TestSession(c, { start: { sandboxId: sb.id, argv: ['sh', '-c', 'echo ready; while :; do echo line >> /workspace/log; done'] } });
+    await writer.started;
+    await writer.waitFor(/ready/);
+    const parked = new TestSession(c, { start: { sandboxId: sb.id, argv: ['sh', '-c', 'echo parked; kill -STOP $$; echo woke'] } });
+    await parked.waitFor(/parked/);
+    for (let i = 0; i < 3; i++) {
+      const snap = await c.createSnapshot({ sandboxId: sb.id, name: `busy-${i}` });
+      t.equal(snap.kind, 'FILESYSTEM', `snapshot ${i} of a busy workspace taken`);
+      await c.deleteSnapshot(snap.id);
+    }
+    const size = async (): Promise<number> => Number((await sh(c, sb.id, 'wc -c < /workspace/log')).trim());
+    const before = await size();
+    await waitFor('the writer to carry on', async () => (await size()) > before || undefined, 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    t.notMatch(parked.text, /woke/, 'a process the user had stopped stays stopped');
+    t.notMatch(await sh(c, sb.id, 'cat /proc/[0-9]*/cmdline | tr "\\0" " "; echo'), /sleep 120/, 'no watchdog is left behind');
+    await c.signalSession({ sessionId: parked.sessionId, signal: 'SIGCONT' });
+    await parked.waitFor(/woke/);
+    await c.signalSession({ sessionId: writer.sessionId, signal: 'SIGKILL' });
+    await c.deleteSandbox(sb.id);
+  });
+
   await t.test('bad input: clear codes with the cluster\'s reasons, and the daemon goes on', async (t) => {
     const pool = await waitFor('the unpullable image to fail its pool', async () => (await c.listPools()).find((p) => p.template === 'badimage' && p.health === 'FAILING'), 20_000);
     t.match(pool.lastError, /ImagePullBackOff: Back-off pulling image "registry.example\/unpullable:1"/);

@@ -16,6 +16,7 @@ import type { ProviderHandle } from '../../store/store.js';
 import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
 import { Cluster, clusterError, httpCode, withTimeout, type PodCache } from './cluster.js';
 import { PodCommand } from './pod-exec.js';
+import { SNAPSHOT_SCRIPT } from './pod-snapshot.js';
 import { LABEL_STATE, WORKSPACE, hopeless, isReady, notReadyReason, podManifest } from './pod-spec.js';
 
 const PROBE_INTERVAL_MS = 30_000;
@@ -234,7 +235,7 @@ export class KubernetesProvider implements Provider {
   }
 
   /** Runs a command to its end; fails with its stderr when it exits non-zero. */
-  private async run(handle: ProviderHandle, argv: string[], input?: NodeJS.ReadableStream, output?: NodeJS.WritableStream): Promise<void> {
+  private async run(handle: ProviderHandle, argv: string[], input?: NodeJS.ReadableStream, output?: NodeJS.WritableStream, what = argv.slice(0, 3).join(' ')): Promise<void> {
     const cmd = this.exec(handle, { argv, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', LC_ALL: 'C' }, cwd: '/' });
     let stderr = '';
     cmd.stderr?.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString(); });
@@ -244,7 +245,7 @@ export class KubernetesProvider implements Provider {
     if (input) input.pipe(cmd.stdin);
     else cmd.stdin.end();
     const r = await cmd.exited;
-    if (r.exitCode !== 0) throw new GodelError('PROVIDER_FAILED', `${argv.slice(0, 3).join(' ')} in the pod failed (${r.signal || `exit code ${r.exitCode}`}): ${stderr.trim()}`);
+    if (r.exitCode !== 0) throw new GodelError('PROVIDER_FAILED', `${what} in the pod failed (${r.signal || `exit code ${r.exitCode}`}): ${stderr.trim()}`);
   }
 
   /** Kills every process in the pod but its first (which keeps it running), so that its files stay. */
@@ -280,7 +281,7 @@ export class KubernetesProvider implements Provider {
     }
   }
 
-  /** A tar of /workspace taken through the pod, unpacked into `dest`; frozenMs is the time the tar took (nothing is frozen). */
+  /** A tar of /workspace taken through the pod with its processes stopped (pod-snapshot.ts), unpacked into `dest`; frozenMs is how long that took. */
   async captureFilesystem(id: string, handle: ProviderHandle, dest: string): Promise<{ frozenMs: number }> {
     if (!this.isAlive(handle)) throw new GodelError('SANDBOX_DEAD', `sandbox ${id} is not running`);
     mkdirSync(dest, { recursive: true, mode: 0o700 });
@@ -289,9 +290,8 @@ export class KubernetesProvider implements Provider {
     untar.stderr!.on('data', (d: Buffer) => { untarErr += d.toString(); });
     const untarDone = new Promise<number>((resolve) => untar.on('close', (code) => resolve(code ?? 1)));
     const started = process.hrtime.bigint();
-    // Taken while the pod runs: nothing in a pod can be frozen from outside it (a Kata VM has no freezer godeld reaches).
     try {
-      await this.run(handle, ['tar', '-c', '-f', '-', '-C', WORKSPACE, '.'], undefined, untar.stdin!);
+      await this.run(handle, ['/bin/sh', '-c', SNAPSHOT_SCRIPT, 'godel-snapshot', WORKSPACE], undefined, untar.stdin!, `tar of ${WORKSPACE}`);
     } catch (err) {
       untar.kill('SIGKILL');
       throw err;
