@@ -249,7 +249,7 @@ async function runSwarm(c: GodelClient, io: Io, base: Parameters<GodelClient['ru
   const swarmBudget = opts.swarmBudget !== undefined ? money(opts.swarmBudget, '--swarm-budget') : undefined;
   const { sandboxes, done } = await c.spawnSwarmCollect({ template: opts.template, count: n, labels: base.labels ?? {}, allOrNothing: true });
   const swarmId = done.swarmId;
-  // The budget is kept by this node, for the agents it runs (a federated swarm's other nodes keep their own).
+  // Set on this node, the budget reaches the swarm's other nodes before setBudget returns (daemon/agents/budget-book.ts).
   if (swarmBudget !== undefined) await c.setBudget({ swarmId, budgetUsd: swarmBudget });
   if (io.output() !== 'json') {
     process.stderr.write(`swarm ${swarmId}: ${n} agents on ${done.placements.map((p) => `${p.node} (${p.count}, ${p.warm} warm)`).join(', ')}\n`);

@@ -183,7 +183,11 @@ export class Daemon {
           config: config.federation, node: config.node, sandboxes: this.sandboxes, local, log, peerOf,
           onPeerChange: (reachable, unreachable, change) => metrics.peersChanged(reachable, unreachable, change),
           onForward: (method) => metrics.forwarded(method),
+          budgets: agents.budgets,
         });
+        // A budget set here is told to the reachable peers before SetBudget returns, not at the next exchange.
+        const membership = this.federation.membership;
+        agents.budgets.onSet = () => membership.refreshNow();
       }
       const federation = this.federation;
       const cluster = new Cluster(config.node, local, federation, peerOf);

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GODELCTL } from './helpers/daemon.js';
+import { GODELCTL, expectError } from './helpers/daemon.js';
 import { startFederation } from './helpers/federation.js';
 import { startFakeModels } from './helpers/fake-models/fake-models.js';
 import { AGENT_TASKS } from './helpers/agent-tasks.js';
@@ -42,5 +42,20 @@ t.test('a swarm of agents over two nodes', async (t) => {
   t.equal((await b.daemon.client.listAgents({})).length, 1, 'node b runs its own agent');
   const swarmId = got.swarmId;
   t.ok(swarmId, 'the agents carry the swarm id');
+
+  // A swarm budget holds on every node: set on node a, it bounds the swarm's agent on node b by what the
+  // two nodes spent together. Node b's own spend, half of it, is under the budget.
+  const spent = lines.reduce((sum, l) => sum + l.totals.costUsd, 0);
+  const set = await a.daemon.client.setBudget({ swarmId, budgetUsd: spent * 0.75 });
+  t.ok(Math.abs(set.spentUsd - spent) < 1e-9, `the swarm's spend on both nodes (${set.spentUsd} of ${spent})`);
+  t.equal((await b.daemon.client.usage({ swarmId })).budgetUsd, spent * 0.75, 'node b holds the budget set on node a');
+  const again = { sandboxId: remote.sandbox, runtime: 'claude', model: AGENT_TASKS.claude.model, prompt: 'again', swarmId };
+  const refused = await expectError(b.daemon.client.collectAgentEvents(b.daemon.client.runAgent(again)), 'BUDGET_SPENT');
+  t.match(refused.message, new RegExp(`budget of \\$[0-9.]+ for swarm ${swarmId} is spent`));
+  // Removed on node a, it is gone on node b too, and b's agent runs.
+  await a.daemon.client.setBudget({ swarmId, budgetUsd: 0 });
+  t.equal((await b.daemon.client.usage({ swarmId })).budgetUsd, 0, 'the removal reached node b');
+  const events = await b.daemon.client.collectAgentEvents(b.daemon.client.runAgent(again));
+  t.equal(events.find((e) => e.end)?.end?.reason, 'done');
   await run(process.execPath, [GODELCTL, '--socket', a.daemon.socket, 'swarm', 'rm', swarmId]);
 });

@@ -13,9 +13,10 @@ import type { FileManager } from '../files/file-manager.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
-import type { AgentEventRecord, AgentRecord, BudgetRecord, SandboxRecord, Store, UsageTotals } from '../store/store.js';
+import type { AgentEventRecord, AgentRecord, SandboxRecord, Store, UsageTotals } from '../store/store.js';
 import { SCHEMA_VERSION } from '../store/store.js';
 import { RunningAgent, type StoredEvent } from './agent.js';
+import { BudgetBook } from './budget-book.js';
 import type { AgentsConfig } from './config.js';
 import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, SANDBOX_GATEWAY_DIR, cliArgv, gatewayDir } from './sandbox-side.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Runtime, RuntimeName, Usage } from './types.js';
@@ -108,7 +109,8 @@ export class AgentManager implements GatewayPolicy {
   private readonly records = new Map<string, AgentRecord>();
   private readonly live = new Map<string, Live>();
   private readonly byToken = new Map<string, string>();
-  private readonly budgets = new Map<string, number>();
+  /** Label and swarm budgets, held with the federation's peers (budget-book.ts). */
+  readonly budgets: BudgetBook;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
   private gateway: GatewayListeners | undefined;
@@ -116,7 +118,9 @@ export class AgentManager implements GatewayPolicy {
   private stopped = false;
   private endedCounter: Counter<'runtime' | 'reason'> | undefined;
 
-  constructor(private readonly opts: AgentManagerOptions) {}
+  constructor(private readonly opts: AgentManagerOptions) {
+    this.budgets = new BudgetBook(opts.store, (scope) => this.spentHere(scope), opts.log);
+  }
 
   /** The gateway is made with this manager as its policy, so it is given afterwards. */
   setGateway(gateway: GatewayListeners): void {
@@ -124,7 +128,7 @@ export class AgentManager implements GatewayPolicy {
   }
 
   async start(): Promise<void> {
-    for (const b of await this.opts.store.loadBudgets()) this.budgets.set(b.scope, b.budgetUsd);
+    await this.budgets.load();
     const expired = Date.now() - this.opts.config.retentionDays * 86_400_000;
     for (const rec of await this.opts.store.loadAgents()) {
       if (rec.state === 'ENDED' && rec.endedAt < expired) {
@@ -307,10 +311,10 @@ export class AgentManager implements GatewayPolicy {
     } else if ('label' in scope) {
       const [k, v] = splitLabel(scope.label);
       recs = [...this.records.values()].filter((r) => r.labels[k] === v);
-      budgetUsd = this.budgets.get(`label:${scope.label}`) ?? 0;
+      budgetUsd = this.budgets.budget(`label:${scope.label}`) ?? 0;
     } else if ('swarmId' in scope) {
       recs = [...this.records.values()].filter((r) => r.swarmId === scope.swarmId);
-      budgetUsd = this.budgets.get(`swarm:${scope.swarmId}`) ?? 0;
+      budgetUsd = this.budgets.budget(`swarm:${scope.swarmId}`) ?? 0;
     } else {
       recs = [...this.records.values()];
     }
@@ -325,11 +329,15 @@ export class AgentManager implements GatewayPolicy {
 
   async setBudget(scope: { label: string } | { swarmId: string }, budgetUsd: number): Promise<{ scope: string; budgetUsd: number; spentUsd: number }> {
     const key = 'label' in scope ? `label:${scope.label}` : `swarm:${scope.swarmId}`;
-    const rec: BudgetRecord = { scope: key, budgetUsd };
-    await this.opts.store.putBudget(rec);
-    if (budgetUsd > 0) this.budgets.set(key, budgetUsd);
-    else this.budgets.delete(key);
-    return { scope: key, budgetUsd, spentUsd: this.usage('label' in scope ? { label: scope.label } : { swarmId: scope.swarmId }).total.costUsd };
+    await this.budgets.set(key, budgetUsd);
+    return { scope: key, budgetUsd, spentUsd: this.budgets.spent(key) };
+  }
+
+  /** What this node's agents have spent in a budget's scope (`label:K=V` or `swarm:ID`). */
+  private spentHere(scope: string): number {
+    if (scope.startsWith('label:')) return this.usage({ label: scope.slice('label:'.length) }).total.costUsd;
+    if (scope.startsWith('swarm:')) return this.usage({ swarmId: scope.slice('swarm:'.length) }).total.costUsd;
+    return 0;
   }
 
   // GatewayPolicy: the gateway asks per request.
@@ -399,14 +407,14 @@ export class AgentManager implements GatewayPolicy {
 
   private spentBudget(labels: Record<string, string>, swarmId: string): string | undefined {
     for (const [k, v] of Object.entries(labels)) {
-      const budget = this.budgets.get(`label:${k}=${v}`);
+      const budget = this.budgets.budget(`label:${k}=${v}`);
       if (budget === undefined) continue;
-      const spent = this.usage({ label: `${k}=${v}` }).total.costUsd;
+      const spent = this.budgets.spent(`label:${k}=${v}`);
       if (spent >= budget) return `the budget of $${budget.toFixed(2)} for label ${k}=${v} is spent ($${spent.toFixed(4)})`;
     }
-    const swarmBudget = swarmId ? this.budgets.get(`swarm:${swarmId}`) : undefined;
+    const swarmBudget = swarmId ? this.budgets.budget(`swarm:${swarmId}`) : undefined;
     if (swarmBudget !== undefined) {
-      const spent = this.usage({ swarmId }).total.costUsd;
+      const spent = this.budgets.spent(`swarm:${swarmId}`);
       if (spent >= swarmBudget) return `the budget of $${swarmBudget.toFixed(2)} for swarm ${swarmId} is spent ($${spent.toFixed(4)})`;
     }
     return undefined;

@@ -16,7 +16,7 @@ import type { Logger } from '../log.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { Peer } from '../server/peers.js';
 import { VERSION } from '../version.js';
-import { Membership, type Member } from './membership.js';
+import { Membership, type Member, type SharedBudgets } from './membership.js';
 import { RelayedCall, kindOf, metadataToEntries, pipeToRelay, serviceError, statusWithCode, type AnyMethod, type CallStatus, type MethodKind } from './relay.js';
 import { callerFrom, type AnyHandler, type LocalCalls, type LocalMethod } from './local-calls.js';
 import { PeerTls, nameOfCertificate } from './tls.js';
@@ -41,6 +41,8 @@ export interface FederationDeps {
   peerOf: (call: { getPeer(): string }) => Peer | undefined;
   onPeerChange?: (reachable: number, unreachable: number, change: 'reachable' | 'unreachable') => void;
   onForward?: (method: string) => void;
+  /** The agents' label and swarm budgets, held by every node alike. */
+  budgets?: SharedBudgets;
 }
 
 /** The node a request names by one of its ids, when that is another node (the first match, two levels deep). */
@@ -75,7 +77,7 @@ export class Federation {
   private constructor(private readonly deps: FederationDeps, readonly tls: PeerTls) {
     this.membership = new Membership({
       self: deps.node, advertise: deps.config.advertise, seeds: deps.config.peers, dns: deps.config.dns, dnsPort: deps.config.dnsPort,
-      tls, selfInfo: () => this.selfInfo(), generation: () => this.generation, log: deps.log,
+      tls, selfInfo: () => this.selfInfo(), generation: () => this.generation, ...(deps.budgets ? { budgets: deps.budgets } : {}), log: deps.log,
     });
     this.unsubscribe = deps.sandboxes.onEvent(({ event }) => {
       if (event.claimed) this.generation++;
@@ -303,7 +305,7 @@ export class Federation {
 
   private peerHandlers(): FederationHandlers {
     return {
-      Exchange: (call, callback) => callback(null, this.membership.answer(call.request)),
+      Exchange: (call, callback) => callback(null, this.membership.answer(call.request, nameOfCertificate(call.getAuthContext()?.sslPeerCertificate))),
       Relay: (relay) => this.serveRelay(relay),
     };
   }

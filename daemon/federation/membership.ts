@@ -8,7 +8,9 @@ import { EventEmitter } from 'node:events';
 import { lookup, resolveSrv } from 'node:dns/promises';
 import * as grpc from '@grpc/grpc-js';
 import { ConsecutiveBreaker, CircuitState, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
-import type { ExchangeRequest } from '../../ipc/generated/godel/v1/ExchangeRequest.js';
+import type { BudgetShare, BudgetShare__Output } from '../../ipc/generated/godel/v1/BudgetShare.js';
+import type { ExchangeRequest, ExchangeRequest__Output } from '../../ipc/generated/godel/v1/ExchangeRequest.js';
+import type { ExchangeResponse } from '../../ipc/generated/godel/v1/ExchangeResponse.js';
 import type { MemberAddress } from '../../ipc/generated/godel/v1/MemberAddress.js';
 import type { NodeInfo, NodeInfo__Output } from '../../ipc/generated/godel/v1/NodeInfo.js';
 import { errorMessage } from '../errors.js';
@@ -56,7 +58,14 @@ export interface MembershipOptions {
   tls: PeerTls;
   selfInfo: () => NodeInfo;
   generation: () => number;
+  /** Label and swarm budgets, and this node's spend against them, traded on every exchange (daemon/agents/budget-book.ts). */
+  budgets?: SharedBudgets;
   log: Logger;
+}
+
+export interface SharedBudgets {
+  outgoing(): BudgetShare[];
+  incoming(node: string, shares: BudgetShare__Output[]): void;
 }
 
 /**
@@ -126,12 +135,14 @@ export class Membership extends EventEmitter {
   }
 
   /** The server side of Exchange: what this node knows, for a peer that has just told what it knows. */
-  answer(req: ExchangeRequest): { self: NodeInfo; members: MemberAddress[]; generation: number } {
+  answer(req: ExchangeRequest__Output, caller: string | undefined): ExchangeResponse {
     const advertised = req.self?.address;
     // A caller that presents this node's own name is added too: the exchange with it finds the clash and keeps it out.
     if (advertised) this.add(advertised);
     this.learn(req.members ?? []);
-    return { self: this.opts.selfInfo(), members: this.addresses(), generation: this.opts.generation() };
+    // Taken in before answering, so that the answer carries this node's spend in a scope just learnt.
+    if (caller && caller !== this.opts.self) this.opts.budgets?.incoming(caller, req.budgets ?? []);
+    return { self: this.opts.selfInfo(), members: this.addresses(), generation: this.opts.generation(), budgets: this.opts.budgets?.outgoing() ?? [] };
   }
 
   /** What this node tells others it knows: itself and the members that answer now (no stale addresses). */
@@ -189,7 +200,7 @@ export class Membership extends EventEmitter {
   }
 
   private async exchangeOnce(m: Member): Promise<void> {
-    const req: ExchangeRequest = { self: this.opts.selfInfo(), members: this.addresses(), generation: this.opts.generation() };
+    const req: ExchangeRequest = { self: this.opts.selfInfo(), members: this.addresses(), generation: this.opts.generation(), budgets: this.opts.budgets?.outgoing() ?? [] };
     try {
       const res = await m.breaker.execute(() => m.link.exchange(req, EXCHANGE_TIMEOUT_MS));
       if (this.stopped) return;
@@ -223,6 +234,7 @@ export class Membership extends EventEmitter {
       }
       m.excluded = false;
       m.name = name;
+      this.opts.budgets?.incoming(name, res.budgets ?? []);
       m.info = res.self ?? undefined;
       m.lastSeen = Date.now();
       m.error = '';

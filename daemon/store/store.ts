@@ -150,7 +150,10 @@ export interface AgentEventRecord {
 /** A budget shared by the agents with a label (`label:KEY=VALUE`) or of a swarm (`swarm:ID`). */
 export interface BudgetRecord {
   scope: string;
+  /** 0: removed (kept, so that the removal wins over an older set a federation peer still holds). */
   budgetUsd: number;
+  /** When it was set, ms since the epoch (absent in records from before federated budgets: 0). */
+  setAt?: number;
 }
 
 export class StateDirLockedError extends Error {}
@@ -327,10 +330,8 @@ export class Store {
     return out;
   }
 
-  async putBudget(rec: BudgetRecord | { scope: string; budgetUsd: 0 }): Promise<void> {
-    await this.commit([rec.budgetUsd > 0
-      ? { type: 'put', key: rec.scope, value: JSON.stringify({ v: SCHEMA_VERSION, ...rec }), sublevel: this.budgets }
-      : { type: 'del', key: rec.scope, sublevel: this.budgets }]);
+  async putBudget(rec: BudgetRecord): Promise<void> {
+    await this.commit([{ type: 'put', key: rec.scope, value: JSON.stringify({ v: SCHEMA_VERSION, ...rec }), sublevel: this.budgets }]);
   }
 
   async putPoolSettings(rec: PoolSettingsRecord): Promise<void> {

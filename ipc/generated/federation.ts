@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AgentRuntimeInfo as _godel_v1_AgentRuntimeInfo, AgentRuntimeInfo__Output as _godel_v1_AgentRuntimeInfo__Output } from './godel/v1/AgentRuntimeInfo.js';
+import type { BudgetShare as _godel_v1_BudgetShare, BudgetShare__Output as _godel_v1_BudgetShare__Output } from './godel/v1/BudgetShare.js';
 import type { ExchangeRequest as _godel_v1_ExchangeRequest, ExchangeRequest__Output as _godel_v1_ExchangeRequest__Output } from './godel/v1/ExchangeRequest.js';
 import type { ExchangeResponse as _godel_v1_ExchangeResponse, ExchangeResponse__Output as _godel_v1_ExchangeResponse__Output } from './godel/v1/ExchangeResponse.js';
 import type { FederationClient as _godel_v1_FederationClient, FederationDefinition as _godel_v1_FederationDefinition } from './godel/v1/Federation.js';
@@ -33,6 +34,7 @@ export interface ProtoGrpcType {
   godel: {
     v1: {
       AgentRuntimeInfo: MessageTypeDefinition<_godel_v1_AgentRuntimeInfo, _godel_v1_AgentRuntimeInfo__Output>
+      BudgetShare: MessageTypeDefinition<_godel_v1_BudgetShare, _godel_v1_BudgetShare__Output>
       ExchangeRequest: MessageTypeDefinition<_godel_v1_ExchangeRequest, _godel_v1_ExchangeRequest__Output>
       ExchangeResponse: MessageTypeDefinition<_godel_v1_ExchangeResponse, _godel_v1_ExchangeResponse__Output>
       /**

@@ -2,6 +2,7 @@
 
 import type { NodeInfo as _godel_v1_NodeInfo, NodeInfo__Output as _godel_v1_NodeInfo__Output } from '../../godel/v1/NodeInfo.js';
 import type { MemberAddress as _godel_v1_MemberAddress, MemberAddress__Output as _godel_v1_MemberAddress__Output } from '../../godel/v1/MemberAddress.js';
+import type { BudgetShare as _godel_v1_BudgetShare, BudgetShare__Output as _godel_v1_BudgetShare__Output } from '../../godel/v1/BudgetShare.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ExchangeRequest {
@@ -11,6 +12,10 @@ export interface ExchangeRequest {
    * The caller's store generation: a peer that sees it change fetches the caller's sandboxes anew.
    */
   'generation'?: (number | string | Long);
+  /**
+   * Every label and swarm budget the caller holds, with its own agents' spend against each.
+   */
+  'budgets'?: (_godel_v1_BudgetShare)[];
 }
 
 export interface ExchangeRequest__Output {
@@ -20,4 +25,8 @@ export interface ExchangeRequest__Output {
    * The caller's store generation: a peer that sees it change fetches the caller's sandboxes anew.
    */
   'generation': (number);
+  /**
+   * Every label and swarm budget the caller holds, with its own agents' spend against each.
+   */
+  'budgets': (_godel_v1_BudgetShare__Output)[];
 }
