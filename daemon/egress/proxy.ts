@@ -214,7 +214,8 @@ export class EgressProxy {
     }
     const fds = got.fds;
     const servers = names.map((name, i) => {
-      const server = createServer((s) => (name === HTTP_SOCKET ? entry.http.emit('connection', s) : this.onSocksConnection(entry, s)));
+      // No Nagle: a TLS handshake's small writes through the tunnel must not wait for acknowledgements.
+      const server = createServer({ noDelay: true }, (s) => (name === HTTP_SOCKET ? entry.http.emit('connection', s) : this.onSocksConnection(entry, s)));
       // A descriptor Node cannot listen on ends this hand-over; the forwarder takes its connections back.
       server.on('error', () => connection.destroy());
       server.listen({ fd: fds[i]! });
