@@ -21,6 +21,12 @@ export interface UnixAddon {
   /** Connects to `socketPath`, sends `request`, and resolves with the reply line and the descriptor attached to it (-1: none). */
   receiveDescriptor(socketPath: string, request: string, timeoutMs: number): Promise<{ fd: number; reply: string }>;
   /**
+   * The listening sockets a sandbox's egress forwarder hands over on the accepted connection `socketFd`
+   * (which Node must not read: paused from its connect), and the line naming them; each is checked to be
+   * a listening TCP socket. One non-blocking read: null while nothing has arrived; throws on anything else.
+   */
+  receiveListeners(socketFd: number): { fds: number[]; line: string } | null;
+  /**
    * A pty from the devpts of the root at `rootPath` (a sandbox's /proc/PID/root), its slave owned by
    * uid:gid; `name` is the slave's path under that root.
    */

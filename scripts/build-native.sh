@@ -2,9 +2,10 @@
 # Builds the small native parts: godel-exec (runs commands inside process sandboxes), the process sandboxes'
 # seccomp filters (from their policy, by godel-seccomp-gen), godel-launch (starts
 # the providers' processes, so that the daemon itself never forks), godel-notify
-# (relays systemd notifications, which Node cannot send) and the godel-unix addon (a client's SO_PEERCRED,
-# and lending open files over the socket with SCM_RIGHTS, which Node cannot do either). The addon
-# compiles against the running Node's own headers.
+# (relays systemd notifications, which Node cannot send), the godel-unix addon (a client's SO_PEERCRED,
+# and lending open files over the socket with SCM_RIGHTS, which Node cannot do either) and the
+# godel-egress-relay addon (the egress proxy's tunnels, spliced outside Node). The addons compile
+# against the running Node's own headers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p dist/native
@@ -36,3 +37,5 @@ build daemon/egress/native/godel-egress-forward.c godel-egress-forward -static -
 node_include="$(dirname "$(dirname "$(command -v node)")")/include/node"
 [ -f "$node_include/node_api.h" ] || { echo "build-native: Node's headers are missing ($node_include/node_api.h)" >&2; exit 1; }
 build ipc/native/godel-unix.c godel-unix.node -shared -fPIC -DNODE_GYP_MODULE_NAME=godel_unix -I"$node_include"
+# The egress proxy's tunnels, relayed with splice(2) on a thread of their own, outside Node.
+build daemon/egress/native/godel-egress-relay.c godel-egress-relay.node -shared -fPIC -pthread -DNODE_GYP_MODULE_NAME=godel_egress_relay -I"$node_include"

@@ -3,7 +3,7 @@
 // servers on 127.0.30.x, a DNS server the proxy is pointed at).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -219,6 +219,57 @@ t.test('egress allow lists', async (t) => {
     t.ok(value('godel_egress_bytes_total{direction="in"}') >= 100_000, 'bytes in');
     t.ok(value('godel_egress_bytes_total{direction="out"}') > 0, 'bytes out');
     t.notMatch(text, /godel_egress_[a-z_]+\{[^}]*sb-/, 'no sandbox id in a label');
+  });
+
+  await t.test('the proxy accepts on the forwarder\'s listeners and relays tunnels outside Node', async (t) => {
+    /** The sockets (by inode) a process holds. */
+    const sockets = (pid: number): Set<string> => new Set(readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        return target.startsWith('socket:') ? [target] : [];
+      } catch {
+        return []; // Closed between the listing and the read.
+      }
+    }));
+    const forwarder = d.processesOf(sb.id).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/.godel/egress-forward'));
+    t.ok(forwarder, 'the sandbox\'s forwarder');
+    const handedOver = (): boolean => {
+      const [proxy] = d.egressProxyPids();
+      if (!proxy || !forwarder) return false;
+      const held = sockets(proxy);
+      return [...sockets(forwarder)].filter((s) => held.has(s)).length >= 2;
+    };
+    t.ok(await waitFor('the hand-over', () => handedOver() || undefined, 5000), 'the proxy holds the forwarder\'s two listening sockets');
+
+    // Sent with the CONNECT, before its answer: bytes Node had read go out first when the tunnel leaves it;
+    // the client's half-close (once it has the answer) is passed on, and the server's reply and end come back.
+    const py = [
+      'import socket; s=socket.create_connection(("127.0.0.1",3128))',
+      's.sendall(b"CONNECT good.test:8080 HTTP/1.1\\r\\nHost: good.test:8080\\r\\n\\r\\nGET /hello HTTP/1.1\\r\\nHost: good.test\\r\\n\\r\\n")',
+      'data=s.recv(39)', 's.shutdown(socket.SHUT_WR)', 'while True:', '  b=s.recv(65536)', '  if not b: break', '  data+=b', 'print(data.decode())',
+    ].join('\n');
+    let r = await run(d.client, sb.id, `python3 -c '${py}'`);
+    t.match(r.out, /^HTTP\/1\.1 200 Connection Established\r\n\r\nHTTP\/1\.1 200 OK[\s\S]*hello from good/, `pipelined, then half-closed: ${r.err}`);
+    r = await run(d.client, sb.id, 'curl -sS --fail https://good.test:8443/bytes/3000000 | wc -c');
+    t.equal(r.out.trim(), '3000000', 'a download through a relayed tunnel, every byte');
+
+    // What the listeners socket takes: a sandbox handing over anything else is refused, and the real hand-over stays.
+    const bogus = [
+      'import socket; a,b=socket.socketpair(); u=socket.socket(socket.AF_UNIX)', 'u.connect("/.godel/egress/listeners.sock")',
+      'socket.send_fds(u, [b"LISTENERS http.sock\\n"], [a.fileno()])', 'print("closed" if u.recv(10)==b"" else "open")',
+    ].join('\n');
+    r = await run(d.client, sb.id, `python3 -c '${bogus}'`);
+    t.equal(r.out.trim(), 'closed', `a socket that is not listening is refused: ${r.err}`);
+    t.ok(handedOver(), 'the forwarder\'s hand-over is untouched');
+    r = await run(d.client, sb.id, 'curl -sS --fail https://good.test:8443/hello');
+    t.match(r.out, 'hello from good');
+
+    // A proxy that dies: the daemon starts another, the forwarder carries connections meanwhile and hands over again.
+    for (const pid of d.egressProxyPids()) process.kill(pid, 'SIGKILL');
+    await waitFor('a new proxy to serve the sandbox', async () => ((await run(d.client, sb.id, 'curl -sS --fail --max-time 2 https://good.test:8443/hello')).out.includes('hello from good') || undefined), 10_000);
+    t.ok(await waitFor('the hand-over to the new proxy', () => handedOver() || undefined, 5000), 'the new proxy holds the listeners');
+    r = await run(d.client, sb.id, 'curl -sS http://unlisted.test:8080/hello');
+    t.match(r.out, 'not on the allow list', 'the policy holds');
   });
 
   await t.test('a microvm sandbox gets out the same way, over its agent\'s egress port', async (t) => {

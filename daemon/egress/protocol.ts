@@ -5,10 +5,15 @@ import type { NetworkPolicy } from './policy.js';
 import type { ConnectionRecord, ProxySettings } from './proxy.js';
 
 export const CONTROL_SOCKET = 'control.sock';
-/** A sandbox's sockets in its directory: the HTTP proxy, SOCKS5, and where a microvm's QEMU connects its egress port. */
+/**
+ * A sandbox's sockets in its directory: the HTTP proxy, SOCKS5, where a microvm's QEMU connects its egress
+ * port, and where a process sandbox's forwarder hands over its listening sockets.
+ */
 export const HTTP_SOCKET = 'http.sock';
 export const SOCKS_SOCKET = 'socks.sock';
 export const VM_SOCKET = 'vm.sock';
+/** Where a process sandbox's forwarder hands over its loopback listening sockets (godel-egress-forward --hand-to). */
+export const LISTENERS_SOCKET = 'listeners.sock';
 
 export type ControlRequest =
   | { id: number; op: 'configure'; settings: ProxySettings }

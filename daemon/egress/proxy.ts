@@ -1,19 +1,24 @@
 // The egress proxy: the one way out for sandboxes with an allow list. Each registered sandbox gets two
 // Unix sockets of its own (HTTP proxy: CONNECT and plain HTTP; SOCKS5), so the socket a connection
-// arrives on says which sandbox it is from. The proxy resolves names itself, checks every resolved
+// arrives on says which sandbox it is from. A process sandbox's forwarder also hands the proxy its
+// loopback listening sockets (through the sandbox's own listeners socket), and the proxy then accepts the
+// sandbox's connections on them directly, with no forwarder between; they are the same sandbox's too. The proxy resolves names itself, checks every resolved
 // address, and connects to the very address it checked (a name cannot be re-pointed between the check
 // and the connect). Plain HTTP is checked request by request, so a keep-alive connection cannot carry a
 // second request to another host. It runs in a process of its own (proxy-main.ts) that outlives daemon
 // restarts, so open connections do too.
-import { mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { mkdirSync, chmodSync, closeSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { connect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Resolver, promises as dnsPromises } from 'node:dns';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledPolicy, describePolicy, type NetworkPolicy } from './policy.js';
 import { servePortChannel } from '../providers/microvm/port-channel.js';
-import { HTTP_SOCKET, SOCKS_SOCKET, VM_SOCKET } from './protocol.js';
+import { HTTP_SOCKET, LISTENERS_SOCKET, SOCKS_SOCKET, VM_SOCKET } from './protocol.js';
 import { HTTP_PROXY_PORT, SOCKS_PROXY_PORT } from './sandbox-side.js';
+import { loadUnixAddon, type UnixAddon } from '../../ipc/unix-addon.js';
+import { loadRelayAddon, type RelayAddon } from './relay-addon.js';
 
 /** What a microvm guest's egress listeners (the forwarder's ports) lead to. */
 const SOCKET_OF_PORT: Record<number, string> = { [HTTP_PROXY_PORT]: HTTP_SOCKET, [SOCKS_PROXY_PORT]: SOCKS_SOCKET };
@@ -48,6 +53,16 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_HEADER_BYTES = 64 * 1024;
 const MAX_CACHE_TTL_S = 60;
 const MAX_CACHE_ENTRIES = 10_000;
+/** How long a forwarder has, once connected to the listeners socket, to hand its listeners over. */
+const HAND_OVER_TIMEOUT_MS = 2000;
+const HAND_OVER_POLL_MS = 10;
+const HAND_OVER_LINE = /^LISTENERS((?: [a-z]+\.sock){1,8})\n$/;
+
+/** Listening sockets a forwarder handed over, held while its connection to the listeners socket is open. */
+interface HandOver {
+  connection: Socket;
+  servers: Server[];
+}
 
 interface SandboxEntry {
   id: string;
@@ -57,6 +72,10 @@ interface SandboxEntry {
   socks: Server;
   /** Where a microvm sandbox's QEMU connects its egress port. */
   vm: Server;
+  /** Where the sandbox's forwarder hands over its listening sockets. */
+  listeners: Server;
+  handOver?: HandOver;
+  handingOver?: boolean;
   open: Set<Socket>;
 }
 
@@ -69,6 +88,11 @@ export class EgressProxy {
   private resolver: Resolver | undefined;
   /** Answers of the configured DNS servers, kept for their TTL (every address is still checked each time). */
   private readonly cache = new Map<string, { addresses: string[]; expires: number }>();
+
+  /** Receives the forwarders' listening sockets; loaded at once, so a proxy built without it does not start. */
+  private readonly addon: UnixAddon = loadUnixAddon();
+  /** Relays allowed tunnels outside Node; loaded at once for the same reason. */
+  private readonly relay: RelayAddon = loadRelayAddon();
 
   constructor(private readonly onRecord: (r: ConnectionRecord) => void) {}
 
@@ -103,7 +127,10 @@ export class EgressProxy {
       http: createHttpServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, headersTimeout: 30_000, keepAliveTimeout: 30_000 }),
       socks: createServer(),
       vm: createServer((s) => servePortChannel(s, (port) => (SOCKET_OF_PORT[port] ? join(dir, SOCKET_OF_PORT[port]) : undefined))),
+      // Paused: what arrives carries descriptors, which the addon must read, not Node.
+      listeners: createServer({ pauseOnConnect: true }),
     };
+    entry.listeners.on('connection', (s: Socket) => void this.takeListeners(entry, s));
     entry.http.on('connection', (s: Socket) => this.admit(entry, s, 'http'));
     entry.http.on('connect', (req: IncomingMessage, s: Socket, head: Buffer) => void this.onConnect(entry, req, s, head));
     entry.http.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(entry, req, res));
@@ -112,10 +139,8 @@ export class EgressProxy {
       if (s.writable) s.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       s.destroy();
     });
-    entry.socks.on('connection', (s: Socket) => {
-      if (this.admit(entry, s, 'socks')) this.onSocks(entry, s);
-    });
-    for (const [server, name] of [[entry.http, HTTP_SOCKET], [entry.socks, SOCKS_SOCKET], [entry.vm, VM_SOCKET]] as const) {
+    entry.socks.on('connection', (s: Socket) => this.onSocksConnection(entry, s));
+    for (const [server, name] of [[entry.http, HTTP_SOCKET], [entry.socks, SOCKS_SOCKET], [entry.vm, VM_SOCKET], [entry.listeners, LISTENERS_SOCKET]] as const) {
       const path = join(dir, name);
       rmSync(path, { force: true });
       await new Promise<void>((resolve, reject) => {
@@ -137,8 +162,9 @@ export class EgressProxy {
     const entry = this.sandboxes.get(id);
     if (!entry) return;
     this.sandboxes.delete(id);
+    this.release(entry);
     for (const s of entry.open) s.destroy();
-    await Promise.all([entry.http, entry.socks, entry.vm].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all([entry.http, entry.socks, entry.vm, entry.listeners].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     if (removeDir) rmSync(entry.dir, { recursive: true, force: true });
   }
 
@@ -148,6 +174,73 @@ export class EgressProxy {
 
   async close(): Promise<void> {
     await Promise.all(this.ids().map((id) => this.unregister(id, false)));
+  }
+
+  private onSocksConnection(entry: SandboxEntry, s: Socket): void {
+    if (this.admit(entry, s, 'socks')) this.onSocks(entry, s);
+  }
+
+  /**
+   * Takes the listening sockets a sandbox's forwarder hands over, and accepts its connections on them
+   * from now on (as if they had come in on the Unix sockets they are named for), until the forwarder's
+   * connection closes or another hand-over replaces them. A hand-over that is not right is refused by
+   * closing the connection: the forwarder then goes on carrying connections itself.
+   */
+  private async takeListeners(entry: SandboxEntry, connection: Socket): Promise<void> {
+    connection.on('error', () => connection.destroy());
+    // One hand-over in progress per sandbox: a sandbox that opens many and says nothing holds only one.
+    if (entry.handingOver) {
+      connection.destroy();
+      return;
+    }
+    entry.handingOver = true;
+    let got: { fds: number[]; line: string } | null = null;
+    try {
+      const fd = (connection as unknown as { _handle?: { fd?: number } })._handle?.fd;
+      if (fd === undefined || fd < 0) throw new Error('the connection has no descriptor');
+      // The forwarder sends it all as soon as it is connected: it is usually there already.
+      for (const deadline = Date.now() + HAND_OVER_TIMEOUT_MS; !got && !connection.destroyed && Date.now() < deadline;) {
+        got = this.addon.receiveListeners(fd);
+        if (!got) await sleep(HAND_OVER_POLL_MS);
+      }
+    } catch {
+      got = null; // Not a hand-over (no sockets, or not listening TCP ones, all closed by the addon): refused below.
+    } finally {
+      entry.handingOver = false;
+    }
+    const names = HAND_OVER_LINE.exec(got?.line ?? '')?.[1]?.trim().split(' ') ?? [];
+    const known = names.every((n) => n === HTTP_SOCKET || n === SOCKS_SOCKET) && new Set(names).size === names.length;
+    if (!got || !known || names.length !== got.fds.length || connection.destroyed || this.sandboxes.get(entry.id) !== entry) {
+      for (const f of got?.fds ?? []) closeSync(f);
+      // Nothing taken: the forwarder keeps its listeners and carries the sandbox's connections itself.
+      connection.destroy();
+      return;
+    }
+    const fds = got.fds;
+    const servers = names.map((name, i) => {
+      // No Nagle: a TLS handshake's small writes through the tunnel must not wait for acknowledgements.
+      const server = createServer({ noDelay: true }, (s) => (name === HTTP_SOCKET ? entry.http.emit('connection', s) : this.onSocksConnection(entry, s)));
+      // A descriptor Node cannot listen on ends this hand-over; the forwarder takes its connections back.
+      server.on('error', () => connection.destroy());
+      server.listen({ fd: fds[i]! });
+      return server;
+    });
+    this.release(entry);
+    const handOver: HandOver = { connection, servers };
+    entry.handOver = handOver;
+    connection.on('close', () => { if (entry.handOver === handOver) this.release(entry); });
+    // The forwarder says nothing more; anything it sends is not this protocol.
+    connection.on('data', () => connection.destroy());
+    connection.resume();
+  }
+
+  /** Stops accepting on a sandbox's handed-over listeners (the forwarder's copies go on listening). */
+  private release(entry: SandboxEntry): void {
+    const h = entry.handOver;
+    if (!h) return;
+    entry.handOver = undefined;
+    for (const s of h.servers) s.close();
+    h.connection.destroy();
   }
 
   /** Counts a new client connection against the sandbox's bound; refuses it (and says so) beyond. */
@@ -242,9 +335,8 @@ export class EgressProxy {
       upstream.destroy();
       return;
     }
-    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-    if (head.length) upstream.write(head);
-    this.splice(entry, 'connect', t, v.address, client, upstream, started);
+    // The answer goes out through Node; once it is written, the tunnel leaves Node with `head` first.
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n', () => this.splice(entry, 'connect', t, v.address, client, upstream, started, head));
   }
 
   private async onRequest(entry: SandboxEntry, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -357,41 +449,71 @@ export class EgressProxy {
       reply(5);
       return;
     }
-    client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]));
-    if (rest.length) upstream.write(rest);
-    this.splice(entry, 'socks', t, v.address, client, upstream, started);
-    client.resume();
+    client.write(Buffer.from([5, 0, 0, 1, 0, 0, 0, 0, 0, 0]), () => this.splice(entry, 'socks', t, v.address, client, upstream, started, rest));
   }
 
   private dial(address: string, port: number): Promise<Socket | Error> {
     return new Promise((resolve) => {
       const s = connect({ host: address, port, noDelay: true });
       const timer = setTimeout(() => s.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
-      s.once('connect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
+      s.once('connect', () => {
+        clearTimeout(timer);
+        s.removeAllListeners('error');
+        s.on('error', () => s.destroy()); // Until its tunnel starts: an upstream that fails then simply ends.
+        resolve(s);
+      });
       s.once('error', (err) => { clearTimeout(timer); resolve(err); });
     });
   }
 
-  /** Both directions of an allowed tunnel; recorded when both ends have closed. */
-  private splice(entry: SandboxEntry, protocol: 'connect' | 'socks', t: Target, address: string, client: Socket, upstream: Socket, started: number): void {
-    client.setNoDelay(true);
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-    client.pipe(upstream);
-    upstream.pipe(client);
-    let closed = 0;
-    const onClose = (): void => {
+  /**
+   * Both directions of an allowed tunnel, relayed by the addon outside Node; recorded when both have
+   * ended. Node stops reading both sockets first, and what it had read already (`toUpstream`, the bytes
+   * after the request, and anything buffered since on either side) goes out ahead of the rest.
+   */
+  private splice(entry: SandboxEntry, protocol: 'connect' | 'socks', t: Target, address: string, client: Socket, upstream: Socket, started: number, toUpstream: Buffer): void {
+    const record = (decision: Decision, reason: string, bytesOut: number, bytesIn: number): void => {
+      this.record(entry, { protocol, ...t, address, decision, reason, bytesIn, bytesOut, durationMs: Date.now() - started });
+    };
+    const clientFd = stopReading(client);
+    const upstreamFd = stopReading(upstream);
+    if (clientFd === undefined || upstreamFd === undefined) {
+      // One side went away before the hand-over: the tunnel ends here.
       client.destroy();
       upstream.destroy();
-      if (++closed === 2) {
-        this.record(entry, {
-          protocol, ...t, address, decision: 'allowed', reason: '', bytesIn: upstream.bytesRead, bytesOut: upstream.bytesWritten, durationMs: Date.now() - started,
-        });
-      }
-    };
-    client.once('close', onClose);
-    upstream.once('close', onClose);
+      record('failed', 'the connection closed before the tunnel started', 0, 0);
+      return;
+    }
+    const handle = this.relay.startRelay(clientFd, upstreamFd, Buffer.concat([toUpstream, ...drain(client)]), Buffer.concat(drain(upstream)), (error, bytesOut, bytesIn) => {
+      client.off('close', cancel);
+      client.destroy();
+      upstream.destroy();
+      // A tunnel that carried what it was asked to and then broke off (a reset) is still an allowed one.
+      record('allowed', error === 'cancelled' ? 'ended by the proxy' : '', bytesOut, bytesIn);
+    });
+    // The sandbox is unregistered (its sockets destroyed): the relay's own descriptors are shut down too.
+    const cancel = (): void => this.relay.cancelRelay(handle);
+    client.once('close', cancel);
   }
+}
+
+/**
+ * Stops Node reading a socket for good and returns its descriptor (undefined when it is closed). The
+ * handle is left marked as reading, so that draining its buffer with read() does not start it again.
+ */
+function stopReading(s: Socket): number | undefined {
+  const handle = (s as unknown as { _handle?: { fd?: number; reading?: boolean; readStop(): number } })._handle;
+  if (!handle || s.destroyed || handle.fd === undefined || handle.fd < 0) return undefined;
+  handle.readStop();
+  handle.reading = true;
+  return handle.fd;
+}
+
+/** What Node read from a socket and nobody consumed yet. */
+function drain(s: Socket): Buffer[] {
+  const out: Buffer[] = [];
+  for (let c = s.read() as Buffer | null; c !== null; c = s.read() as Buffer | null) out.push(c);
+  return out;
 }
 
 /** "host:port" or "[v6]:port" of a CONNECT. */

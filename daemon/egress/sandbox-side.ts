@@ -1,9 +1,9 @@
 // What a sandbox with an allow list has inside: the forwarder (native/godel-egress-forward.c) as its
-// command, listening on loopback, the directory with the proxy's sockets for it bound read-only, and
+// command, listening on loopback (and handing its listeners to the proxy), the directory with the proxy's sockets for it bound read-only, and
 // the proxy variables in every command's environment.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HTTP_SOCKET, SOCKS_SOCKET } from './protocol.js';
+import { HTTP_SOCKET, LISTENERS_SOCKET, SOCKS_SOCKET } from './protocol.js';
 
 /** Loopback ports of the forwarder inside the sandbox (its own network namespace: no clash with anything). */
 export const HTTP_PROXY_PORT = 3128;
@@ -27,6 +27,11 @@ export function proxyEnv(): Record<string, string> {
 export function forwarderLaunch(socketDir: string): { bwrapArgs: string[]; command: string[] } {
   return {
     bwrapArgs: ['--ro-bind', socketDir, SANDBOX_EGRESS_DIR, '--ro-bind', FORWARDER, SANDBOX_FORWARDER],
-    command: [SANDBOX_FORWARDER, `${HTTP_PROXY_PORT}=${SANDBOX_EGRESS_DIR}/${HTTP_SOCKET}`, `${SOCKS_PROXY_PORT}=${SANDBOX_EGRESS_DIR}/${SOCKS_SOCKET}`],
+    // The proxy takes the listeners and accepts on them itself; the forwarder carries connections only
+    // while no proxy holds them (one restarting, or one of a version before the hand-over).
+    command: [
+      SANDBOX_FORWARDER, `${HTTP_PROXY_PORT}=${SANDBOX_EGRESS_DIR}/${HTTP_SOCKET}`, `${SOCKS_PROXY_PORT}=${SANDBOX_EGRESS_DIR}/${SOCKS_SOCKET}`,
+      '--hand-to', `${SANDBOX_EGRESS_DIR}/${LISTENERS_SOCKET}`,
+    ],
   };
 }

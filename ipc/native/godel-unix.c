@@ -10,6 +10,9 @@
  * - receiveDescriptor(socketPath, request, timeoutMs), for clients: connects to the daemon's socket,
  *   sends `request`, and resolves with the reply line and the descriptor attached to it (-1 if none).
  *   The blocking socket calls run on libuv's thread pool, never on the caller's event loop.
+ * - receiveListeners(socketFd, timeoutMs), for the egress proxy: the listening sockets a sandbox's egress
+ *   forwarder hands over on an accepted connection (one line naming them, the sockets attached), each
+ *   checked to be a listening TCP socket before it is given to Node. Non-blocking: null until they arrive.
  * - openPty(rootPath, cols, rows, uid, gid), for the daemon: a pseudo-terminal from the devpts instance
  *   of a sandbox (its root given as /proc/PID/root), so that the command's terminal has a name inside
  *   the sandbox (`tty`, ttyname(3)); a pty of the host's devpts has none there.
@@ -21,6 +24,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -329,6 +333,92 @@ static napi_value receive_descriptor(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* Listening sockets in one hand-over, at most (the forwarder has two). */
+#define LISTENERS_MAX 8
+
+/* Whether `fd` is what a forwarder may hand over: a listening TCP socket (IPv4 or IPv6). */
+static int is_tcp_listener(int fd) {
+  struct stat st;
+  int v;
+  socklen_t len = sizeof v;
+  if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return 0;
+  if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 || v != 1) return 0;
+  len = sizeof v;
+  if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &len) != 0 || v != SOCK_STREAM) return 0;
+  len = sizeof v;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &len) != 0 || (v != AF_INET && v != AF_INET6)) return 0;
+  len = sizeof v;
+  return getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &len) == 0 && v == IPPROTO_TCP;
+}
+
+/*
+ * One non-blocking read of a hand-over (the forwarder sends it whole, in one message, as soon as it is
+ * connected): null when nothing has arrived yet, so the caller tries again later without tying up a
+ * thread for a sandbox that connects and says nothing.
+ */
+static napi_value receive_listeners(napi_env env, napi_callback_info info) {
+  static const char usage[] = "receiveListeners(socketFd) needs a descriptor";
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t sock;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 || napi_get_value_int32(env, argv[0], &sock) != napi_ok || sock < 0) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  char line[REPLY_MAX];
+  union {
+    char buf[CMSG_SPACE(LISTENERS_MAX * sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {.iov_base = line, .iov_len = sizeof line};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+  ssize_t n;
+  do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+  while (n < 0 && errno == EINTR);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+    napi_value null;
+    napi_get_null(env, &null);
+    return null;
+  }
+  if (n < 0) return fail(env, "receiveListeners: recvmsg", errno);
+  int fds[LISTENERS_MAX];
+  int count = 0, bad = 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < k; i++) {
+      int fd;
+      memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      if (count < LISTENERS_MAX) fds[count++] = fd;
+      else close(fd);
+    }
+  }
+  const char *why = NULL;
+  if (msg.msg_flags & MSG_CTRUNC) why = "more sockets than a hand-over carries";
+  else if (n == 0) why = "the forwarder hung up before handing anything over";
+  for (int i = 0; !why && i < count; i++)
+    if (!is_tcp_listener(fds[i])) bad = 1;
+  if (bad) why = "a socket handed over is not a listening TCP socket";
+  if (why) {
+    for (int i = 0; i < count; i++) close(fds[i]);
+    napi_throw_error(env, NULL, why);
+    return NULL;
+  }
+  napi_value result, list, value;
+  if (napi_create_object(env, &result) != napi_ok || napi_create_array_with_length(env, (size_t)count, &list) != napi_ok) {
+    for (int i = 0; i < count; i++) close(fds[i]);
+    return NULL;
+  }
+  for (int i = 0; i < count; i++) {
+    napi_create_int32(env, fds[i], &value);
+    napi_set_element(env, list, (uint32_t)i, value);
+  }
+  napi_set_named_property(env, result, "fds", list);
+  napi_create_string_utf8(env, line, (size_t)n, &value);
+  napi_set_named_property(env, result, "line", value);
+  return result;
+}
+
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
 #endif
@@ -438,6 +528,7 @@ static napi_value init(napi_env env, napi_value exports) {
   if (export_function(env, exports, "peerCredentials", peer_credentials) != napi_ok ||
       export_function(env, exports, "sendDescriptor", send_descriptor) != napi_ok ||
       export_function(env, exports, "receiveDescriptor", receive_descriptor) != napi_ok ||
+      export_function(env, exports, "receiveListeners", receive_listeners) != napi_ok ||
       export_function(env, exports, "openPty", open_pty) != napi_ok)
     return NULL;
   return exports;

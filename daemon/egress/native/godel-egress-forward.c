@@ -1,9 +1,13 @@
 // godel-egress-forward: the only way out of a process sandbox with an allow list. The sandbox's network
-// namespace has nothing but loopback; this runs inside it (as the sandbox's command), listens on loopback
-// ports and carries each connection to a Unix socket of the egress proxy on the host, bound into the
-// sandbox. It knows nothing of policies: the proxy decides everything.
+// namespace has nothing but loopback; this runs inside it (as the sandbox's command) and listens on
+// loopback ports. With --hand-to, it gives those listening sockets to the egress proxy on the host
+// (SCM_RIGHTS over the Unix socket named, bound into the sandbox), so the proxy accepts the sandbox's
+// connections itself, one hop less for every byte; while the proxy is not there to take them (it is
+// restarting, or it is an older one without that socket) it carries each connection itself to a Unix
+// socket of the proxy, as it does without --hand-to. It knows nothing of policies: the proxy decides
+// everything.
 //
-// usage: godel-egress-forward PORT=SOCKET_PATH... [--unset NAME]... [-- COMMAND ARG...]
+// usage: godel-egress-forward PORT=SOCKET_PATH... [--hand-to SOCKET_PATH] [--unset NAME]... [-- COMMAND ARG...]
 // With a command (an agent CLI reaching the model gateway), the listeners are bound first, so the port is
 // ready before the command runs; the forwarding goes on in a child that dies with the command, and this
 // process becomes the command (its pid, signals and exit status are the command's own), without the
@@ -24,10 +28,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_LISTENERS 8
 #define BUF_BYTES (128 * 1024)
+/* How often a proxy that did not take the listeners is asked again: the wait after a proxy restart. */
+#define HAND_RETRY_MS 200
 
 struct listener {
   int fd;
@@ -132,15 +139,72 @@ static int listen_on(int port) {
   return fd;
 }
 
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Gives the listening sockets to the proxy at `path`: one message naming the Unix socket each one stands
+ * for (the last part of its SOCKET_PATH, "http.sock socks.sock"), with the sockets attached in that order.
+ * Returns the connection, which the proxy holds open for as long as it accepts on them, or -1.
+ */
+static int hand_off(const char *path, struct listener *ls, int count) {
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof a.sun_path) return -1;
+  strcpy(a.sun_path, path);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return -1;
+  if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+    close(s);
+    return -1;
+  }
+  char line[MAX_LISTENERS * 108 + 32] = "LISTENERS";
+  int fds[MAX_LISTENERS];
+  for (int i = 0; i < count; i++) {
+    const char *base = strrchr(ls[i].target.sun_path, '/');
+    strcat(line, " ");
+    strcat(line, base ? base + 1 : ls[i].target.sun_path);
+    fds[i] = ls[i].fd;
+  }
+  strcat(line, "\n");
+  union {
+    char buf[CMSG_SPACE(MAX_LISTENERS * sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  memset(&control, 0, sizeof control);
+  struct iovec iov = {.iov_base = line, .iov_len = strlen(line)};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = CMSG_SPACE((size_t)count * sizeof(int))};
+  struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN((size_t)count * sizeof(int));
+  memcpy(CMSG_DATA(c), fds, (size_t)count * sizeof(int));
+  ssize_t n;
+  do n = sendmsg(s, &msg, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n != (ssize_t)iov.iov_len) {
+    close(s);
+    return -1;
+  }
+  return s;
+}
+
 int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   char *specs[MAX_LISTENERS];
   int count = 0;
   char **command = NULL;
+  const char *hand_to = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
       command = argv + i + 1;
       break;
+    }
+    if (strcmp(argv[i], "--hand-to") == 0 && i + 1 < argc) {
+      hand_to = argv[++i];
+      continue;
     }
     if (strcmp(argv[i], "--unset") == 0 && i + 1 < argc) {
       unsetenv(argv[++i]);
@@ -153,7 +217,7 @@ int main(int argc, char **argv) {
     specs[count++] = argv[i];
   }
   if ((count < 1 && !command) || (command && !command[0])) {
-    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... [--unset NAME]... [-- COMMAND ARG...]\n", argv[0]);
+    fprintf(stderr, "usage: %s PORT=SOCKET_PATH... [--hand-to SOCKET_PATH] [--unset NAME]... [-- COMMAND ARG...]\n", argv[0]);
     return 2;
   }
   if (command && count == 0) {
@@ -208,8 +272,29 @@ int main(int argc, char **argv) {
   pthread_attr_init(&attr);
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attr, 64 * 1024);
+  /* The proxy's hold on the listeners (-1: none, this process accepts) and when to offer them again. */
+  int held = -1;
+  long long offer_at = 0;
   for (;;) {
-    if (poll(pfds, (nfds_t)count, -1) < 0) {
+    if (hand_to && held < 0 && now_ms() >= offer_at) {
+      held = hand_off(hand_to, ls, count);
+      offer_at = now_ms() + HAND_RETRY_MS;
+    }
+    if (held >= 0) {
+      /* The proxy accepts now; it says nothing on this connection, so readable means it let go or died. */
+      struct pollfd h = {.fd = held, .events = POLLIN};
+      if (poll(&h, 1, -1) < 0) {
+        if (errno == EINTR) continue;
+        return 1;
+      }
+      char b[64];
+      ssize_t n = recv(held, b, sizeof b, MSG_DONTWAIT);
+      if (n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN))) continue;
+      close(held);
+      held = -1;
+      continue;
+    }
+    if (poll(pfds, (nfds_t)count, hand_to ? HAND_RETRY_MS : -1) < 0) {
       if (errno == EINTR) continue;
       return 1;
     }
