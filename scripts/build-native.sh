@@ -32,6 +32,8 @@ if [ ! -e dist/native/seccomp-default.bpf ] || [ "$policy" -nt dist/native/secco
 fi
 build daemon/providers/launch/godel-launch.c godel-launch
 build daemon/systemd/godel-notify.c godel-notify
+# The host's TSC frequency, handed to microvm guests under TCG so that they never calibrate their clock.
+build daemon/providers/microvm/native/godel-tsc-khz.c godel-tsc-khz
 # Static: it runs inside sandboxes, whatever root filesystem their template gives them.
 build daemon/egress/native/godel-egress-forward.c godel-egress-forward -static -pthread
 node_include="$(dirname "$(dirname "$(command -v node)")")/include/node"

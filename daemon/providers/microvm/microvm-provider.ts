@@ -3,13 +3,14 @@
 // writable qcow2 overlay of its own over the read-only root image. Commands, files and sessions go
 // through the guest agent on a virtio-serial port. QEMU runs daemonized, as the unprivileged sandbox
 // user, so VMs outlive the daemon and are adopted again (the agent's socket is reconnected) after a restart.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, chownSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { release } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import type { MicrovmProviderConfig, TemplateSpec } from '../../config/config.js';
 import { GodelError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -17,7 +18,7 @@ import type { ProviderHandle } from '../../store/store.js';
 import type { BootPriority, BootRequest, Capability, ExecRequest, Provider, ProviderStatus, RunningCommand } from '../provider.js';
 import { findExecutable, readStartTime, waitForExit } from '../process/procfs.js';
 import { AgentClient } from './agent-client.js';
-import { Launcher } from '../launch/launcher.js';
+import { GODEL_LAUNCH, Launcher } from '../launch/launcher.js';
 import { qmp } from './qmp.js';
 import { AGENT_VERSION } from '../../../guest/protocol.js';
 import { GATEWAY_PORTS, GATEWAY_PORT_NAME } from '../../../guest/port-mux.js';
@@ -71,6 +72,8 @@ export interface MicrovmProviderOptions {
 
 /** How long a KVM probe boot may take before KVM is taken not to work (it takes well under a second when it does). */
 const KVM_PROBE_TIMEOUT_MS = 8000;
+const GODEL_TSC_KHZ = join(dirname(GODEL_LAUNCH), 'godel-tsc-khz');
+const execFileAsync = promisify(execFile);
 
 /**
  * Whether KVM works here, found by booting the guest's kernel under it to the initramfs (which says
@@ -78,6 +81,24 @@ const KVM_PROBE_TIMEOUT_MS = 8000;
  * nothing: some hosts (like this project's test machines, with kvm_pvm) have it, and stock guests
  * hang or QEMU aborts there. The answer is kept in the image directory, per host kernel and QEMU.
  */
+/**
+ * The host's TSC frequency in kHz (0 when it cannot be read here). Under TCG the guest's TSC is the host's,
+ * and the guest kernel, left to calibrate it against the emulated PIT, fails to on a busy host and then hangs
+ * before init with no clock that ticks (seen on every cold boot at a load average of 5 here): given
+ * `tsc_early_khz` it never calibrates.
+ */
+async function measureTscKhz(log: Logger): Promise<number> {
+  try {
+    const { stdout } = await execFileAsync(GODEL_TSC_KHZ, [], { timeout: 5000, encoding: 'utf8' });
+    const khz = Number(stdout.trim());
+    if (Number.isSafeInteger(khz) && khz > 0) return khz;
+    log.warn({ output: stdout.trim() }, 'cannot read the host\'s TSC frequency; TCG guests calibrate their own clock');
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'cannot read the host\'s TSC frequency; TCG guests calibrate their own clock');
+  }
+  return 0;
+}
+
 export async function probeKvm(qemu: string, imageDir: string, uid: number | undefined, gid: number | undefined, log: Logger): Promise<boolean> {
   try {
     accessSync('/dev/kvm', fsConstants.R_OK | fsConstants.W_OK);
@@ -128,6 +149,8 @@ export class MicrovmProvider implements Provider {
   private qemuVersion: string | undefined;
   private readonly isRoot = process.getuid?.() === 0;
   private accelChoice: 'kvm' | 'tcg' | undefined;
+  /** Under TCG, the host's TSC frequency for the guest's kernel (0: not known here, the guest calibrates). */
+  private tscKhz: number | undefined;
   /** The daemon's connections to VMs' gateway ports (made or being made), by sandbox id (see connectGateway). */
   private readonly gateways = new Map<string, Promise<Socket>>();
 
@@ -144,9 +167,11 @@ export class MicrovmProvider implements Provider {
   }
 
   private async chooseAccel(): Promise<void> {
-    if (this.accelChoice) return;
-    const kvm = await probeKvm(this.qemu!, this.opts.imageDir, this.isRoot ? this.opts.uid : undefined, this.isRoot ? this.opts.gid : undefined, this.opts.log);
-    this.accelChoice = kvm ? 'kvm' : 'tcg';
+    if (!this.accelChoice) {
+      const kvm = await probeKvm(this.qemu!, this.opts.imageDir, this.isRoot ? this.opts.uid : undefined, this.isRoot ? this.opts.gid : undefined, this.opts.log);
+      this.accelChoice = kvm ? 'kvm' : 'tcg';
+    }
+    if (this.accelChoice === 'tcg' && this.tscKhz === undefined) this.tscKhz = await measureTscKhz(this.opts.log);
   }
 
   status(): ProviderStatus {
@@ -499,7 +524,7 @@ export class MicrovmProvider implements Provider {
     return [
       '-name', id, '-M', 'microvm,acpi=on,rtc=on', '-accel', this.accel, '-cpu', this.accel === 'kvm' ? 'host' : 'max',
       '-m', String(memoryMib), '-smp', String(cpus), '-nodefaults', '-no-user-config', '-display', 'none',
-      '-kernel', join(img, 'vmlinuz'), '-initrd', join(img, 'initrd.img'), '-append', 'console=ttyS0 quiet panic=-1 reboot=t',
+      '-kernel', join(img, 'vmlinuz'), '-initrd', join(img, 'initrd.img'), '-append', `console=ttyS0 quiet panic=-1 reboot=t${this.accel === 'tcg' && this.tscKhz ? ` tsc_early_khz=${this.tscKhz}` : ''}`,
       '-serial', `file:${join(dir, 'console.log')}`,
       '-drive', `id=root,file=${join(dir, 'overlay.qcow2')},format=qcow2,if=none,cache=unsafe`, '-device', 'virtio-blk-device,drive=root',
       '-device', 'virtio-serial-device', '-chardev', `socket,id=agent,path=${join(dir, 'agent.sock')},server=on,wait=off`,
