@@ -28,7 +28,7 @@ import { AuditLog } from './audit/audit-log.js';
 import { Store } from './store/store.js';
 import { Metrics, listenMetrics } from './metrics/metrics.js';
 import { SystemdNotifier } from './systemd/notify.js';
-import { observer } from './server/observer.js';
+import { type InFlight, observer } from './server/observer.js';
 import { VERSION } from './version.js';
 import type { Server as HttpServer } from 'node:http';
 import { Federation } from './federation/federation.js';
@@ -96,6 +96,7 @@ export class Daemon {
   private exec: ExecManager | undefined;
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly shutdown = new AbortController();
+  private inFlight: InFlight | undefined;
   private stopped: Promise<void> | undefined;
   private metricsServer: HttpServer | undefined;
   private notifier: SystemdNotifier | undefined;
@@ -192,6 +193,7 @@ export class Daemon {
       const federation = this.federation;
       const cluster = new Cluster(config.node, local, federation, peerOf);
       const obs = observer(log, (r) => { metrics.request(r); audit.request(r); }, peerOf);
+      this.inFlight = obs.inFlight;
       const api = loadApi().godel.v1;
       this.server = new grpc.Server({
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
@@ -278,6 +280,10 @@ export class Daemon {
       });
     }
     await peers;
+    // Handlers whose calls were cancelled may still be at work (a fork recording its sandboxes): what they
+    // use is closed only after them, or after a second grace period, which a handler stuck in a provider gets.
+    const left = await this.inFlight?.settled(SHUTDOWN_GRACE_MS);
+    if (left) log.warn({ handlers: left }, 'calls still running after the shutdown grace; closing under them');
     await this.e2b?.close();
     this.metricsServer?.close();
     this.files?.close();

@@ -28,6 +28,7 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
         k8s: k8sTemplate(kubeconfig, { limits: { cpus: 1, memory: '256M' } }),
         ttl: k8sTemplate(kubeconfig, { lifecycle: { ttl_seconds: 1 } }, cold),
         cold: k8sTemplate(kubeconfig, {}, cold),
+        slow: k8sTemplate(kubeconfig, { ready_timeout_seconds: 8 }, cold),
         badimage: k8sTemplate(kubeconfig, { image: 'registry.example/unpullable:1' }, { min_idle: 1, max_total: 5 }),
         unsched: k8sTemplate(kubeconfig, { node_selector: { disktype: 'ssd' }, ready_timeout_seconds: 1 }, cold),
         norc: k8sTemplate(kubeconfig, { runtime_class: 'kata-qemu' }, cold),
@@ -266,5 +267,28 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
     const proc = await c.createSandbox({});
     t.equal(await sh(c, proc.id, 'echo the process provider goes on'), 'the process provider goes on\n');
     await c.deleteSandbox(proc.id);
+  });
+
+  await t.test('a fork that fails after the daemon was told to stop is cleaned up before the store closes', async (t) => {
+    const sb = await c.createSandbox({ template: 'slow' });
+    // The fork's pods never get Ready: its restores fail at their 8 s deadline, after the 5 s the daemon's
+    // stop gives calls in flight, and the fork then deletes its snapshot.
+    fake.startDelayMs = 60_000;
+    const hash = fake.pod('godel', sb.id)!.metadata.labels!['godel.dev/spec-hash'];
+    const forkPods = (): number => fake.list('godel').filter((p) => p.metadata.name !== sb.id && p.metadata.labels?.['godel.dev/spec-hash'] === hash).length;
+    const fork = c.fork({ sandboxId: sb.id, count: 2 }).then(() => 'answered', (err: Error) => err.message);
+    try {
+      await waitFor('the fork\'s pods to be created', () => forkPods() >= 2 || undefined, 10_000);
+      await d.stop();
+    } finally {
+      fake.startDelayMs = 0;
+    }
+    t.not(await fork, 'answered');
+    t.notOk(d.logs().find((l) => /not open/i.test(JSON.stringify(l))), 'nothing tried to use the store after it closed');
+    t.notOk(d.logs().find((l) => l.msg === 'calls still running after the shutdown grace; closing under them'));
+    await d.start();
+    t.same((await d.client.listSnapshots()).filter((s) => s.sandboxId === sb.id), [], 'the failed fork\'s snapshot is gone');
+    t.same((await d.client.listSandboxes()).map((s) => s.id), [sb.id], 'and no sandbox of it is left');
+    await d.client.deleteSandbox(sb.id);
   });
 });

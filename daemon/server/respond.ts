@@ -49,7 +49,7 @@ export function unary<Req, Res>(
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const r: RequestLog = { method, started: Date.now(), peer: obs.peerOf(call) };
-    fn(call.request, call).then(
+    obs.inFlight.track(fn(call.request, call)).then(
       (res) => {
         r.sandbox = sandboxOf?.(call.request, res);
         logRequest(obs, r, grpc.status.OK);
@@ -74,7 +74,7 @@ export function serverStream<Req, Res>(
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     const r: RequestLog = { method, started: Date.now(), sandbox: sandboxOf?.(call.request), peer: obs.peerOf(call) };
-    fn(call).then(
+    obs.inFlight.track(fn(call)).then(
       () => {
         logRequest(obs, r, call.cancelled ? grpc.status.CANCELLED : grpc.status.OK);
         if (!call.cancelled) call.end();
