@@ -191,6 +191,13 @@ t.test('microvm sandboxes', async (t) => {
     t.equal(fork.sandboxes.length, 2);
     for (const f of fork.sandboxes) t.equal(await sh(c, f.id, `kill -0 ${pid} && echo running`), 'running\n');
     for (const id of [restored.id, ...fork.sandboxes.map((f) => f.id)]) await c.deleteSandbox(id);
+    // A snapshot of a machine its template no longer makes is refused, not restored into a guest whose disks
+    // do not match its memory. A rebuilt image or agents disk changes the machine's key; here the key
+    // saved with the snapshot is rewritten instead, since this daemon's image is the whole suite's.
+    const before = (await c.listSandboxes()).length;
+    writeFileSync(join(d.stateDir, 'snapshots', snap.id, 'machine', 'machine-key'), 'a machine of before the rebuild');
+    t.match((await expectError(c.restoreSnapshot({ snapshotId: snap.id }), 'SNAPSHOT_INCOMPATIBLE')).message, /take a new one/);
+    t.equal((await c.listSandboxes()).length, before, 'nothing half-made');
     await c.deleteSnapshot(snap.id);
   });
 

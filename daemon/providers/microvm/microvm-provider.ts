@@ -48,6 +48,8 @@ const AGENTS_DISK = 'agents.img';
 const AGENTS_MANIFEST = 'agents.json';
 /** QEMU's end of a VM's gateway port, in the VM's directory: the daemon connects when an agent starts. */
 const GATEWAY_SOCKET = 'gateway.sock';
+/** The file that names a VM's machine (templateKey), in its directory and in every state saved of it. */
+const MACHINE_KEY = 'machine-key';
 
 /** The agents disk in an image directory: its manifest (part of the VM templates' key) and the CLIs on it. */
 interface AgentsDisk {
@@ -198,7 +200,10 @@ export class MicrovmProvider implements Provider {
     const st = this.status();
     if (!st.available) throw new GodelError('PROVIDER_UNAVAILABLE', `the microvm provider cannot run: ${st.message}`);
     await this.chooseAccel();
-    if (restoreFrom) return this.start(id, spec, false, restoreFrom);
+    if (restoreFrom) {
+      this.checkMachine(restoreFrom, spec);
+      return this.start(id, spec, false, restoreFrom);
+    }
     const key = this.opts.config.templates ? this.templateKey(spec) : '';
     if (key && this.hasTemplate(key)) {
       try {
@@ -237,6 +242,8 @@ export class MicrovmProvider implements Provider {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     let pid = 0;
     try {
+      // What machine this is, kept with every state saved of it (saveMachine).
+      writeFileSync(join(dir, MACHINE_KEY), this.templateKey(spec));
       const overlay = join(dir, 'overlay.qcow2');
       // A refill nobody waits for runs at SCHED_IDLE, QEMU included (and all it forks: the state's reader,
       // every vCPU and I/O thread), until it is handed out: it gets only the CPU that handoffs leave.
@@ -350,6 +357,30 @@ export class MicrovmProvider implements Provider {
     }
     // Stopped, the VM's disk is flushed to the host: its copy matches the saved memory.
     await this.launcher.run([this.cp, '--reflink=auto', join(this.vmDir(id), 'overlay.qcow2'), join(dir, 'disk.qcow2')]);
+    try {
+      writeFileSync(join(dir, MACHINE_KEY), readFileSync(join(this.vmDir(id), MACHINE_KEY)));
+    } catch (err) {
+      // A VM started before machine keys were kept: its state restores unchecked, as it did then.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+
+  /**
+   * A saved machine (a memory snapshot) restores only into the machine it was saved from: a rebuilt guest
+   * image or agents disk would run under the saved page cache of the old one, and other QEMU, memory or
+   * vCPUs do not load at all. Refused with the reason rather than restored into a guest that misbehaves.
+   */
+  private checkMachine(from: string, spec: TemplateSpec): void {
+    let saved: string;
+    try {
+      saved = readFileSync(join(from, MACHINE_KEY), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // Saved before machine keys were kept.
+      throw err;
+    }
+    if (saved !== this.templateKey(spec)) {
+      throw new GodelError('SNAPSHOT_INCOMPATIBLE', 'the memory snapshot was saved from another machine than its template makes now (its guest image, agents disk, QEMU, memory, vCPUs or network changed since): it cannot be restored; take a new one');
+    }
   }
 
   private async waitIncoming(id: string, alive: () => boolean): Promise<void> {
