@@ -1,10 +1,7 @@
 // The godel-unix addon (ipc/native/godel-unix.c, built into dist/native by `npm run build`): the
 // Unix calls Node has no API for. The daemon needs it (client credentials, lending files);
 // a client uses it only to receive lent files, and does without it by streaming.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddon, nativeAddonBuilt } from './native-addon.js';
 
 export interface PeerCredentials {
   pid: number;
@@ -33,19 +30,13 @@ export interface UnixAddon {
   openPty(rootPath: string, cols: number, rows: number, uid: number, gid: number): { master: number; slave: number; name: string };
 }
 
-// dist/ipc/unix-addon.js -> dist/native/godel-unix.node
-const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', 'native', 'godel-unix.node');
-
-let loaded: UnixAddon | undefined;
+const ADDON = 'godel-unix.node';
 
 export function loadUnixAddon(): UnixAddon {
-  if (loaded) return loaded;
-  if (!existsSync(ADDON)) throw new Error(`${ADDON} is missing: build it with npm run build`);
-  loaded = createRequire(import.meta.url)(ADDON) as UnixAddon;
-  return loaded;
+  return loadNativeAddon<UnixAddon>(ADDON);
 }
 
 /** The addon, or undefined where it was not built (a client then streams instead of borrowing files). */
 export function unixAddonIfBuilt(): UnixAddon | undefined {
-  return loaded ?? (existsSync(ADDON) ? loadUnixAddon() : undefined);
+  return nativeAddonBuilt(ADDON) ? loadUnixAddon() : undefined;
 }

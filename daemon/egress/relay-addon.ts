@@ -1,10 +1,7 @@
 // The godel-egress-relay addon (native/godel-egress-relay.c, built into dist/native by `npm run build`):
 // an allowed tunnel's two sockets relayed with splice(2) on a thread of its own, so its bytes never pass
 // through Node. The proxy loads it when it starts, so a proxy built without it does not start at all.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddon } from '../../ipc/native-addon.js';
 
 /** What startRelay returns: only for cancelRelay. */
 export type RelayHandle = { readonly __relay: unique symbol };
@@ -22,14 +19,6 @@ export interface RelayAddon {
   cancelRelay(handle: RelayHandle): void;
 }
 
-// dist/daemon/egress/relay-addon.js -> dist/native/godel-egress-relay.node
-const ADDON = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native', 'godel-egress-relay.node');
-
-let loaded: RelayAddon | undefined;
-
 export function loadRelayAddon(): RelayAddon {
-  if (loaded) return loaded;
-  if (!existsSync(ADDON)) throw new Error(`${ADDON} is missing: build it with npm run build`);
-  loaded = createRequire(import.meta.url)(ADDON) as RelayAddon;
-  return loaded;
+  return loadNativeAddon<RelayAddon>('godel-egress-relay.node');
 }
