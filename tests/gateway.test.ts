@@ -496,6 +496,17 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     t.equal((await call({ port: fport }, 'GET', '/p/fake_anthropic/v1/models', fresh)).status, 200);
     t.equal(await via('handed'), handed + 4, 'the real hand-over is untouched');
 
+    // While no gateway holds its listener (one restarting), the forwarder carries each connection to the agent's socket.
+    const probe2 = createNetServer().listen(0, '127.0.0.1');
+    await once(probe2, 'listening');
+    const rport = (probe2.address() as { port: number }).port;
+    await new Promise<void>((r) => probe2.close(() => r()));
+    const relaying = spawn(FORWARDER, [`${rport}=${agentSocket}`, '--hand-to', join(dir, 'nobody-listens.sock')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    t.teardown(() => { if (relaying.exitCode === null) relaying.kill('SIGKILL'); });
+    await waitFor('the relaying forwarder to listen', async () => (await call({ port: rport }, 'GET', '/p/fake_anthropic/v1/models', fresh).catch(() => undefined))?.status === 200 || undefined, 5000);
+    t.equal(await via('socket'), bySocket + 1, 'a forwarder that could not hand over carries the connection to the socket');
+    relaying.kill('SIGKILL');
+
     // The listener closes (its agent ended): the gateway lets go, the forwarder accepts again and, with no socket to carry to, closes.
     await gw.closeListener(agentSocket);
     t.notOk(existsSync(handOver), 'the hand-over socket is gone with the listener');
