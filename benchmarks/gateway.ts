@@ -4,7 +4,8 @@
 // (as a sandbox reaches it) and through its loopback TCP listener, in turn (the order rotates each round),
 // over kept-alive connections as the CLIs' SDKs use them. Measured from the request's write: time to
 // the first text delta, and to the end of the stream. The gateway runs in this process with the
-// daemon's logger settings (a JSON line per call, written asynchronously) and its metrics.
+// daemon's logger settings (a JSON line per call, written asynchronously) and its metrics. Then the same
+// inside a real godeld, from the host and from a sandbox (inGodeld below).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -202,12 +203,18 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
     const host = { ttft: [] as number[], total: [] as number[] };
     const socket = { ttft: [] as number[], total: [] as number[] };
     const inside = { ttft: [] as number[], total: [] as number[] };
+    const insideUnix = { ttft: [] as number[], total: [] as number[] };
     // The host client also calls the daemon's gateway socket itself (no forwarder): what the daemon adds.
     const onHost = [
       { name: 'x', host: fakeUrl.hostname, port: Number(fakeUrl.port), prefix: '' },
       { name: 'socket', socketPath: join(d.stateDir, 'gw', started.sandboxId, '4100.sock'), prefix: '/p/anthropic' },
     ];
-    const viaGateway = [{ name: 'x', host: '127.0.0.1', port: 4100, prefix: '/p/anthropic' }];
+    // Inside, the same rounds also call the agent's gateway socket bound into the sandbox: what the
+    // loopback port adds (the forwarder or, handed over, TCP) apart from what running in the sandbox does.
+    const viaGateway = [
+      { name: 'x', host: '127.0.0.1', port: 4100, prefix: '/p/anthropic' },
+      { name: 'unix', socketPath: '/.godel/gateway/4100.sock', prefix: '/p/anthropic' },
+    ];
     for (let b = 0; b < batches; b++) {
       const client = spawn(process.execPath, ['-e', CLIENT, JSON.stringify(onHost), String(per), '2', token], { stdio: ['ignore', 'pipe', 'inherit'] });
       const out = JSON.parse(await firstLine(client)) as Record<string, { ttft: number[]; total: number[] }>;
@@ -217,19 +224,23 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
       socket.total.push(...out.socket!.total);
       const r = await c.runCollect({ sandboxId: started.sandboxId, argv: ['node', '-e', CLIENT, JSON.stringify(viaGateway), String(per), '2', token] });
       if (r.exitCode !== 0) throw new Error(`the client in the sandbox failed: ${r.stderr.toString()}`);
-      const g = (JSON.parse(r.stdout.toString()) as Record<string, { ttft: number[]; total: number[] }>).x!;
-      inside.ttft.push(...g.ttft);
-      inside.total.push(...g.total);
+      const got = JSON.parse(r.stdout.toString()) as Record<string, { ttft: number[]; total: number[] }>;
+      inside.ttft.push(...got.x!.ttft);
+      inside.total.push(...got.x!.total);
+      insideUnix.ttft.push(...got.unix!.ttft);
+      insideUnix.total.push(...got.unix!.total);
     }
     await c.abortAgent(started.id);
     await c.collectAgentEvents(c.attachAgent({ agentId: started.id, noReplay: true }));
     const s = {
       host: { ttft: summarize(host.ttft), total: summarize(host.total) }, socket: { ttft: summarize(socket.ttft), total: summarize(socket.total) },
       sandbox: { ttft: summarize(inside.ttft), total: summarize(inside.total) },
+      sandboxUnix: { ttft: summarize(insideUnix.ttft), total: summarize(insideUnix.total) },
     };
     report(`gateway_godeld_${TOKENS}tok_ttft_direct`, s.host.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_socket_from_host`, s.socket.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_sandbox`, s.sandbox.ttft);
+    report(`gateway_godeld_${TOKENS}tok_ttft_sandbox_socket`, s.sandboxUnix.ttft);
     report(`gateway_godeld_${TOKENS}tok_total_direct`, s.host.total);
     report(`gateway_godeld_${TOKENS}tok_total_sandbox`, s.sandbox.total);
     const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -237,6 +248,7 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
       requests: host.ttft.length,
       ttft_p50_added: r3(s.sandbox.ttft.p50 - s.host.ttft.p50), ttft_p99_added: r3(s.sandbox.ttft.p99 - s.host.ttft.p99),
       ttft_p50_added_socket_from_host: r3(s.socket.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_host: r3(s.socket.ttft.p99 - s.host.ttft.p99),
+      ttft_p50_added_socket_from_sandbox: r3(s.sandboxUnix.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_sandbox: r3(s.sandboxUnix.ttft.p99 - s.host.ttft.p99),
       total_p50_added: r3(s.sandbox.total.p50 - s.host.total.p50), total_p99_added: r3(s.sandbox.total.p99 - s.host.total.p99),
     };
   });

@@ -208,12 +208,14 @@ export function registerAgentCommands(program: Command, io: Io): void {
     }));
 
   program.command('usage')
-    .description('what agents spent: all of them, one agent, a label\'s or a swarm\'s')
+    .description('what agents spent: all of them, one agent, a label\'s or a swarm\'s, over every node of a federation that answers')
     .option('--agent <id>', 'one agent', '')
     .option('--label <key=value>', 'agents with this label', '')
     .option('--swarm <id>', 'one swarm\'s agents', '')
     .action(io.action(async (c, opts: { agent: string; label: string; swarm: string }) => {
       const u = await c.usage({ agentId: opts.agent, label: opts.label, swarmId: opts.swarm });
+      // Said in either output: a sum without some nodes' agents must not pass for the whole.
+      if (u.unreachableNodes.length) process.stderr.write(`godelctl: unreachable, their agents are not counted: ${u.unreachableNodes.join(', ')}\n`);
       if (io.output() === 'json') { io.json(u); return; }
       printTable(['MODEL', 'CALLS', 'INPUT', 'OUTPUT', 'CACHE_READ', 'CACHE_WRITE', 'COST'], [
         ...u.models.map((m) => [m.model, String(m.usage?.requests ?? 0), String(m.usage?.inputTokens ?? 0), String(m.usage?.outputTokens ?? 0),
@@ -221,7 +223,8 @@ export function registerAgentCommands(program: Command, io: Io): void {
         ['total', String(u.total?.requests ?? 0), String(u.total?.inputTokens ?? 0), String(u.total?.outputTokens ?? 0),
           String(u.total?.cacheReadTokens ?? 0), String(u.total?.cacheWriteTokens ?? 0), usd(u.total?.costUsd ?? 0)],
       ]);
-      process.stdout.write(`${u.agents} agents${u.budgetUsd ? `, budget ${usd(u.budgetUsd)}` : ''}\n`);
+      const on = u.nodes.length > 1 ? ` on ${u.nodes.length} nodes (${u.nodes.join(', ')})` : '';
+      process.stdout.write(`${u.agents} agents${on}${u.budgetUsd ? `, budget ${usd(u.budgetUsd)}` : ''}\n`);
     }));
 
   program.command('budget')

@@ -203,6 +203,7 @@ export class Daemon {
       const sandboxesLocal = sandboxesHandlers(this.sandboxes, workspaces, audit, this.store, obs, this.shutdown.signal, config.node);
       const poolsLocal = poolsHandlers(this.sandboxes, obs, config.node);
       const snapshotsLocal = snapshotsHandlers(snapshots, obs);
+      const agentsLocal = agentsHandlers(agents, obs, config.node);
       const services: Array<[grpc.ServiceDefinition, object, Record<string, unknown>?]> = [
         [api.Sandboxes.service, sandboxesLocal],
         [api.Exec.service, execHandlers(this.exec, obs)],
@@ -213,16 +214,17 @@ export class Daemon {
           () => federation?.nodes() ?? [{ name: config.node, self: true, reachable: true, version: VERSION, breaker: 'closed', address: '' }])],
         [api.Swarm.service, swarmHandlers(new SwarmCoordinator(cluster, this.sandboxes, log), cluster, obs)],
         // An agent is served by the node it runs on: a call naming its agent id, or a sandbox of another
-        // node, is forwarded there. Lists, usage and budgets are this node's own.
-        [api.Agents.service, agentsHandlers(agents, obs)],
+        // node, is forwarded there. Usage sums every node's agents (a view); lists are this node's own.
+        [api.Agents.service, agentsLocal],
       ];
       if (federation) {
         const views = federatedViews(cluster, federation, this.sandboxes, {
-          createSandbox: sandboxesLocal.Create, setPool: poolsLocal.Set, listSnapshots: snapshotsLocal.List,
+          createSandbox: sandboxesLocal.Create, setPool: poolsLocal.Set, listSnapshots: snapshotsLocal.List, agentUsage: agentsLocal.Usage,
         }, this.shutdown.signal);
         services[0]![2] = views.sandboxes;
         services[2]![2] = views.pools;
         services[3]![2] = views.snapshots;
+        services.find(([s]) => s === api.Agents.service)![2] = views.agents;
       }
       for (const [service, handlers, views] of services) {
         if (federation) {

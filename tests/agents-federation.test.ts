@@ -1,7 +1,8 @@
 // Agents over a federation: `godelctl agent run --swarm N` asked of one node places the swarm's sandboxes
 // over both (warm pools first) and runs an agent on each member's own node; calls naming an agent of the
 // other node (Get, Attach) are forwarded to it. Real daemons over real mTLS on 127.0.0.2-3, the real claude
-// CLI, and a FAKE model server on 127.0.40.3 answering both nodes' gateways.
+// CLI, and a FAKE model server on 127.0.40.3 answering both nodes' gateways. Usage of a swarm or a label,
+// asked of either node, sums both nodes' agents, and names a node that does not answer.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -43,6 +44,28 @@ t.test('a swarm of agents over two nodes', async (t) => {
   const swarmId = got.swarmId;
   t.ok(swarmId, 'the agents carry the swarm id');
 
+  // The swarm's usage, asked of either node, is both nodes' agents (each node asked for its own).
+  interface UsageJson { agents: number; nodes: string[]; unreachableNodes: string[]; total: { costUsd: number; requests: number; outputTokens: number }; models: Array<{ model: string }> }
+  const usage = async (via: typeof a, ...args: string[]): Promise<{ u: UsageJson; stderr: string }> => {
+    const r = await run(process.execPath, [GODELCTL, '--socket', via.daemon.socket, '-o', 'json', 'usage', ...args], { timeout: 30_000 });
+    return { u: JSON.parse(r.stdout) as UsageJson, stderr: r.stderr };
+  };
+  const own = await Promise.all([a, b].map((n) => n.daemon.client.usage({ swarmId, node: n.name })));
+  t.same(own.map((u) => [u.agents, u.nodes]), [[1, [a.name]], [1, [b.name]]], 'asked for one node\'s part, each node counts its own agent');
+  const spentBoth = lines.reduce((sum, l) => sum + l.totals.costUsd, 0);
+  for (const via of [a, b]) {
+    const { u } = await usage(via, '--swarm', swarmId);
+    t.equal(u.agents, 2, `the swarm's two agents, asked of ${via.name}`);
+    t.same([...u.nodes].sort(), [a.name, b.name].sort(), 'from both nodes');
+    t.same(u.unreachableNodes, []);
+    t.ok(Math.abs(u.total.costUsd - spentBoth) < 1e-9, `the spend of both (${u.total.costUsd} of ${spentBoth})`);
+    t.equal(u.total.requests, own[0]!.total!.requests + own[1]!.total!.requests, 'and their model calls');
+    t.same(u.models.map((m) => m.model), [AGENT_TASKS.claude.model]);
+  }
+  t.equal((await usage(b, '--label', 'suite=federation')).u.agents, 2, 'a label\'s usage spans the nodes too');
+  const table = await run(process.execPath, [GODELCTL, '--socket', a.daemon.socket, 'usage', '--swarm', swarmId]);
+  t.match(table.stdout, new RegExp(`^2 agents on 2 nodes \\(${a.name}, ${b.name}\\)$`, 'm'), 'the table says over which nodes');
+
   // A swarm budget holds on every node: set on node a, it bounds the swarm's agent on node b by what the
   // two nodes spent together. Node b's own spend, half of it, is under the budget.
   const spent = lines.reduce((sum, l) => sum + l.totals.costUsd, 0);
@@ -58,4 +81,10 @@ t.test('a swarm of agents over two nodes', async (t) => {
   const events = await b.daemon.client.collectAgentEvents(b.daemon.client.runAgent(again));
   t.equal(events.find((e) => e.end)?.end?.reason, 'done');
   await run(process.execPath, [GODELCTL, '--socket', a.daemon.socket, 'swarm', 'rm', swarmId]);
+
+  // A node that does not answer is named, and what the others have is still summed.
+  await b.daemon.stop();
+  const partial = await usage(a, '--swarm', swarmId);
+  t.same([partial.u.agents, partial.u.nodes, partial.u.unreachableNodes], [1, [a.name], [b.name]], 'node a\'s agent, and node b named as not answering');
+  t.match(partial.stderr, `unreachable, their agents are not counted: ${b.name}`, 'godelctl says so');
 });

@@ -343,6 +343,7 @@ t.test('agents', async (t) => {
     t.match(metrics, /godel_agents_ended_total\{runtime="claude",reason="aborted"\} [1-9]/, 'ended agents are counted by runtime and reason');
     t.match(metrics, /godel_model_tokens_total\{model="claude-sonnet-4-5",template="default",kind="output"\} [1-9]/, 'tokens by model and template');
     t.match(metrics, /godel_model_cost_usd_total\{model="claude-sonnet-4-5",template="default"\} 0\.\d+/, 'cost by model and template');
+    t.match(metrics, /godel_model_gateway_connections_total\{via="handed"\} [1-9]/, 'the gateway accepted the CLIs\' connections on the listeners their forwarders handed over');
     t.notMatch(metrics, /ag-[0-9a-z]{16}|sb-[0-9a-z]{16}/, 'no agent or sandbox id in any label');
     for (const a of await c.listAgents({})) {
       if ((await c.listSandboxes()).some((sb) => sb.id === a.sandboxId)) await c.deleteSandbox(a.sandboxId);

@@ -2,6 +2,10 @@
 // behind it a scripted upstream on 127.0.0.1 (a fake model provider that records what reached it and
 // answers each test's script), plus the config and usage parsers on their own.
 import t from 'tap';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { once } from 'node:events';
+import { createServer as createNetServer } from 'node:net';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +19,10 @@ import { GatewayMetrics } from '../daemon/agents/gateway/metrics.js';
 import { UsageMeter } from '../daemon/agents/gateway/usage.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Usage } from '../daemon/agents/types.js';
 import { startFakeModels } from './helpers/fake-models/fake-models.js';
+import { waitFor } from './helpers/daemon.js';
+import { FORWARDER } from '../daemon/egress/sandbox-side.js';
 
+const execFileP = promisify(execFile);
 const REAL_KEY = 'sk-real-key-held-by-godeld-0123456789';
 const TOKEN = 'godel-agent-token-a1';
 const OTHER_TOKEN = 'godel-agent-token-b2';
@@ -447,6 +454,64 @@ t.test('the gateway over a Unix socket and TCP', async (t) => {
     t.match(all, /model upstream unreachable/);
     t.notOk(all.includes(REAL_KEY), 'the key never enters the log');
     t.notOk(all.includes(TOKEN), 'nor the token');
+  });
+
+  t.test('a forwarder hands over its loopback listener: the gateway accepts on it, refuses what is not that, and lets go on close', async (t) => {
+    upstream.script = (_, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":[]}');
+    const agentSocket = join(dir, '4100.sock');
+    const handOver = join(dir, '4100.listeners.sock');
+    await gw.listenUnix(agentSocket, 'sb-1', handOver);
+    t.ok(existsSync(handOver), 'the hand-over socket is there before the forwarder starts');
+    // The real forwarder, on the host here (a sandbox's loopback port inside), listening on a free port.
+    const probe = createNetServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const fport = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const fwd = spawn(FORWARDER, [`${fport}=${agentSocket}`, '--hand-to', handOver], { stdio: ['ignore', 'ignore', 'inherit'] });
+    t.teardown(() => { if (fwd.exitCode === null) fwd.kill('SIGKILL'); });
+    const via = async (how: string): Promise<number> => Number(new RegExp(`godel_model_gateway_connections_total\\{via="${how}"\\} (\\d+)`).exec(await registry.metrics())?.[1] ?? 0);
+    const fresh = { ...anth, connection: 'close' };
+    const before = await via('handed');
+    await waitFor('the gateway to accept on the handed listener', async () => {
+      t.equal((await call({ port: fport }, 'GET', '/p/fake_anthropic/v1/models', fresh)).status, 200);
+      return (await via('handed')) > before || undefined;
+    }, 5000);
+    const handed = await via('handed');
+    const bySocket = await via('socket');
+    for (let i = 0; i < 3; i++) t.equal((await call({ port: fport }, 'GET', '/p/fake_anthropic/v1/models', fresh)).status, 200);
+    t.equal(await via('handed'), handed + 3, 'every new connection is accepted by the gateway itself');
+    t.equal(await via('socket'), bySocket, 'none is carried by the forwarder');
+
+    // What the hand-over socket takes: a socket that is not listening, or a listener named for another agent's socket, is refused.
+    const py = (name: string, listening: boolean): string => [
+      'import socket', listening ? 'a=socket.socket(); a.bind(("127.0.0.1",0)); a.listen()' : 'a,b=socket.socketpair()',
+      `u=socket.socket(socket.AF_UNIX); u.connect(${JSON.stringify(handOver)})`,
+      `socket.send_fds(u, [b"LISTENERS ${name}\\n"], [a.fileno()])`, 'u.settimeout(5)', 'print("closed" if u.recv(10)==b"" else "open")',
+    ].join('\n');
+    for (const [name, listening] of [['4100.sock', false], ['4101.sock', true], ['http.sock', true]] as const) {
+      // Not spawnSync: the gateway answering it runs on this process's event loop.
+      const r = await execFileP('python3', ['-c', py(name, listening)], { encoding: 'utf8', timeout: 10_000 });
+      t.equal(r.stdout.trim(), 'closed', `refused: ${name}, ${listening ? 'listening' : 'not listening'} ${r.stderr}`);
+    }
+    t.equal((await call({ port: fport }, 'GET', '/p/fake_anthropic/v1/models', fresh)).status, 200);
+    t.equal(await via('handed'), handed + 4, 'the real hand-over is untouched');
+
+    // While no gateway holds its listener (one restarting), the forwarder carries each connection to the agent's socket.
+    const probe2 = createNetServer().listen(0, '127.0.0.1');
+    await once(probe2, 'listening');
+    const rport = (probe2.address() as { port: number }).port;
+    await new Promise<void>((r) => probe2.close(() => r()));
+    const relaying = spawn(FORWARDER, [`${rport}=${agentSocket}`, '--hand-to', join(dir, 'nobody-listens.sock')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    t.teardown(() => { if (relaying.exitCode === null) relaying.kill('SIGKILL'); });
+    await waitFor('the relaying forwarder to listen', async () => (await call({ port: rport }, 'GET', '/p/fake_anthropic/v1/models', fresh).catch(() => undefined))?.status === 200 || undefined, 5000);
+    t.equal(await via('socket'), bySocket + 1, 'a forwarder that could not hand over carries the connection to the socket');
+    relaying.kill('SIGKILL');
+
+    // The listener closes (its agent ended): the gateway lets go, the forwarder accepts again and, with no socket to carry to, closes.
+    await gw.closeListener(agentSocket);
+    t.notOk(existsSync(handOver), 'the hand-over socket is gone with the listener');
+    await t.rejects(call({ port: fport }, 'GET', '/p/fake_anthropic/v1/models', fresh), 'nothing behind the forwarder now');
+    t.equal(await via('handed'), handed + 4);
   });
 
   t.test('a client that goes away cancels the upstream call; close() ends listeners and calls in flight', async (t) => {

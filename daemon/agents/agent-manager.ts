@@ -18,7 +18,7 @@ import { SCHEMA_VERSION } from '../store/store.js';
 import { RunningAgent, type StoredEvent } from './agent.js';
 import { BudgetBook } from './budget-book.js';
 import type { AgentsConfig } from './config.js';
-import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, SANDBOX_GATEWAY_DIR, cliArgv, gatewayDir } from './sandbox-side.js';
+import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, cliArgv, gatewayDir, gatewayForwarding, gatewaySocketName, handOverSocketName } from './sandbox-side.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Runtime, RuntimeName, Usage } from './types.js';
 
 /** Which configured provider serves a model, and which API kind that provider speaks. */
@@ -34,7 +34,8 @@ export interface ModelCatalog {
 
 /** The gateway's listeners, as the manager opens and closes them for agents. */
 export interface GatewayListeners {
-  listenUnix(path: string, sandboxId: string): Promise<unknown>;
+  /** `handOverPath`: where the sandbox's forwarder hands over its loopback listener for this one. */
+  listenUnix(path: string, sandboxId: string, handOverPath?: string): Promise<unknown>;
   listenTcp(host: string, port: number, sandboxId: string): Promise<number>;
   closeListener(address: string | number): Promise<void>;
 }
@@ -222,8 +223,9 @@ export class AgentManager implements GatewayPolicy {
         if (k in launch.env || OWNED_ENV.includes(k)) throw new GodelError('INVALID_ENV', `${k} is set by the ${runtime.name} runtime and cannot be given`);
       }
       await this.writeFiles(sandbox.id, home, launch.files);
-      // A process sandbox's forwarder listens on the loopback port (own network namespace) and then becomes the CLI.
-      const listen = hostNetwork ? [] : [`${port}=${SANDBOX_GATEWAY_DIR}/${port}.sock`];
+      // A process sandbox's forwarder listens on the loopback port (own network namespace), hands the
+      // listener to the gateway and then becomes the CLI.
+      const listen = hostNetwork ? [] : gatewayForwarding(port);
       const argv = cliArgv(sandbox.provider, listen, OWNED_ENV.filter((k) => k !== 'HOME'), launch.argv);
       const run = this.opts.exec.start({ sandboxId: sandbox.id, argv, env: { ...spec.env, HOME: home, ...launch.env }, cwd: spec.workdir, timeoutMs: 0 });
       agent.attach(run.command, spec.prompt, options);
@@ -470,12 +472,13 @@ export class AgentManager implements GatewayPolicy {
     while (used.has(port)) port++;
     if (port >= FIRST_GATEWAY_PORT + MAX_AGENTS_PER_SANDBOX) throw new GodelError('TOO_MANY_AGENTS', `sandbox ${sandbox.id} already runs ${MAX_AGENTS_PER_SANDBOX} agents`);
     const dir = gatewayDir(this.opts.stateDir, sandbox.id);
-    const path = join(dir, `${port}.sock`);
+    const path = join(dir, gatewaySocketName(port));
     rmSync(path, { force: true }); // Left by an agent of a daemon that crashed.
     // A VM's gateway sockets are the daemon's alone (its provider connects the guest's port to them); a
     // process sandbox's directory was made at its boot, to be bound into it.
     if (provider.connectGateway) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    await gateway.listenUnix(path, sandbox.id);
+    // A VM's guest agent carries its connections; a process sandbox's forwarder hands its listener over.
+    await gateway.listenUnix(path, sandbox.id, provider.connectGateway ? undefined : join(dir, handOverSocketName(port)));
     try {
       await provider.connectGateway?.(sandbox.id, sandbox.handle!, dir);
     } catch (err) {

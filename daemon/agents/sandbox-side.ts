@@ -25,6 +25,25 @@ export interface AgentBootSide {
   unavailable?: string;
 }
 
+/** The gateway's socket for the agent on `port` (in the sandbox's gateway directory, on the host or inside). */
+export function gatewaySocketName(port: number): string {
+  return `${port}.sock`;
+}
+
+/** Where the forwarder of the agent on `port` hands its listener to the gateway, which then accepts on it itself. */
+export function handOverSocketName(port: number): string {
+  return `${port}.listeners.sock`;
+}
+
+/**
+ * The forwarder's arguments for an agent on `port` in a process sandbox with its own network namespace:
+ * it listens on the loopback port and hands the listener to the gateway; while no gateway holds it (the
+ * daemon restarting) it carries each connection to the agent's gateway socket itself.
+ */
+export function gatewayForwarding(port: number): string[] {
+  return [`${port}=${SANDBOX_GATEWAY_DIR}/${gatewaySocketName(port)}`, '--hand-to', `${SANDBOX_GATEWAY_DIR}/${handOverSocketName(port)}`];
+}
+
 /**
  * How an agent's CLI is started: through the forwarder in a process sandbox (it listens on the gateway's
  * port, unless on the host's network, and clears `unset`); in a VM, whose guest agent already listens on

@@ -7,17 +7,17 @@
 // and the connect). Plain HTTP is checked request by request, so a keep-alive connection cannot carry a
 // second request to another host. It runs in a process of its own (proxy-main.ts) that outlives daemon
 // restarts, so open connections do too.
-import { mkdirSync, chmodSync, closeSync, rmSync } from 'node:fs';
+import { mkdirSync, chmodSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { connect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Resolver, promises as dnsPromises } from 'node:dns';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CompiledPolicy, describePolicy, type NetworkPolicy } from './policy.js';
 import { servePortChannel } from '../providers/microvm/port-channel.js';
 import { HTTP_SOCKET, LISTENERS_SOCKET, SOCKS_SOCKET, VM_SOCKET } from './protocol.js';
 import { HTTP_PROXY_PORT, SOCKS_PROXY_PORT } from './sandbox-side.js';
 import { loadUnixAddon, type UnixAddon } from '../../ipc/unix-addon.js';
+import { HandOverPoint } from './hand-over.js';
 import { loadRelayAddon, type RelayAddon } from './relay-addon.js';
 
 /** What a microvm guest's egress listeners (the forwarder's ports) lead to. */
@@ -53,17 +53,6 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_HEADER_BYTES = 64 * 1024;
 const MAX_CACHE_TTL_S = 60;
 const MAX_CACHE_ENTRIES = 10_000;
-/** How long a forwarder has, once connected to the listeners socket, to hand its listeners over. */
-const HAND_OVER_TIMEOUT_MS = 2000;
-const HAND_OVER_POLL_MS = 10;
-const HAND_OVER_LINE = /^LISTENERS((?: [a-z]+\.sock){1,8})\n$/;
-
-/** Listening sockets a forwarder handed over, held while its connection to the listeners socket is open. */
-interface HandOver {
-  connection: Socket;
-  servers: Server[];
-}
-
 interface SandboxEntry {
   id: string;
   dir: string;
@@ -72,10 +61,9 @@ interface SandboxEntry {
   socks: Server;
   /** Where a microvm sandbox's QEMU connects its egress port. */
   vm: Server;
-  /** Where the sandbox's forwarder hands over its listening sockets. */
+  /** Where the sandbox's forwarder hands over its listening sockets, and what it holds of them. */
   listeners: Server;
-  handOver?: HandOver;
-  handingOver?: boolean;
+  handOver: HandOverPoint;
   open: Set<Socket>;
 }
 
@@ -129,8 +117,13 @@ export class EgressProxy {
       vm: createServer((s) => servePortChannel(s, (port) => (SOCKET_OF_PORT[port] ? join(dir, SOCKET_OF_PORT[port]) : undefined))),
       // Paused: what arrives carries descriptors, which the addon must read, not Node.
       listeners: createServer({ pauseOnConnect: true }),
+      handOver: new HandOverPoint(this.addon, {
+        accepts: (names) => names.every((n) => n === HTTP_SOCKET || n === SOCKS_SOCKET),
+        onConnection: (name, s) => (name === HTTP_SOCKET ? entry.http.emit('connection', s) : this.onSocksConnection(entry, s)),
+        current: () => this.sandboxes.get(id) === entry,
+      }),
     };
-    entry.listeners.on('connection', (s: Socket) => void this.takeListeners(entry, s));
+    entry.listeners.on('connection', (s: Socket) => void entry.handOver.take(s));
     entry.http.on('connection', (s: Socket) => this.admit(entry, s, 'http'));
     entry.http.on('connect', (req: IncomingMessage, s: Socket, head: Buffer) => void this.onConnect(entry, req, s, head));
     entry.http.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(entry, req, res));
@@ -162,7 +155,7 @@ export class EgressProxy {
     const entry = this.sandboxes.get(id);
     if (!entry) return;
     this.sandboxes.delete(id);
-    this.release(entry);
+    entry.handOver.release();
     for (const s of entry.open) s.destroy();
     await Promise.all([entry.http, entry.socks, entry.vm, entry.listeners].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     if (removeDir) rmSync(entry.dir, { recursive: true, force: true });
@@ -178,69 +171,6 @@ export class EgressProxy {
 
   private onSocksConnection(entry: SandboxEntry, s: Socket): void {
     if (this.admit(entry, s, 'socks')) this.onSocks(entry, s);
-  }
-
-  /**
-   * Takes the listening sockets a sandbox's forwarder hands over, and accepts its connections on them
-   * from now on (as if they had come in on the Unix sockets they are named for), until the forwarder's
-   * connection closes or another hand-over replaces them. A hand-over that is not right is refused by
-   * closing the connection: the forwarder then goes on carrying connections itself.
-   */
-  private async takeListeners(entry: SandboxEntry, connection: Socket): Promise<void> {
-    connection.on('error', () => connection.destroy());
-    // One hand-over in progress per sandbox: a sandbox that opens many and says nothing holds only one.
-    if (entry.handingOver) {
-      connection.destroy();
-      return;
-    }
-    entry.handingOver = true;
-    let got: { fds: number[]; line: string } | null = null;
-    try {
-      const fd = (connection as unknown as { _handle?: { fd?: number } })._handle?.fd;
-      if (fd === undefined || fd < 0) throw new Error('the connection has no descriptor');
-      // The forwarder sends it all as soon as it is connected: it is usually there already.
-      for (const deadline = Date.now() + HAND_OVER_TIMEOUT_MS; !got && !connection.destroyed && Date.now() < deadline;) {
-        got = this.addon.receiveListeners(fd);
-        if (!got) await sleep(HAND_OVER_POLL_MS);
-      }
-    } catch {
-      got = null; // Not a hand-over (no sockets, or not listening TCP ones, all closed by the addon): refused below.
-    } finally {
-      entry.handingOver = false;
-    }
-    const names = HAND_OVER_LINE.exec(got?.line ?? '')?.[1]?.trim().split(' ') ?? [];
-    const known = names.every((n) => n === HTTP_SOCKET || n === SOCKS_SOCKET) && new Set(names).size === names.length;
-    if (!got || !known || names.length !== got.fds.length || connection.destroyed || this.sandboxes.get(entry.id) !== entry) {
-      for (const f of got?.fds ?? []) closeSync(f);
-      // Nothing taken: the forwarder keeps its listeners and carries the sandbox's connections itself.
-      connection.destroy();
-      return;
-    }
-    const fds = got.fds;
-    const servers = names.map((name, i) => {
-      // No Nagle: a TLS handshake's small writes through the tunnel must not wait for acknowledgements.
-      const server = createServer({ noDelay: true }, (s) => (name === HTTP_SOCKET ? entry.http.emit('connection', s) : this.onSocksConnection(entry, s)));
-      // A descriptor Node cannot listen on ends this hand-over; the forwarder takes its connections back.
-      server.on('error', () => connection.destroy());
-      server.listen({ fd: fds[i]! });
-      return server;
-    });
-    this.release(entry);
-    const handOver: HandOver = { connection, servers };
-    entry.handOver = handOver;
-    connection.on('close', () => { if (entry.handOver === handOver) this.release(entry); });
-    // The forwarder says nothing more; anything it sends is not this protocol.
-    connection.on('data', () => connection.destroy());
-    connection.resume();
-  }
-
-  /** Stops accepting on a sandbox's handed-over listeners (the forwarder's copies go on listening). */
-  private release(entry: SandboxEntry): void {
-    const h = entry.handOver;
-    if (!h) return;
-    entry.handOver = undefined;
-    for (const s of h.servers) s.close();
-    h.connection.destroy();
   }
 
   /** Counts a new client connection against the sandbox's bound; refuses it (and says so) beyond. */

@@ -18,6 +18,9 @@ import type { Sandbox } from '../../ipc/generated/godel/v1/Sandbox.js';
 import type { SandboxEvent } from '../../ipc/generated/godel/v1/SandboxEvent.js';
 import type { SetPoolRequest__Output } from '../../ipc/generated/godel/v1/SetPoolRequest.js';
 import type { Snapshot } from '../../ipc/generated/godel/v1/Snapshot.js';
+import type { AgentUsage__Output } from '../../ipc/generated/godel/v1/AgentUsage.js';
+import type { UsageRequest__Output } from '../../ipc/generated/godel/v1/UsageRequest.js';
+import type { UsageResponse, UsageResponse__Output } from '../../ipc/generated/godel/v1/UsageResponse.js';
 import type { WatchSandboxesRequest__Output } from '../../ipc/generated/godel/v1/WatchSandboxesRequest.js';
 import { NODE_NAME_RE } from '../config/config.js';
 import { GodelError } from '../errors.js';
@@ -37,6 +40,7 @@ const LIST_POOLS = '/godel.v1.Pools/List';
 const LIST_SNAPSHOTS = '/godel.v1.Snapshots/List';
 const WATCH = '/godel.v1.Sandboxes/Watch';
 const EVENTS = '/godel.v1.Sandboxes/Events';
+const AGENT_USAGE = '/godel.v1.Agents/Usage';
 /**
  * How long a peer's part of a list may take. A peer that hangs is marked unreachable within a few seconds;
  * until then a list waits this long for it at most, then names it unreachable.
@@ -97,10 +101,47 @@ export interface Views {
   sandboxes: Record<'List' | 'Watch' | 'Events' | 'Create', AnyHandler>;
   pools: Record<'List' | 'Set', AnyHandler>;
   snapshots: Record<'List', AnyHandler>;
+  agents: Record<'Usage', AnyHandler>;
+}
+
+/**
+ * Usage of a label, a swarm or every agent, summed over the nodes' parts. Each node is asked for its own
+ * agents rather than read from the budget book's exchanged totals: those carry only the cost, only of
+ * scopes with a budget, and up to a second old, while usage is tokens, requests and models too, exact.
+ */
+export function sumUsage(parts: Array<{ node: string; res: UsageResponse__Output }>, unreachable: string[], self: string): UsageResponse {
+  const zero = (): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; requests: number } =>
+    ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, requests: 0 });
+  const total = zero();
+  const add = (to: typeof total, u: AgentUsage__Output | null): void => {
+    if (!u) return;
+    to.inputTokens += u.inputTokens;
+    to.outputTokens += u.outputTokens;
+    to.cacheReadTokens += u.cacheReadTokens;
+    to.cacheWriteTokens += u.cacheWriteTokens;
+    to.costUsd += u.costUsd;
+    to.requests += u.requests;
+  };
+  const byModel = new Map<string, typeof total>();
+  let agents = 0;
+  for (const { res } of parts) {
+    add(total, res.total);
+    agents += res.agents;
+    for (const m of res.models) {
+      if (!byModel.has(m.model)) byModel.set(m.model, zero());
+      add(byModel.get(m.model)!, m.usage);
+    }
+  }
+  // Every node holds every label and swarm budget (agents/budget-book.ts): this node's answer says it, or any other's.
+  const budgetUsd = (parts.find((p) => p.node === self) ?? parts[0])?.res.budgetUsd ?? 0;
+  return {
+    total, agents, budgetUsd, nodes: parts.map((p) => p.node), unreachableNodes: unreachable,
+    models: [...byModel].sort(([a], [b]) => a.localeCompare(b)).map(([model, usage]) => ({ model, usage })),
+  };
 }
 
 export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: SandboxManager, local: {
-  createSandbox: AnyHandler; setPool: AnyHandler; listSnapshots: AnyHandler;
+  createSandbox: AnyHandler; setPool: AnyHandler; listSnapshots: AnyHandler; agentUsage: AnyHandler;
 }, shutdown: AbortSignal): Views {
   const self = cluster.self;
 
@@ -204,6 +245,21 @@ export function federatedViews(cluster: Cluster, fed: Federation, sandboxes: San
         const node = call.request.node;
         if (!node || node === self) local.setPool(call, callback);
         else fed.forward('unary', fed.methodDef('/godel.v1.Pools/Set'), node, call as never, callback as never);
+      },
+    },
+    agents: {
+      Usage: (call: ServerUnaryCall<UsageRequest__Output, UsageResponse>, callback: sendUnaryData<UsageResponse>) => {
+        // One agent's usage is its node's to say.
+        if (call.request.agentId) {
+          const owner = ownerNamedBy({ agentId: call.request.agentId }, self);
+          if (owner === undefined) local.agentUsage(call, callback);
+          else fed.forward('unary', fed.methodDef(AGENT_USAGE), owner, call as never, callback as never);
+          return;
+        }
+        respond<UsageRequest__Output, UsageResponse>(fed.log, async (c) => {
+          const { parts, unreachable } = await gather<UsageResponse__Output>(cluster, cluster.callerOf(c), AGENT_USAGE, c.request);
+          return sumUsage(parts, unreachable, self);
+        })(call, callback);
       },
     },
     snapshots: {

@@ -7,6 +7,10 @@
 import { createServer, request as httpRequest, Agent as HttpAgent, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { chmodSync, rmSync } from 'node:fs';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { basename } from 'node:path';
+import { loadUnixAddon } from '../../../ipc/unix-addon.js';
+import { HandOverPoint } from '../../egress/hand-over.js';
 import type { Logger } from '../../log.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Usage } from '../types.js';
 import { costUsd, lookupPrice, type ModelsConfig, type ProviderApi, type ProviderConfig, type TokenCounts } from './config.js';
@@ -64,6 +68,8 @@ const DROP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', '
 interface Listener {
   server: Server;
   sandboxId: string;
+  /** Where the sandbox's forwarder hands over its loopback listener, and what the gateway holds of it. */
+  handOver?: { path: string; server: NetServer; point: HandOverPoint };
 }
 
 export class ModelGateway {
@@ -75,6 +81,8 @@ export class ModelGateway {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, timeout: 4000 });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, timeout: 4000 });
   private closed = false;
+  /** Connections accepted on a forwarder's handed-over listener (for the metrics' `via`). */
+  private readonly handed = new WeakSet<Socket>();
 
   constructor(
     private readonly config: ModelsConfig,
@@ -85,12 +93,50 @@ export class ModelGateway {
     this.log = log.child({ component: 'model-gateway' });
   }
 
-  /** Serves `sandboxId` on a Unix socket at `path` (replacing a stale file), mode 0666: the directory it is in decides who reaches it. */
-  async listenUnix(path: string, sandboxId: string): Promise<string> {
+  /**
+   * Serves `sandboxId` on a Unix socket at `path` (replacing a stale file), mode 0666: the directory it is
+   * in decides who reaches it. With `handOverPath`, the sandbox's forwarder can hand over its loopback
+   * listener there (godel-egress-forward --hand-to), and the gateway accepts the agent's connections on
+   * it itself: one process less on the way of every call. The Unix socket serves what the forwarder
+   * carries while the gateway does not hold its listener.
+   */
+  async listenUnix(path: string, sandboxId: string, handOverPath?: string): Promise<string> {
     rmSync(path, { force: true });
     await this.listen(path, sandboxId, (s, cb) => s.listen(path, cb));
     chmodSync(path, 0o666);
+    if (handOverPath) {
+      const l = this.listeners.get(path)!;
+      try {
+        l.handOver = await this.listenHandOver(handOverPath, path, l);
+      } catch (err) {
+        await this.closeListener(path);
+        throw err;
+      }
+    }
     return path;
+  }
+
+  /** The hand-over point at `path` for the listener on the Unix socket `socketPath`. */
+  private async listenHandOver(path: string, socketPath: string, l: Listener): Promise<NonNullable<Listener['handOver']>> {
+    const point = new HandOverPoint(loadUnixAddon(), {
+      // The forwarder names the socket its listener stands for: this agent's, and only it.
+      accepts: (names) => names.length === 1 && names[0] === basename(socketPath),
+      onConnection: (_name, s: Socket) => {
+        this.handed.add(s);
+        l.server.emit('connection', s);
+      },
+      current: () => this.listeners.get(socketPath) === l,
+    });
+    // Paused: what arrives carries descriptors, which the addon must read, not Node.
+    const server = createNetServer({ pauseOnConnect: true }, (s) => void point.take(s));
+    rmSync(path, { force: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => { server.off('error', reject); resolve(); });
+    });
+    server.on('error', (err) => this.log.error({ err, sandbox: l.sandboxId }, 'model gateway hand-over listener failed'));
+    chmodSync(path, 0o666);
+    return { path, server, point };
   }
 
   /** Serves `sandboxId` on host:port (0 picks one); returns the port. */
@@ -109,6 +155,12 @@ export class ModelGateway {
     const l = this.listeners.get(key);
     if (!l) return;
     this.listeners.delete(key);
+    if (l.handOver) {
+      // The forwarder's own copy keeps listening (for as long as its CLI runs) and carries connections again.
+      l.handOver.point.release();
+      await new Promise<void>((resolve) => l.handOver!.server.close(() => resolve()));
+      rmSync(l.handOver.path, { force: true });
+    }
     await closeServer(l.server);
     if (typeof pathOrPort === 'string') rmSync(pathOrPort, { force: true });
   }
@@ -138,6 +190,7 @@ export class ModelGateway {
       });
     });
     server.on('error', (err) => this.log.error({ err, sandbox: sandboxId }, 'model gateway listener failed'));
+    server.on('connection', (s: Socket) => this.metrics?.connection(this.handed.has(s) ? 'handed' : path ? 'socket' : 'tcp'));
     const key = path ?? `tcp:${(server.address() as { port: number }).port}`;
     this.listeners.set(key, { server, sandboxId });
   }

@@ -9,16 +9,22 @@ export class GatewayMetrics {
   private readonly tokens: Counter<'model' | 'template' | 'kind'>;
   private readonly cost: Counter<'model' | 'template'>;
   private readonly requests: Counter<'api' | 'status'>;
+  private readonly connections: Counter<'via'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
     this.tokens = new Counter({ name: 'godel_model_tokens_total', help: 'Tokens reported by model upstreams, by priced model, template and kind (input, output, cache_read, cache_write)', labelNames: ['model', 'template', 'kind'], registers });
     this.cost = new Counter({ name: 'godel_model_cost_usd_total', help: 'USD spent on model calls through the gateway, priced from the models table, by model and template', labelNames: ['model', 'template'], registers });
+    this.connections = new Counter({ name: 'godel_model_gateway_connections_total', help: 'Connections the model gateway accepted, by the way they came (handed: on a process sandbox\'s loopback listener its forwarder handed over; socket: on a sandbox\'s Unix socket, carried by a forwarder or a VM\'s port channel; tcp: a host-network sandbox\'s port)', labelNames: ['via'], registers });
     this.requests = new Counter({ name: 'godel_model_requests_total', help: 'Requests to the model gateway by route (anthropic-messages, openai-chat, openai-responses, models, count-tokens, unknown) and HTTP status answered', labelNames: ['api', 'status'], registers });
   }
 
   request(api: string, status: number): void {
     this.requests.inc({ api, status: String(status) });
+  }
+
+  connection(via: 'handed' | 'socket' | 'tcp'): void {
+    this.connections.inc({ via });
   }
 
   usage(model: string, template: string, t: TokenCounts, costUsd: number): void {

@@ -19,7 +19,7 @@ const MAX_BUDGET_USD = 100_000;
 const AGENT_ID_RE = /^ag-[0-9a-z]{16}(-[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)?$/;
 const SWARM_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export function agentsHandlers(agents: AgentManager, obs: Observer): AgentsHandlers {
+export function agentsHandlers(agents: AgentManager, obs: Observer, node: string): AgentsHandlers {
   return {
     Run: serverStream(obs, 'Agents.Run', async (call) => {
       const r = call.request;
@@ -60,12 +60,14 @@ export function agentsHandlers(agents: AgentManager, obs: Observer): AgentsHandl
       agents: agents.list({ labels: validateLabels(r.labelSelector, 'label selector'), swarmId: r.swarmId, running: r.running }).map(toAgent),
     })),
     Usage: unary(obs, 'Agents.Usage', async (r) => {
+      // This node's own agents: a federation's Usage asks each node for its part (federation/views.ts).
+      if (r.node && r.node !== node) throw new GodelError('NODE_UNAVAILABLE', `no node named "${r.node.slice(0, 64)}" is known to ${node}`);
       const given = [r.agentId, r.label, r.swarmId].filter(Boolean).length;
       if (given > 1) throw new GodelError('INVALID_ARGUMENT', 'give at most one of agent_id, label and swarm_id');
       const scope: UsageScope = r.agentId ? { agentId: validateAgentId(r.agentId) } : r.label ? { label: validateLabel(r.label) } : r.swarmId ? { swarmId: validateSwarmId(r.swarmId) } : {};
       const u = agents.usage(scope);
       return {
-        total: toUsage(u.total), agents: u.agents, budgetUsd: u.budgetUsd,
+        total: toUsage(u.total), agents: u.agents, budgetUsd: u.budgetUsd, nodes: [node], unreachableNodes: [],
         models: Object.entries(u.byModel).sort(([a], [b]) => a.localeCompare(b)).map(([model, usage]) => ({ model, usage: toUsage(usage) })),
       };
     }),

@@ -113,14 +113,16 @@ export interface AgentsClient extends grpc.Client {
   setBudget(argument: _godel_v1_SetBudgetRequest, callback: grpc.requestCallback<_godel_v1_Budget__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Usage sums what agents spent: all of them, one agent, those with a label, or one swarm.
+   * Usage sums what agents spent: all of them, one agent, those with a label, or one swarm, on every
+   * node of a federation that answers (asked of each; UsageResponse names the ones that did not).
    */
   Usage(argument: _godel_v1_UsageRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
   Usage(argument: _godel_v1_UsageRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
   Usage(argument: _godel_v1_UsageRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
   Usage(argument: _godel_v1_UsageRequest, callback: grpc.requestCallback<_godel_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Usage sums what agents spent: all of them, one agent, those with a label, or one swarm.
+   * Usage sums what agents spent: all of them, one agent, those with a label, or one swarm, on every
+   * node of a federation that answers (asked of each; UsageResponse names the ones that did not).
    */
   usage(argument: _godel_v1_UsageRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_godel_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
   usage(argument: _godel_v1_UsageRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_godel_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
@@ -168,7 +170,8 @@ export interface AgentsHandlers extends grpc.UntypedServiceImplementation {
   SetBudget: grpc.handleUnaryCall<_godel_v1_SetBudgetRequest__Output, _godel_v1_Budget>;
   
   /**
-   * Usage sums what agents spent: all of them, one agent, those with a label, or one swarm.
+   * Usage sums what agents spent: all of them, one agent, those with a label, or one swarm, on every
+   * node of a federation that answers (asked of each; UsageResponse names the ones that did not).
    */
   Usage: grpc.handleUnaryCall<_godel_v1_UsageRequest__Output, _godel_v1_UsageResponse>;
   

@@ -11,6 +11,11 @@ export interface UsageRequest {
    */
   'label'?: (string);
   'swarmId'?: (string);
+  /**
+   * The node whose agents are summed; empty: every node of the federation that answers (an agent's usage
+   * is its own node's, wherever asked).
+   */
+  'node'?: (string);
 }
 
 export interface UsageRequest__Output {
@@ -23,4 +28,9 @@ export interface UsageRequest__Output {
    */
   'label': (string);
   'swarmId': (string);
+  /**
+   * The node whose agents are summed; empty: every node of the federation that answers (an agent's usage
+   * is its own node's, wherever asked).
+   */
+  'node': (string);
 }

@@ -11,6 +11,11 @@ export interface UsageResponse {
    * The budget that applies to this scope, if any (0: none).
    */
   'budgetUsd'?: (number | string);
+  /**
+   * The nodes whose agents are summed, and the federation's nodes left out because they did not answer.
+   */
+  'nodes'?: (string)[];
+  'unreachableNodes'?: (string)[];
 }
 
 export interface UsageResponse__Output {
@@ -21,4 +26,9 @@ export interface UsageResponse__Output {
    * The budget that applies to this scope, if any (0: none).
    */
   'budgetUsd': (number);
+  /**
+   * The nodes whose agents are summed, and the federation's nodes left out because they did not answer.
+   */
+  'nodes': (string)[];
+  'unreachableNodes': (string)[];
 }
