@@ -126,7 +126,10 @@ export class Daemon {
         .flatMap((a) => (a ? [/^\[?(.*?)\]?:(\d+)$/.exec(a)] : [])).flatMap((m) => (m ? [{ address: m[1]!, port: Number(m[2]) }] : []));
       const ledger = new EgressLedger({ summarySeconds: config.egress.summarySeconds, note: (id, type, message) => this.sandboxes?.note(id, type, message) ?? Promise.resolve(), log });
       this.ledger = ledger;
-      const egress = new EgressManager({ dir: join(stateDir, 'egress'), config: config.egress, listeners, log, onRecord: (r) => ledger.add(r) });
+      const egress = new EgressManager({
+        dir: join(stateDir, 'egress'), logPath: join(stateDir, 'egress-proxy.log'), config: config.egress, listeners, log, onRecord: (r) => ledger.add(r),
+        ...(process.getuid?.() === 0 ? { user: { uid: config.egress.uid, gid: config.egress.gid } } : {}),
+      });
       this.egress = egress;
       const providers = new Map<string, Provider>();
       providers.set('process', new ProcessProvider({
@@ -293,7 +296,7 @@ export class Daemon {
     this.exec?.stop();
     // What the sandboxes' connections did is written before the manager stops taking events.
     await this.ledger?.stop();
-    this.egress?.stop();
+    await this.egress?.stop();
     await this.sandboxes?.stop();
     await this.store?.close();
     log.info('godeld stopped; sandboxes keep running');
