@@ -2,8 +2,8 @@
 // with curl, git over https, Python and Node from inside; servers and names on this machine only (web
 // servers on 127.0.30.x, a DNS server the proxy is pointed at).
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,17 @@ const NODE_CONNECT = [
   "const s=tls.connect({socket:sock,servername:process.argv[1]},()=>s.write('GET /hello HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n'));",
   's.pipe(process.stdout);}).end();',
 ].join('');
+
+/** The proxy's egress proxy script, as the daemon starts it. */
+const PROXY_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'daemon', 'egress', 'proxy-main.js');
+
+/** /proc/PID/status as fields of whitespace-separated values. */
+function proxyStatus(pid: number): Record<string, string[]> {
+  return Object.fromEntries(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').filter(Boolean).map((l) => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i), l.slice(i + 1).trim().split(/\s+/).filter(Boolean)];
+  }));
+}
 
 async function run(c: GodelClient, id: string, script: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   const r = await c.runCollect({ sandboxId: id, argv: ['/bin/sh', '-c', script], env });
@@ -88,6 +99,24 @@ t.test('egress allow lists', async (t) => {
     for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy']) t.match(env.out, `${v}=`, v);
   });
 
+  await t.test('the proxy runs as a user of its own, with no capabilities, and reaches every sandbox', async (t) => {
+    const [proxy, more] = d.egressProxyPids();
+    t.ok(proxy && !more, 'one proxy');
+    const status = proxyStatus(proxy!);
+    t.same(status.Uid, ['61001', '61001', '61001', '61001'], 'egress.uid, real, effective, saved and fs');
+    t.same(status.Gid, ['61001', '61001', '61001', '61001'], 'egress.gid');
+    t.same(status.Groups, [], 'no supplementary groups');
+    for (const caps of ['CapInh', 'CapPrm', 'CapEff', 'CapAmb']) t.same(status[caps], ['0000000000000000'], `${caps}: none`);
+    t.same(status.NoNewPrivs, ['1'], 'and no way to gain any');
+    const sandboxUid = String(statSync(`/proc/${d.processesOf(sb.id).at(-1)}`).uid);
+    t.equal(sandboxUid, '61000', 'the sandbox\'s processes run as process.sandbox_uid');
+    t.not(status.Uid![0], sandboxUid, 'which is not the proxy\'s');
+    t.same(readFileSync(`/proc/${proxy}/environ`, 'utf8').split('\0').filter(Boolean), ['PATH=/usr/bin:/bin'], 'none of the daemon\'s environment');
+    t.equal(statSync(join(d.stateDir, 'egress')).uid, 61001, 'it owns its directory');
+    t.equal(statSync(join(d.stateDir, 'egress', 'control.sock')).mode & 0o777, 0o600, 'only root (the daemon) may drive it');
+    t.match(readFileSync(join(d.stateDir, 'egress-proxy.log'), 'utf8'), `egress proxy ${proxy} serving`, 'its log is in the state dir, which it cannot write');
+  });
+
   await t.test('allowed hosts work with curl, git, python and node', async (t) => {
     let r = await run(c, sb.id, 'curl -sS --fail https://good.test:8443/hello');
     t.equal(r.code, 0, r.err);
@@ -127,6 +156,26 @@ t.test('egress allow lists', async (t) => {
     r = await run(c, sb.id, 'curl -sS --proxy "$ALL_PROXY" http://unlisted.test:8080/hello');
     t.not(r.code, 0);
     t.match(r.err, /SOCKS|refused|not allowed/i, `a SOCKS refusal: ${r.err}`);
+  });
+
+  await t.test('SOCKS BIND and UDP ASSOCIATE are refused with reply 7, recorded, and the proxy serves on', async (t) => {
+    const py = [
+      'import socket, struct',
+      'for cmd in (2, 3):',
+      '  s=socket.create_connection(("127.0.0.1",1080)); s.sendall(b"\\x05\\x01\\x00"); assert s.recv(2)==b"\\x05\\x00"',
+      '  s.sendall(bytes([5, cmd, 0, 1]) + socket.inet_aton("127.0.30.10") + struct.pack(">H", 8080))',
+      '  r=s.recv(10); print(cmd, r[0], r[1], s.recv(10)==b"")',
+    ].join('\n');
+    let r = await run(c, sb.id, `python3 -c '${py}'`);
+    t.equal(r.out, '2 5 7 True\n3 5 7 True\n', `command not supported, and the connection ends: ${r.err}`);
+    r = await run(c, sb.id, 'curl -sS --fail --proxy "$ALL_PROXY" https://a.wild.test:8443/hello');
+    t.match(r.out, 'hello from wild', 'SOCKS CONNECT still works');
+    const events = await waitFor('the refusals in the events', async () => {
+      const evs = (await c.listEvents({ sandboxId: sb.id, limit: 1000 })).filter((e) => e.type === 'egress-refused' && e.message.includes('(only CONNECT)'));
+      return evs.length >= 2 ? evs : undefined;
+    }, 5000);
+    t.ok(events.some((e) => e.message.includes('SOCKS BIND is not supported')), 'BIND, with why');
+    t.ok(events.some((e) => e.message.includes('SOCKS UDP ASSOCIATE is not supported')), 'UDP ASSOCIATE, with why');
   });
 
   await t.test('traffic that ignores the proxy finds no way out', async (t) => {
@@ -188,8 +237,10 @@ t.test('egress allow lists', async (t) => {
   await t.test('open connections survive a daemon restart', async (t) => {
     const started = await run(c, sb.id, 'setsid sh -c "curl -sS -N http://good.test:8080/slow > /workspace/slow.txt 2>&1" < /dev/null > /dev/null 2>&1 & echo started');
     t.equal(started.out.trim(), 'started');
+    const proxyBefore = d.egressProxyPids();
     await sleep(600);
     await d.restart();
+    t.same(d.egressProxyPids(), proxyBefore, 'the daemon adopted the proxy that ran');
     await waitFor('the download to finish', async () => ((await run(d.client, sb.id, 'cat /workspace/slow.txt')).out.includes('done') ? true : undefined), 10_000);
     const out = (await run(d.client, sb.id, 'cat /workspace/slow.txt')).out;
     t.match(out, /line 1\n[\s\S]*line 10\ndone\n/, 'every line arrived across the restart');
@@ -270,6 +321,27 @@ t.test('egress allow lists', async (t) => {
     t.ok(await waitFor('the hand-over to the new proxy', () => handedOver() || undefined, 5000), 'the new proxy holds the listeners');
     r = await run(d.client, sb.id, 'curl -sS http://unlisted.test:8080/hello');
     t.match(r.out, 'not on the allow list', 'the policy holds');
+  });
+
+  await t.test('a proxy of another user (a root one, from before it had its own) is replaced at the daemon\'s start', async (t) => {
+    await d.stop();
+    for (const pid of d.egressProxyPids()) process.kill(pid, 'SIGKILL');
+    // What a root proxy left: everything in its directory root's.
+    execFileSync('chown', ['-R', '0:0', join(d.stateDir, 'egress')]);
+    const old = spawn(process.execPath, [PROXY_MAIN, '--dir', join(d.stateDir, 'egress')], { detached: true, stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
+    old.unref();
+    t.teardown(() => { if (old.exitCode === null && old.signalCode === null) old.kill('SIGKILL'); });
+    const gone = new Promise<void>((resolve) => old.once('exit', () => resolve()));
+    await waitFor('the root proxy to serve', () => (d.egressProxyPids().includes(old.pid!) && existsSync(join(d.stateDir, 'egress', 'control.sock'))) || undefined, 5000);
+    await d.start();
+    await gone;
+    const [proxy] = d.egressProxyPids();
+    t.not(proxy, old.pid, 'a new proxy');
+    t.same(proxyStatus(proxy!).Uid, ['61001', '61001', '61001', '61001'], 'of its own user');
+    t.equal(statSync(join(d.stateDir, 'egress')).uid, 61001, 'the directory is handed over');
+    const r = await run(d.client, sb.id, 'curl -sS --fail --max-time 5 https://good.test:8443/hello');
+    t.match(r.out, 'hello from good', `the sandbox gets out through it: ${r.err}`);
+    t.ok(d.logs().some((l) => l.msg === 'the egress proxy runs as another user; replacing it (its open connections end)' && l.uid === 0), 'and the daemon says so');
   });
 
   await t.test('a microvm sandbox gets out the same way, over its agent\'s egress port', async (t) => {
