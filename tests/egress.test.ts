@@ -69,6 +69,7 @@ t.test('egress allow lists', async (t) => {
       microvm: { image_dir: IMAGE },
       templates: {
         default: { pool: { min_idle: 0 } },
+        webcold: { network: policy, pool: { min_idle: 0 } },
         vmweb: { provider: 'microvm', network: policy, limits: { cpus: 1, memory: '384M' }, pool: { min_idle: 0 } },
         web: {
           network: policy,
@@ -214,6 +215,34 @@ t.test('egress allow lists', async (t) => {
     for (const id of [narrow.id, cli]) await c.deleteSandbox(id);
   });
 
+  let offline = '';
+  await t.test('a create may take the network away altogether', async (t) => {
+    await waitFor('an idle sandbox of web', async () => ((await c.listPools()).find((p) => p.template === 'web')?.idle ?? 0) > 0 || undefined, 20_000);
+    const warm = await c.createSandbox({ template: 'web', network: { allow: [], deny: [], mode: 'none' } });
+    offline = warm.id;
+    t.ok(warm.fromWarmPool, 'from the pool of a template with an allow list');
+    const cli = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'create', '-t', 'webcold', '--network', 'none'], { encoding: 'utf8' }).trim();
+    t.notOk((await c.getSandbox(cli)).fromWarmPool, 'godelctl create --network none, booted without network');
+    const shown = JSON.parse(execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'inspect', warm.id, cli], { encoding: 'utf8' })) as Array<{ network: { mode: string; allow: string[] } }>;
+    t.same(shown.map((s) => [s.network.mode, s.network.allow]), [['none', []], ['none', []]], 'inspect shows it');
+    for (const id of [warm.id, cli]) {
+      const env = await run(c, id, 'env | grep -i _proxy= || echo none');
+      t.equal(env.out, 'none\n', `${id}: no proxy in the environment`);
+      const r = await run(c, id, 'curl -sS --max-time 5 --proxy http://127.0.0.1:3128 http://good.test:8080/hello');
+      t.not(r.code, 0, `${id}: the proxy's port leads nowhere: ${r.err.trim()}`);
+      t.notMatch(r.out, 'hello', `${id}: nothing got through`);
+      const raw = await run(c, id, 'python3 -c "import socket; socket.create_connection((\'203.0.113.7\', 80), timeout=3)"');
+      t.match(raw.err, /Network is unreachable/, `${id}: no route`);
+      t.notOk(existsSync(join(d.stateDir, 'egress', 'sandboxes', id)), `${id}: the proxy has no sockets for it`);
+    }
+    t.notOk(d.processesOf(cli).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/.godel/egress-forward')), 'booted without network: no forwarder');
+    t.same((await c.getSandbox((await c.createSandbox({ network: { allow: [], deny: [], mode: 'none' } })).id)).network?.mode, 'none', 'from a template without network: the same');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: ['good.test'], deny: [], mode: 'none' } }), 'INVALID_NETWORK_POLICY');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: [], deny: [], mode: 'bridge' } }), 'INVALID_NETWORK_POLICY');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: [], deny: [], mode: 'host' } }), 'NETWORK_POLICY_WIDENED');
+    await c.deleteSandbox(cli);
+  });
+
   await t.test('a sandbox that floods the proxy is bounded; the others are not', async (t) => {
     const flood = await c.createSandbox({ template: 'web' });
     const py = [
@@ -248,6 +277,11 @@ t.test('egress allow lists', async (t) => {
     t.match(r.out, 'hello from good', 'the policy holds after the restart');
     const r2 = await run(d.client, sb.id, 'curl -sS http://unlisted.test:8080/hello');
     t.match(r2.out, 'not on the allow list');
+    t.equal((await d.client.getSandbox(offline)).network?.mode, 'none', 'a sandbox narrowed to no network stays so');
+    const r3 = await run(d.client, offline, 'curl -sS --max-time 5 --proxy http://127.0.0.1:3128 http://good.test:8080/hello');
+    t.notMatch(r3.out, 'hello', 'and gets nowhere');
+    t.notOk(existsSync(join(d.stateDir, 'egress', 'sandboxes', offline)), 'the proxy did not take it back');
+    await d.client.deleteSandbox(offline);
   });
 
   await t.test('events and metrics show what happened', async (t) => {

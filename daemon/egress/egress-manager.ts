@@ -86,6 +86,15 @@ export class EgressManager {
     });
   }
 
+  /**
+   * Stops serving a sandbox that stays: one narrowed to no network at its handoff. Unlike unregister, it
+   * fails unless the proxy has let go (its sockets gone), since until then the sandbox keeps its template's way out.
+   */
+  async withdraw(sandboxId: string): Promise<void> {
+    this.desired.delete(sandboxId);
+    await this.call({ op: 'unregister', sandbox: sandboxId });
+  }
+
   /** After the daemon's start: exactly these sandboxes are served, with these policies. */
   async sync(policies: ReadonlyMap<string, NetworkPolicy>): Promise<void> {
     this.desired.clear();
