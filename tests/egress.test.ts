@@ -235,6 +235,10 @@ t.test('egress allow lists', async (t) => {
       t.match(raw.err, /Network is unreachable/, `${id}: no route`);
       t.notOk(existsSync(join(d.stateDir, 'egress', 'sandboxes', id)), `${id}: the proxy has no sockets for it`);
     }
+    const fork = (await c.fork({ sandboxId: warm.id, count: 1 })).sandboxes[0]!;
+    t.equal(fork.network?.mode, 'none', 'a fork of it has no network either, not its template\'s');
+    t.equal((await run(c, fork.id, 'env | grep -ic _proxy=')).out.trim(), '0', 'nor the proxy\'s environment');
+    await c.deleteSandbox(fork.id);
     t.notOk(d.processesOf(cli).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/.godel/egress-forward')), 'booted without network: no forwarder');
     t.same((await c.getSandbox((await c.createSandbox({ network: { allow: [], deny: [], mode: 'none' } })).id)).network?.mode, 'none', 'from a template without network: the same');
     await expectError(c.createSandbox({ template: 'web', network: { allow: ['good.test'], deny: [], mode: 'none' } }), 'INVALID_NETWORK_POLICY');
@@ -391,6 +395,23 @@ t.test('egress allow lists', async (t) => {
     const plain = "require('http').get({host:'127.0.0.1',port:3128,path:'http://bad.wild.test:8080/hello'},(res)=>{res.pipe(process.stdout)})";
     r = await run(d.client, vm.id, `node -e "${plain}"`);
     t.match(r.out, 'denied by "bad.wild.test"', 'plain HTTP through the guest\'s proxy port');
+
+    // The guest's connections go from QEMU straight to the proxy: a daemon restart is not on their way.
+    const slow = "require('http').get({host:'127.0.0.1',port:3128,path:'http://good.test:8080/held'},(res)=>{res.pipe(process.stdout)})";
+    const started = await run(d.client, vm.id, 'printf %s "$JS" > /workspace/slow.js && setsid sh -c "node /workspace/slow.js > /workspace/slow.txt 2>&1" < /dev/null > /dev/null 2>&1 & echo started', { JS: slow });
+    t.equal(started.out.trim(), 'started');
+    await waitFor('the download to begin', async () => ((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out.includes('line 1') || undefined), 10_000);
+    const proxy = d.egressProxyPids();
+    await d.restart();
+    t.same(d.egressProxyPids(), proxy, 'the same proxy');
+    t.equal((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out, 'line 1\n', 'the response is still open after the restart');
+    good.release();
+    await waitFor('the download to finish', async () => ((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out.includes('done') || undefined), 15_000);
+    t.match((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out, 'line 1\ndone\n', 'and its end arrives through the same connection');
+    r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" good.test`, { SSL_CERT_FILE: '/workspace/ca.pem', NODE_EXTRA_CA_CERTS: '/workspace/ca.pem' });
+    t.match(r.out, 'hello from good', `a new connection from the guest after the restart: ${r.err}`);
+    r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" unlisted.test`);
+    t.match(r.out, 'status 403', 'and the policy holds');
     await d.client.deleteSandbox(vm.id);
   });
 
