@@ -58,6 +58,8 @@ t.test('the daemon refuses a malformed template and names the field', async (t) 
   t.throws(() => parseConfig({ templates: { web: { network: { allow: ['ok.com:99999'] } } } }), /templates\.web\.network\.allow\[0\].*port/);
   t.throws(() => parseConfig({ templates: { web: { network: { deny: ['10.0.0.0/40'] } } } }), /templates\.web\.network\.deny\[0\].*prefix/);
   t.throws(() => parseConfig({ egress: { dns_servers: ['localhost'] } }), /egress\.dns_servers/);
+  t.throws(() => parseConfig({ templates: { k: { provider: 'kubernetes', network: { allow: ['ok.com'] } } } }), /templates\.k\.network: an allow list is enforced for process and microvm sandboxes only/,
+    'a provider whose sandboxes do not go through the proxy cannot promise an allow list');
   t.throws(() => parseConfig({ egress: { uid: 61000 } }), /egress\.uid and egress\.gid \(61000:61001\) must differ from process\.sandbox_uid/, 'the proxy may not share the sandboxes\' uid');
   t.throws(() => parseConfig({ process: { sandbox_gid: 61001 } }), /must differ/, 'nor their gid');
   t.match(parseConfig({}).egress, { uid: 61001, gid: 61001 }, 'a user of its own by default');

@@ -424,6 +424,10 @@ function parseTemplate(name: string, raw: unknown): Template {
     if (err instanceof PolicyError) throw new ConfigError(err.message);
     throw err;
   }
+  // Only these providers' sandboxes have the proxy as their one way out; elsewhere a list would be a promise not kept.
+  if (typeof network === 'object' && provider !== 'process' && provider !== 'microvm') {
+    throw new ConfigError(`${where}.network: an allow list is enforced for process and microvm sandboxes only, not for provider "${provider}"`);
+  }
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {
     if (!isObject(raw.env)) throw new ConfigError(`${where}.env must be an object of NAME -> value`);
