@@ -1,5 +1,6 @@
 // The daemon: wires the store, providers, managers and the gRPC server together and owns their order of
 // start and stop. Sandboxes are not the daemon's children in any sense that matters: they outlive it.
+import { networkInterfaces } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -40,6 +41,7 @@ import { swarmHandlers } from './server/handlers/swarm.js';
 import type { E2bEndpoint } from './e2b/server.js';
 import { EgressManager } from './egress/egress-manager.js';
 import { EgressLedger } from './egress/ledger.js';
+import { ownListeners } from './egress/policy.js';
 import { AgentManager } from './agents/agent-manager.js';
 import { agentBootSide } from './agents/sandbox-side.js';
 import { modelCatalog } from './agents/catalog.js';
@@ -122,8 +124,8 @@ export class Daemon {
       const metricsListener = this.opts.metricsAddr ? await listenMetrics(this.opts.metricsAddr) : undefined;
       this.metricsServer = metricsListener?.server;
       // Sandboxes with an allow list reach out only through the egress proxy, which may not reach the daemon.
-      const listeners = [metricsListener?.address, config.federation?.listen, config.federation?.advertise]
-        .flatMap((a) => (a ? [/^\[?(.*?)\]?:(\d+)$/.exec(a)] : [])).flatMap((m) => (m ? [{ address: m[1]!, port: Number(m[2]) }] : []));
+      const hostAddresses = Object.values(networkInterfaces()).flatMap((ifs) => (ifs ?? []).map((i) => i.address));
+      const listeners = ownListeners([metricsListener?.address, config.federation?.listen, config.federation?.advertise, config.e2b?.listen], hostAddresses);
       const ledger = new EgressLedger({ summarySeconds: config.egress.summarySeconds, note: (id, type, message) => this.sandboxes?.note(id, type, message) ?? Promise.resolve(), log });
       this.ledger = ledger;
       const egress = new EgressManager({

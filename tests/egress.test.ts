@@ -395,6 +395,8 @@ t.test('egress allow lists', async (t) => {
     const plain = "require('http').get({host:'127.0.0.1',port:3128,path:'http://bad.wild.test:8080/hello'},(res)=>{res.pipe(process.stdout)})";
     r = await run(d.client, vm.id, `node -e "${plain}"`);
     t.match(r.out, 'denied by "bad.wild.test"', 'plain HTTP through the guest\'s proxy port');
+    r = await run(d.client, vm.id, `node -e "require('net').connect(80, '203.0.113.7').on('error', (e) => console.log(e.code))"`);
+    t.equal(r.out.trim(), 'ENETUNREACH', `raw TCP that ignores the proxy finds no route in the guest either: ${r.err}`);
 
     // The guest's connections go from QEMU straight to the proxy: a daemon restart is not on their way.
     const slow = "require('http').get({host:'127.0.0.1',port:3128,path:'http://good.test:8080/held'},(res)=>{res.pipe(process.stdout)})";
