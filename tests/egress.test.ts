@@ -3,7 +3,8 @@
 // servers on 127.0.30.x, a DNS server the proxy is pointed at).
 import t from 'tap';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, chmodSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -380,6 +381,27 @@ t.test('egress allow lists', async (t) => {
     const r = await run(d.client, sb.id, 'curl -sS --fail --max-time 5 https://good.test:8443/hello');
     t.match(r.out, 'hello from good', `the sandbox gets out through it: ${r.err}`);
     t.ok(d.logs().some((l) => l.msg === 'the egress proxy runs as another user; replacing it (its open connections end)' && l.uid === 0), 'and the daemon says so');
+  });
+
+  await t.test('a control socket that leads elsewhere is not signalled, but removed, and a proxy started', async (t) => {
+    await d.stop();
+    for (const pid of d.egressProxyPids()) process.kill(pid, 'SIGKILL');
+    // What the proxy's user could do in its own directory: point the control socket at a root service's.
+    const service = createNetServer((s) => s.end());
+    const servicePath = join(dir, 'root-service.sock');
+    await new Promise<void>((resolve) => service.listen(servicePath, () => resolve()));
+    t.teardown(() => service.close());
+    const control = join(d.stateDir, 'egress', 'control.sock');
+    rmSync(control, { force: true });
+    symlinkSync(servicePath, control);
+    await d.start();
+    t.ok(service.listening, 'the service is untouched');
+    t.ok(lstatSync(control).isSocket(), 'the link is replaced by the proxy\'s socket');
+    const [proxy] = d.egressProxyPids();
+    t.same(proxyStatus(proxy!).Uid, ['61001', '61001', '61001', '61001'], 'a proxy of its own user');
+    const r = await run(d.client, sb.id, 'curl -sS --fail --max-time 5 https://good.test:8443/hello');
+    t.match(r.out, 'hello from good', `the sandbox gets out through it: ${r.err}`);
+    t.ok(d.logs().some((l) => l.msg === 'the egress control socket leads to a process that is not an egress proxy; removing it and starting a proxy' && l.uid === 0), 'and the daemon says so');
   });
 
   await t.test('a microvm sandbox gets out the same way, over its agent\'s egress port', async (t) => {

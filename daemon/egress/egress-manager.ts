@@ -9,7 +9,7 @@
 // the outside, and not the sandboxes' user, whose processes (and QEMU) could then signal or ptrace it. It
 // owns its directory (the control socket, each sandbox's sockets); its log is outside it, in the state
 // dir, which only root may write, so the proxy cannot point the daemon's writes anywhere.
-import { lchownSync, lstatSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -177,6 +177,14 @@ export class EgressManager {
     if (!want) return true;
     const peer = loadUnixAddon().peerCredentials((s as unknown as { _handle: { fd: number } })._handle.fd);
     if (peer.uid === want.uid) return true;
+    // Only a proxy of this directory in a directory its user cannot write (a root proxy's) is stopped: where
+    // the proxy's user owns it, the socket could be a link to any other service, which root would then signal.
+    // Such an entry is removed (unlink follows no link) and a proxy of its own started in its place.
+    if (lstatSync(this.opts.dir).uid === want.uid || !isProxyOf(peer.pid, this.opts.dir)) {
+      this.opts.log.error({ pid: peer.pid, uid: peer.uid, want: want.uid }, 'the egress control socket leads to a process that is not an egress proxy; removing it and starting a proxy');
+      rmSync(join(this.opts.dir, CONTROL_SOCKET), { force: true });
+      return false;
+    }
     this.opts.log.warn({ pid: peer.pid, uid: peer.uid, want: want.uid }, 'the egress proxy runs as another user; replacing it (its open connections end)');
     try {
       process.kill(peer.pid, 'SIGTERM');
@@ -295,6 +303,16 @@ export class EgressManager {
     } else {
       this.opts.log.warn({ dropped: m.dropped }, 'the egress proxy dropped connection records while no daemon was connected');
     }
+  }
+}
+
+/** Whether `pid` is an egress proxy (proxy-main.js) of `dir`, by its command line. */
+function isProxyOf(pid: number, dir: string): boolean {
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return !!argv[1]?.endsWith('/proxy-main.js') && argv[2] === '--dir' && argv[3] === dir;
+  } catch {
+    return false; // Gone already.
   }
 }
 
