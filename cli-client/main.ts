@@ -109,7 +109,8 @@ program.command('create')
   .option('--placement <where>', 'in a federation: local (this node), any (a warm sandbox anywhere first), or a node\'s name', 'local')
   .option('--allow <host>', 'narrow the template\'s network allow list to these hosts, IPs or CIDRs (repeatable; each within the template\'s list)', collect, [])
   .option('--deny <host>', 'add to the template\'s network deny list (repeatable)', collect, [])
-  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string; placement: string; allow: string[]; deny: string[] }) => {
+  .addOption(new Option('--network <mode>', 'none: no network at all (loopback only, no proxy), whatever the template\'s').choices(['none']))
+  .action(action(async (c, opts: { template: string; label: string[]; env: string[]; ttl: string; workspace?: string; idleTimeout: string; maxLifetime: string; onExpiry?: string; placement: string; allow: string[]; deny: string[]; network?: string }) => {
     const ttl = seconds(opts.ttl, '--ttl');
     const git = opts.workspace?.startsWith('git:') ? parseGitSource(opts.workspace) : undefined;
     const s = await c.createSandbox({
@@ -118,7 +119,7 @@ program.command('create')
       ...(opts.onExpiry ? { expiryPolicy: opts.onExpiry === 'stop' ? 'STOP' as const : 'DELETE' as const } : {}),
       ...(git ? { workspace: { git } } : {}),
       placement: opts.placement,
-      ...(opts.allow.length || opts.deny.length ? { network: { allow: opts.allow, deny: opts.deny } } : {}),
+      ...(opts.allow.length || opts.deny.length || opts.network ? { network: { allow: opts.allow, deny: opts.deny, mode: opts.network ?? '' } } : {}),
     });
     if (opts.workspace && !git) {
       // A directory or tar on this side is read with godelctl's own permissions and streamed in.

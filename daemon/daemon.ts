@@ -1,5 +1,6 @@
 // The daemon: wires the store, providers, managers and the gRPC server together and owns their order of
 // start and stop. Sandboxes are not the daemon's children in any sense that matters: they outlive it.
+import { networkInterfaces } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -40,6 +41,7 @@ import { swarmHandlers } from './server/handlers/swarm.js';
 import type { E2bEndpoint } from './e2b/server.js';
 import { EgressManager } from './egress/egress-manager.js';
 import { EgressLedger } from './egress/ledger.js';
+import { ownListeners } from './egress/policy.js';
 import { AgentManager } from './agents/agent-manager.js';
 import { agentBootSide } from './agents/sandbox-side.js';
 import { modelCatalog } from './agents/catalog.js';
@@ -122,11 +124,14 @@ export class Daemon {
       const metricsListener = this.opts.metricsAddr ? await listenMetrics(this.opts.metricsAddr) : undefined;
       this.metricsServer = metricsListener?.server;
       // Sandboxes with an allow list reach out only through the egress proxy, which may not reach the daemon.
-      const listeners = [metricsListener?.address, config.federation?.listen, config.federation?.advertise]
-        .flatMap((a) => (a ? [/^\[?(.*?)\]?:(\d+)$/.exec(a)] : [])).flatMap((m) => (m ? [{ address: m[1]!, port: Number(m[2]) }] : []));
+      const hostAddresses = Object.values(networkInterfaces()).flatMap((ifs) => (ifs ?? []).map((i) => i.address));
+      const listeners = ownListeners([metricsListener?.address, config.federation?.listen, config.federation?.advertise, config.e2b?.listen], hostAddresses);
       const ledger = new EgressLedger({ summarySeconds: config.egress.summarySeconds, note: (id, type, message) => this.sandboxes?.note(id, type, message) ?? Promise.resolve(), log });
       this.ledger = ledger;
-      const egress = new EgressManager({ dir: join(stateDir, 'egress'), config: config.egress, listeners, log, onRecord: (r) => ledger.add(r) });
+      const egress = new EgressManager({
+        dir: join(stateDir, 'egress'), logPath: join(stateDir, 'egress-proxy.log'), config: config.egress, listeners, log, onRecord: (r) => ledger.add(r),
+        ...(process.getuid?.() === 0 ? { user: { uid: config.egress.uid, gid: config.egress.gid } } : {}),
+      });
       this.egress = egress;
       const providers = new Map<string, Provider>();
       providers.set('process', new ProcessProvider({
@@ -295,7 +300,7 @@ export class Daemon {
     this.exec?.stop();
     // What the sandboxes' connections did is written before the manager stops taking events.
     await this.ledger?.stop();
-    this.egress?.stop();
+    await this.egress?.stop();
     await this.sandboxes?.stop();
     await this.store?.close();
     log.info('godeld stopped; sandboxes keep running');

@@ -1,7 +1,7 @@
 // Egress policies on their own: what entries parse to, what narrows and what widens, what a policy decides
 // for names and addresses, and the daemon's refusal to start on a malformed template.
 import t from 'tap';
-import { CompiledPolicy, formatRule, narrow, parseNetworkMode, parseRule, type NetworkPolicy } from '../daemon/egress/policy.js';
+import { CompiledPolicy, formatRule, narrow, ownListeners, parseNetworkMode, parseRule, type NetworkPolicy } from '../daemon/egress/policy.js';
 import { ConfigError, parseConfig } from '../daemon/config/config.js';
 
 t.test('entries', async (t) => {
@@ -52,12 +52,31 @@ t.test('decisions', async (t) => {
   t.match(none.checkName('b.com', 443).refused, 'not on the allow list', 'no lookup for a name that cannot be allowed');
 });
 
+t.test('the daemon\'s own listeners, those on every address included', async (t) => {
+  const host = ['127.0.0.1', '203.0.113.5', '::1', '2001:db8::5'];
+  const own = ownListeners(['127.0.0.1:9464', '0.0.0.0:7443', '[::]:8080', '[2001:db8::9]:443', undefined], host);
+  t.same(own, [
+    { address: '127.0.0.1', port: 9464 },
+    { address: '127.0.0.1', port: 7443 }, { address: '203.0.113.5', port: 7443 },
+    { address: '127.0.0.1', port: 8080 }, { address: '203.0.113.5', port: 8080 }, { address: '::1', port: 8080 }, { address: '2001:db8::5', port: 8080 },
+    { address: '2001:db8::9', port: 443 },
+  ]);
+  const p = new CompiledPolicy(parseNetworkMode({ allow: ['*.example.com'] }, 'n') as NetworkPolicy, own);
+  t.match(p.checkAddress('203.0.113.5', 7443, true), /daemon's own listeners/, 'a public address of this host, where a listener on 0.0.0.0 answers');
+  t.equal(p.checkAddress('203.0.113.5', 443, true), undefined, 'another port of it is not a listener');
+});
+
 t.test('the daemon refuses a malformed template and names the field', async (t) => {
   t.throws(() => parseConfig({ templates: { web: { network: { allow: ['ok.com', 'bad host'] } } } }),
     new ConfigError('templates.web.network.allow[1] "bad host": not a valid host name'));
   t.throws(() => parseConfig({ templates: { web: { network: { allow: ['ok.com:99999'] } } } }), /templates\.web\.network\.allow\[0\].*port/);
   t.throws(() => parseConfig({ templates: { web: { network: { deny: ['10.0.0.0/40'] } } } }), /templates\.web\.network\.deny\[0\].*prefix/);
   t.throws(() => parseConfig({ egress: { dns_servers: ['localhost'] } }), /egress\.dns_servers/);
+  t.throws(() => parseConfig({ templates: { k: { provider: 'kubernetes', network: { allow: ['ok.com'] } } } }), /templates\.k\.network: an allow list is enforced for process and microvm sandboxes only/,
+    'a provider whose sandboxes do not go through the proxy cannot promise an allow list');
+  t.throws(() => parseConfig({ egress: { uid: 61000 } }), /egress\.uid and egress\.gid \(61000:61001\) must differ from process\.sandbox_uid/, 'the proxy may not share the sandboxes\' uid');
+  t.throws(() => parseConfig({ process: { sandbox_gid: 61001 } }), /must differ/, 'nor their gid');
+  t.match(parseConfig({}).egress, { uid: 61001, gid: 61001 }, 'a user of its own by default');
   const ok = parseConfig({ templates: { web: { network: { allow: ['ok.com'] } } } });
   t.same(ok.templates.get('web')!.spec.network, { allow: ['ok.com'], deny: [], maxConnections: 256 });
   t.equal(ok.templates.get('default')!.specHash, parseConfig({}).templates.get('default')!.specHash, 'templates without an allow list keep their hash');

@@ -2,8 +2,9 @@
 // with curl, git over https, Python and Node from inside; servers and names on this machine only (web
 // servers on 127.0.30.x, a DNS server the proxy is pointed at).
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync, existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +33,17 @@ const NODE_CONNECT = [
   's.pipe(process.stdout);}).end();',
 ].join('');
 
+/** The proxy's egress proxy script, as the daemon starts it. */
+const PROXY_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'daemon', 'egress', 'proxy-main.js');
+
+/** /proc/PID/status as fields of whitespace-separated values. */
+function proxyStatus(pid: number): Record<string, string[]> {
+  return Object.fromEntries(readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').filter(Boolean).map((l) => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i), l.slice(i + 1).trim().split(/\s+/).filter(Boolean)];
+  }));
+}
+
 async function run(c: GodelClient, id: string, script: string, env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
   const r = await c.runCollect({ sandboxId: id, argv: ['/bin/sh', '-c', script], env });
   return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() };
@@ -58,6 +70,7 @@ t.test('egress allow lists', async (t) => {
       microvm: { image_dir: IMAGE },
       templates: {
         default: { pool: { min_idle: 0 } },
+        webcold: { network: policy, pool: { min_idle: 0 } },
         vmweb: { provider: 'microvm', network: policy, limits: { cpus: 1, memory: '384M' }, pool: { min_idle: 0 } },
         web: {
           network: policy,
@@ -86,6 +99,24 @@ t.test('egress allow lists', async (t) => {
     await c.deleteSandbox(plain.id);
     const env = await run(c, sb.id, 'env | grep -i _proxy= | sort');
     for (const v of ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy']) t.match(env.out, `${v}=`, v);
+  });
+
+  await t.test('the proxy runs as a user of its own, with no capabilities, and reaches every sandbox', async (t) => {
+    const [proxy, more] = d.egressProxyPids();
+    t.ok(proxy && !more, 'one proxy');
+    const status = proxyStatus(proxy!);
+    t.same(status.Uid, ['61001', '61001', '61001', '61001'], 'egress.uid, real, effective, saved and fs');
+    t.same(status.Gid, ['61001', '61001', '61001', '61001'], 'egress.gid');
+    t.same(status.Groups, [], 'no supplementary groups');
+    for (const caps of ['CapInh', 'CapPrm', 'CapEff', 'CapAmb']) t.same(status[caps], ['0000000000000000'], `${caps}: none`);
+    t.same(status.NoNewPrivs, ['1'], 'and no way to gain any');
+    const sandboxUid = String(statSync(`/proc/${d.processesOf(sb.id).at(-1)}`).uid);
+    t.equal(sandboxUid, '61000', 'the sandbox\'s processes run as process.sandbox_uid');
+    t.not(status.Uid![0], sandboxUid, 'which is not the proxy\'s');
+    t.same(readFileSync(`/proc/${proxy}/environ`, 'utf8').split('\0').filter(Boolean), ['PATH=/usr/bin:/bin'], 'none of the daemon\'s environment');
+    t.equal(statSync(join(d.stateDir, 'egress')).uid, 61001, 'it owns its directory');
+    t.equal(statSync(join(d.stateDir, 'egress', 'control.sock')).mode & 0o777, 0o600, 'only root (the daemon) may drive it');
+    t.match(readFileSync(join(d.stateDir, 'egress-proxy.log'), 'utf8'), `egress proxy ${proxy} serving`, 'its log is in the state dir, which it cannot write');
   });
 
   await t.test('allowed hosts work with curl, git, python and node', async (t) => {
@@ -129,6 +160,26 @@ t.test('egress allow lists', async (t) => {
     t.match(r.err, /SOCKS|refused|not allowed/i, `a SOCKS refusal: ${r.err}`);
   });
 
+  await t.test('SOCKS BIND and UDP ASSOCIATE are refused with reply 7, recorded, and the proxy serves on', async (t) => {
+    const py = [
+      'import socket, struct',
+      'for cmd in (2, 3):',
+      '  s=socket.create_connection(("127.0.0.1",1080)); s.sendall(b"\\x05\\x01\\x00"); assert s.recv(2)==b"\\x05\\x00"',
+      '  s.sendall(bytes([5, cmd, 0, 1]) + socket.inet_aton("127.0.30.10") + struct.pack(">H", 8080))',
+      '  r=s.recv(10); print(cmd, r[0], r[1], s.recv(10)==b"")',
+    ].join('\n');
+    let r = await run(c, sb.id, `python3 -c '${py}'`);
+    t.equal(r.out, '2 5 7 True\n3 5 7 True\n', `command not supported, and the connection ends: ${r.err}`);
+    r = await run(c, sb.id, 'curl -sS --fail --proxy "$ALL_PROXY" https://a.wild.test:8443/hello');
+    t.match(r.out, 'hello from wild', 'SOCKS CONNECT still works');
+    const events = await waitFor('the refusals in the events', async () => {
+      const evs = (await c.listEvents({ sandboxId: sb.id, limit: 1000 })).filter((e) => e.type === 'egress-refused' && e.message.includes('(only CONNECT)'));
+      return evs.length >= 2 ? evs : undefined;
+    }, 5000);
+    t.ok(events.some((e) => e.message.includes('SOCKS BIND is not supported')), 'BIND, with why');
+    t.ok(events.some((e) => e.message.includes('SOCKS UDP ASSOCIATE is not supported')), 'UDP ASSOCIATE, with why');
+  });
+
   await t.test('traffic that ignores the proxy finds no way out', async (t) => {
     let r = await run(c, sb.id, `curl -sS --noproxy '*' --max-time 5 http://${GOOD}:8080/hello`);
     t.not(r.code, 0, 'the host\'s loopback is not the sandbox\'s');
@@ -165,6 +216,38 @@ t.test('egress allow lists', async (t) => {
     for (const id of [narrow.id, cli]) await c.deleteSandbox(id);
   });
 
+  let offline = '';
+  await t.test('a create may take the network away altogether', async (t) => {
+    await waitFor('an idle sandbox of web', async () => ((await c.listPools()).find((p) => p.template === 'web')?.idle ?? 0) > 0 || undefined, 20_000);
+    const warm = await c.createSandbox({ template: 'web', network: { allow: [], deny: [], mode: 'none' } });
+    offline = warm.id;
+    t.ok(warm.fromWarmPool, 'from the pool of a template with an allow list');
+    const cli = execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'create', '-t', 'webcold', '--network', 'none'], { encoding: 'utf8' }).trim();
+    t.notOk((await c.getSandbox(cli)).fromWarmPool, 'godelctl create --network none, booted without network');
+    const shown = JSON.parse(execFileSync(process.execPath, [GODELCTL, '--socket', d.socket, 'inspect', warm.id, cli], { encoding: 'utf8' })) as Array<{ network: { mode: string; allow: string[] } }>;
+    t.same(shown.map((s) => [s.network.mode, s.network.allow]), [['none', []], ['none', []]], 'inspect shows it');
+    for (const id of [warm.id, cli]) {
+      const env = await run(c, id, 'env | grep -i _proxy= || echo none');
+      t.equal(env.out, 'none\n', `${id}: no proxy in the environment`);
+      const r = await run(c, id, 'curl -sS --max-time 5 --proxy http://127.0.0.1:3128 http://good.test:8080/hello');
+      t.not(r.code, 0, `${id}: the proxy's port leads nowhere: ${r.err.trim()}`);
+      t.notMatch(r.out, 'hello', `${id}: nothing got through`);
+      const raw = await run(c, id, 'python3 -c "import socket; socket.create_connection((\'203.0.113.7\', 80), timeout=3)"');
+      t.match(raw.err, /Network is unreachable/, `${id}: no route`);
+      t.notOk(existsSync(join(d.stateDir, 'egress', 'sandboxes', id)), `${id}: the proxy has no sockets for it`);
+    }
+    const fork = (await c.fork({ sandboxId: warm.id, count: 1 })).sandboxes[0]!;
+    t.equal(fork.network?.mode, 'none', 'a fork of it has no network either, not its template\'s');
+    t.equal((await run(c, fork.id, 'env | grep -ic _proxy=')).out.trim(), '0', 'nor the proxy\'s environment');
+    await c.deleteSandbox(fork.id);
+    t.notOk(d.processesOf(cli).some((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('/.godel/egress-forward')), 'booted without network: no forwarder');
+    t.same((await c.getSandbox((await c.createSandbox({ network: { allow: [], deny: [], mode: 'none' } })).id)).network?.mode, 'none', 'from a template without network: the same');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: ['good.test'], deny: [], mode: 'none' } }), 'INVALID_NETWORK_POLICY');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: [], deny: [], mode: 'bridge' } }), 'INVALID_NETWORK_POLICY');
+    await expectError(c.createSandbox({ template: 'web', network: { allow: [], deny: [], mode: 'host' } }), 'NETWORK_POLICY_WIDENED');
+    await c.deleteSandbox(cli);
+  });
+
   await t.test('a sandbox that floods the proxy is bounded; the others are not', async (t) => {
     const flood = await c.createSandbox({ template: 'web' });
     const py = [
@@ -188,8 +271,10 @@ t.test('egress allow lists', async (t) => {
   await t.test('open connections survive a daemon restart', async (t) => {
     const started = await run(c, sb.id, 'setsid sh -c "curl -sS -N http://good.test:8080/slow > /workspace/slow.txt 2>&1" < /dev/null > /dev/null 2>&1 & echo started');
     t.equal(started.out.trim(), 'started');
+    const proxyBefore = d.egressProxyPids();
     await sleep(600);
     await d.restart();
+    t.same(d.egressProxyPids(), proxyBefore, 'the daemon adopted the proxy that ran');
     await waitFor('the download to finish', async () => ((await run(d.client, sb.id, 'cat /workspace/slow.txt')).out.includes('done') ? true : undefined), 10_000);
     const out = (await run(d.client, sb.id, 'cat /workspace/slow.txt')).out;
     t.match(out, /line 1\n[\s\S]*line 10\ndone\n/, 'every line arrived across the restart');
@@ -197,6 +282,11 @@ t.test('egress allow lists', async (t) => {
     t.match(r.out, 'hello from good', 'the policy holds after the restart');
     const r2 = await run(d.client, sb.id, 'curl -sS http://unlisted.test:8080/hello');
     t.match(r2.out, 'not on the allow list');
+    t.equal((await d.client.getSandbox(offline)).network?.mode, 'none', 'a sandbox narrowed to no network stays so');
+    const r3 = await run(d.client, offline, 'curl -sS --max-time 5 --proxy http://127.0.0.1:3128 http://good.test:8080/hello');
+    t.notMatch(r3.out, 'hello', 'and gets nowhere');
+    t.notOk(existsSync(join(d.stateDir, 'egress', 'sandboxes', offline)), 'the proxy did not take it back');
+    await d.client.deleteSandbox(offline);
   });
 
   await t.test('events and metrics show what happened', async (t) => {
@@ -272,6 +362,48 @@ t.test('egress allow lists', async (t) => {
     t.match(r.out, 'not on the allow list', 'the policy holds');
   });
 
+  await t.test('a proxy of another user (a root one, from before it had its own) is replaced at the daemon\'s start', async (t) => {
+    await d.stop();
+    for (const pid of d.egressProxyPids()) process.kill(pid, 'SIGKILL');
+    // What a root proxy left: everything in its directory root's.
+    execFileSync('chown', ['-R', '0:0', join(d.stateDir, 'egress')]);
+    const old = spawn(process.execPath, [PROXY_MAIN, '--dir', join(d.stateDir, 'egress')], { detached: true, stdio: 'ignore', env: { PATH: '/usr/bin:/bin' } });
+    old.unref();
+    t.teardown(() => { if (old.exitCode === null && old.signalCode === null) old.kill('SIGKILL'); });
+    const gone = new Promise<void>((resolve) => old.once('exit', () => resolve()));
+    await waitFor('the root proxy to serve', () => (d.egressProxyPids().includes(old.pid!) && existsSync(join(d.stateDir, 'egress', 'control.sock'))) || undefined, 5000);
+    await d.start();
+    await gone;
+    const [proxy] = d.egressProxyPids();
+    t.not(proxy, old.pid, 'a new proxy');
+    t.same(proxyStatus(proxy!).Uid, ['61001', '61001', '61001', '61001'], 'of its own user');
+    t.equal(statSync(join(d.stateDir, 'egress')).uid, 61001, 'the directory is handed over');
+    const r = await run(d.client, sb.id, 'curl -sS --fail --max-time 5 https://good.test:8443/hello');
+    t.match(r.out, 'hello from good', `the sandbox gets out through it: ${r.err}`);
+    t.ok(d.logs().some((l) => l.msg === 'the egress proxy runs as another user; replacing it (its open connections end)' && l.uid === 0), 'and the daemon says so');
+  });
+
+  await t.test('a control socket that leads elsewhere is not signalled, but removed, and a proxy started', async (t) => {
+    await d.stop();
+    for (const pid of d.egressProxyPids()) process.kill(pid, 'SIGKILL');
+    // What the proxy's user could do in its own directory: point the control socket at a root service's.
+    const service = createNetServer((s) => s.end());
+    const servicePath = join(dir, 'root-service.sock');
+    await new Promise<void>((resolve) => service.listen(servicePath, () => resolve()));
+    t.teardown(() => service.close());
+    const control = join(d.stateDir, 'egress', 'control.sock');
+    rmSync(control, { force: true });
+    symlinkSync(servicePath, control);
+    await d.start();
+    t.ok(service.listening, 'the service is untouched');
+    t.ok(lstatSync(control).isSocket(), 'the link is replaced by the proxy\'s socket');
+    const [proxy] = d.egressProxyPids();
+    t.same(proxyStatus(proxy!).Uid, ['61001', '61001', '61001', '61001'], 'a proxy of its own user');
+    const r = await run(d.client, sb.id, 'curl -sS --fail --max-time 5 https://good.test:8443/hello');
+    t.match(r.out, 'hello from good', `the sandbox gets out through it: ${r.err}`);
+    t.ok(d.logs().some((l) => l.msg === 'the egress control socket leads to a process that is not an egress proxy; removing it and starting a proxy' && l.uid === 0), 'and the daemon says so');
+  });
+
   await t.test('a microvm sandbox gets out the same way, over its agent\'s egress port', async (t) => {
     const vm = await d.client.createSandbox({ template: 'vmweb' });
     t.equal((await d.client.getSandbox(vm.id)).network?.mode, 'allow');
@@ -285,6 +417,25 @@ t.test('egress allow lists', async (t) => {
     const plain = "require('http').get({host:'127.0.0.1',port:3128,path:'http://bad.wild.test:8080/hello'},(res)=>{res.pipe(process.stdout)})";
     r = await run(d.client, vm.id, `node -e "${plain}"`);
     t.match(r.out, 'denied by "bad.wild.test"', 'plain HTTP through the guest\'s proxy port');
+    r = await run(d.client, vm.id, `node -e "require('net').connect(80, '203.0.113.7').on('error', (e) => console.log(e.code))"`);
+    t.equal(r.out.trim(), 'ENETUNREACH', `raw TCP that ignores the proxy finds no route in the guest either: ${r.err}`);
+
+    // The guest's connections go from QEMU straight to the proxy: a daemon restart is not on their way.
+    const slow = "require('http').get({host:'127.0.0.1',port:3128,path:'http://good.test:8080/held'},(res)=>{res.pipe(process.stdout)})";
+    const started = await run(d.client, vm.id, 'printf %s "$JS" > /workspace/slow.js && setsid sh -c "node /workspace/slow.js > /workspace/slow.txt 2>&1" < /dev/null > /dev/null 2>&1 & echo started', { JS: slow });
+    t.equal(started.out.trim(), 'started');
+    await waitFor('the download to begin', async () => ((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out.includes('line 1') || undefined), 10_000);
+    const proxy = d.egressProxyPids();
+    await d.restart();
+    t.same(d.egressProxyPids(), proxy, 'the same proxy');
+    t.equal((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out, 'line 1\n', 'the response is still open after the restart');
+    good.release();
+    await waitFor('the download to finish', async () => ((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out.includes('done') || undefined), 15_000);
+    t.match((await run(d.client, vm.id, 'cat /workspace/slow.txt')).out, 'line 1\ndone\n', 'and its end arrives through the same connection');
+    r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" good.test`, { SSL_CERT_FILE: '/workspace/ca.pem', NODE_EXTRA_CA_CERTS: '/workspace/ca.pem' });
+    t.match(r.out, 'hello from good', `a new connection from the guest after the restart: ${r.err}`);
+    r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" unlisted.test`);
+    t.match(r.out, 'status 403', 'and the policy holds');
     await d.client.deleteSandbox(vm.id);
   });
 

@@ -166,6 +166,12 @@ export interface EgressConfig {
   dnsServers: string[];
   /** How often allowed connections are summarized into each sandbox's events. */
   summarySeconds: number;
+  /**
+   * Host uid and gid the egress proxy runs as when the daemon is root: its own, not the sandboxes' (whose
+   * processes, and QEMU, could otherwise signal or ptrace the one process that talks to the outside).
+   */
+  uid: number;
+  gid: number;
 }
 
 export interface DaemonConfig {
@@ -282,12 +288,18 @@ export function parseConfig(raw: Record<string, unknown>): DaemonConfig {
 
   const egressRaw = raw.egress ?? {};
   if (!isObject(egressRaw)) throw new ConfigError('egress must be an object');
-  checkKeys(egressRaw, ['dns_servers', 'summary_seconds'], 'egress');
+  checkKeys(egressRaw, ['dns_servers', 'summary_seconds', 'uid', 'gid'], 'egress');
   const dns = egressRaw.dns_servers ?? [];
   if (!Array.isArray(dns) || dns.some((d) => typeof d !== 'string' || !/^(\d+\.\d+\.\d+\.\d+|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/.test(d))) {
     throw new ConfigError('egress.dns_servers must be a list of IP or IP:PORT addresses (IPv6 in brackets)');
   }
-  const egress: EgressConfig = { dnsServers: dns as string[], summarySeconds: optInt(egressRaw.summary_seconds, 'egress.summary_seconds', 1, 3600) ?? 10 };
+  const egress: EgressConfig = {
+    dnsServers: dns as string[], summarySeconds: optInt(egressRaw.summary_seconds, 'egress.summary_seconds', 1, 3600) ?? 10,
+    uid: optInt(egressRaw.uid, 'egress.uid', 1, 2 ** 31 - 1) ?? 61001, gid: optInt(egressRaw.gid, 'egress.gid', 1, 2 ** 31 - 1) ?? 61001,
+  };
+  if (egress.uid === processConfig.sandboxUid || egress.gid === processConfig.sandboxGid) {
+    throw new ConfigError(`egress.uid and egress.gid (${egress.uid}:${egress.gid}) must differ from process.sandbox_uid and sandbox_gid (${processConfig.sandboxUid}:${processConfig.sandboxGid}): sandboxes and QEMU run as those, and could signal or ptrace a proxy of the same user`);
+  }
 
   const declared = raw.templates ?? {};
   if (!isObject(declared)) throw new ConfigError('templates must be an object of name -> template');
@@ -411,6 +423,10 @@ function parseTemplate(name: string, raw: unknown): Template {
   } catch (err) {
     if (err instanceof PolicyError) throw new ConfigError(err.message);
     throw err;
+  }
+  // Only these providers' sandboxes have the proxy as their one way out; elsewhere a list would be a promise not kept.
+  if (typeof network === 'object' && provider !== 'process' && provider !== 'microvm') {
+    throw new ConfigError(`${where}.network: an allow list is enforced for process and microvm sandboxes only, not for provider "${provider}"`);
   }
   const env: Record<string, string> = {};
   if (raw.env !== undefined) {

@@ -221,6 +221,23 @@ function nameMatches(r: Extract<Rule, { kind: 'name' }>, name: string): boolean 
   return r.wildcard ? n.endsWith(`.${r.name}`) : n === r.name;
 }
 
+/**
+ * The daemon's listeners ("HOST:PORT", IPv6 in brackets) as addresses no sandbox reaches unless an address
+ * entry lists them. One on every address (0.0.0.0, or :: for both families) stands for each of `hostAddresses`
+ * (this host's interfaces'), since a name that resolves to any of them reaches it.
+ */
+export function ownListeners(listeners: Array<string | undefined>, hostAddresses: string[]): Array<{ address: string; port: number }> {
+  return listeners.flatMap((l) => {
+    const m = l ? /^\[?(.*?)\]?:(\d+)$/.exec(l) : null;
+    if (!m) return [];
+    const port = Number(m[2]);
+    const host = m[1]!;
+    if (host === '0.0.0.0') return hostAddresses.filter((a) => isIP(a) === 4).map((address) => ({ address, port }));
+    if (host === '::') return hostAddresses.map((address) => ({ address, port }));
+    return [{ address: host, port }];
+  });
+}
+
 /** One line for a 403 body or an event: the sandbox's policy. */
 export function describePolicy(p: NetworkPolicy): string {
   return `allow [${p.allow.join(', ')}]${p.deny.length ? `, deny [${p.deny.join(', ')}]` : ''}`;

@@ -5,7 +5,7 @@
 // here (up to a bound) for the next one.
 //
 // usage: node proxy-main.js --dir DIR
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { EgressProxy, type ConnectionRecord } from './proxy.js';
@@ -86,6 +86,8 @@ function main(): void {
   const controlPath = join(dir, CONTROL_SOCKET);
   rmSync(controlPath, { force: true });
   control.listen(controlPath, () => {
+    // Only its daemon (root, or the user both run as) may drive it.
+    chmodSync(controlPath, 0o600);
     process.stdout.write(`egress proxy ${process.pid} serving ${controlPath}\n`);
   });
   const stop = (): void => {

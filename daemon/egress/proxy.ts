@@ -320,7 +320,7 @@ export class EgressProxy {
     res.on('close', () => { if (!res.writableFinished) up.destroy(); });
   }
 
-  /** SOCKS5, no authentication, CONNECT only (RFC 1928). */
+  /** SOCKS5, no authentication, CONNECT only (RFC 1928): BIND and UDP ASSOCIATE are refused (reply 7). */
   private onSocks(entry: SandboxEntry, client: Socket): void {
     const started = Date.now();
     let buf = Buffer.alloc(0);
@@ -336,7 +336,11 @@ export class EgressProxy {
         if (buf.length < 2 + n) return;
         const methods = buf.subarray(2, 2 + n);
         buf = buf.subarray(2 + n);
-        if (!methods.includes(0)) { client.end(Buffer.from([5, 0xff])); return; }
+        if (!methods.includes(0)) {
+          this.record(entry, { protocol: 'socks', host: '', port: 0, decision: 'refused', reason: 'the SOCKS client offers no method without authentication' });
+          client.end(Buffer.from([5, 0xff]));
+          return;
+        }
         client.write(Buffer.from([5, 0]));
         stage = 'request';
       }
@@ -344,7 +348,11 @@ export class EgressProxy {
         if (buf.length < 5) return;
         const atyp = buf[3];
         const addrLen = atyp === 1 ? 4 : atyp === 4 ? 16 : atyp === 3 ? 1 + buf[4]! : -1;
-        if (addrLen < 0) { reply(8); return; }
+        if (addrLen < 0) {
+          this.record(entry, { protocol: 'socks', host: '', port: 0, decision: 'refused', reason: `SOCKS address type ${atyp} is not supported` });
+          reply(8);
+          return;
+        }
         if (buf.length < 4 + addrLen + 2) return;
         const cmd = buf[1];
         const raw = buf.subarray(4, 4 + addrLen);
@@ -355,7 +363,8 @@ export class EgressProxy {
         client.off('data', onData);
         client.pause();
         if (cmd !== 1) {
-          this.record(entry, { protocol: 'socks', host, port, decision: 'refused', reason: 'only SOCKS CONNECT is supported' });
+          // BIND (2) and UDP ASSOCIATE (3) would open a way in, or out beside the TCP policy: 7, command not supported.
+          this.record(entry, { protocol: 'socks', host, port, decision: 'refused', reason: `SOCKS ${SOCKS_COMMANDS[cmd!] ?? `command ${cmd}`} is not supported (only CONNECT)` });
           reply(7);
           return;
         }
@@ -466,6 +475,8 @@ function stripHopByHop(h: IncomingMessage['headers']): IncomingMessage['headers'
   for (const k of ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']) delete out[k];
   return out;
 }
+
+const SOCKS_COMMANDS: Record<number, string> = { 2: 'BIND', 3: 'UDP ASSOCIATE' };
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests', 502: 'Bad Gateway' };
 

@@ -10,12 +10,15 @@ import type { BootOverrides, BootPriority, Provider, ResourceEvent, SandboxUsage
 import { SCHEMA_VERSION, type EventRecord, type NewEvent, type SandboxRecord, type Store } from '../store/store.js';
 import { validateTemplateName } from '../validation.js';
 import { newId } from '../ids.js';
-import { PolicyError, describePolicy, isAllowList, narrow, type NetworkPolicy } from '../egress/policy.js';
+import { PolicyError, describePolicy, isAllowList, narrow, type NetworkMode, type NetworkPolicy } from '../egress/policy.js';
 
 /** Where sandboxes with an allow list get their way out: the egress proxy (daemon/egress/egress-manager.ts). */
 export interface EgressEnforcer {
   register(sandboxId: string, policy: NetworkPolicy): Promise<void>;
+  /** Stops serving a sandbox that is gone; a proxy that cannot be told forgets it at the next sync. */
   unregister(sandboxId: string): Promise<void>;
+  /** Stops serving a sandbox that stays (narrowed to no network); fails unless the proxy has let go of it. */
+  withdraw(sandboxId: string): Promise<void>;
   sync(policies: ReadonlyMap<string, NetworkPolicy>): Promise<void>;
 }
 
@@ -36,8 +39,8 @@ export interface CreateRequest {
   /** A machine capture to restore instead of a boot (a memory snapshot): never taken from the pool either. */
   restoreFrom?: string;
   gitRepo?: string;
-  /** Narrows the template's allow list for this sandbox. */
-  network?: { allow: string[]; deny: string[] };
+  /** Narrows the template's allow list for this sandbox, or takes its network away ('none': loopback only). */
+  network?: { allow: string[]; deny: string[] } | 'none';
 }
 
 export interface SandboxEventNotice {
@@ -156,11 +159,12 @@ export class SandboxManager {
     const provider = this.provider(template.spec.provider);
     const pool = this.pools.get(template.name)!;
     const network = this.networkFor(template, req);
-    const narrowed = !!req.network?.allow.length || !!req.network?.deny.length;
+    // A sandbox on the host's network cannot be taken off it: one without network is booted for the request.
+    const coldOnly = network === 'none' && template.spec.network === 'host';
     // An idle sandbox that another daemon claimed first (a pod in a namespace two daemons share) is
     // dropped and the next one tried: a few times, then a cold boot.
     for (let attempt = 0; attempt < MAX_HANDOFF_ATTEMPTS; attempt++) {
-      const warm = req.overrides || req.restoreFrom ? undefined : pool.take();
+      const warm = req.overrides || req.restoreFrom || coldOnly ? undefined : pool.take();
       if (!warm) break;
       if (provider.claim) {
         const claimStarted = process.hrtime.bigint();
@@ -184,7 +188,9 @@ export class SandboxManager {
       // when it will, and nothing the client does next waits for it (commands it runs are started by the
       // daemon, at the daemon's priority; a VM's clock sync is queued to its agent, before the response,
       // ahead of anything the client sends). With a prepare step, the sandbox is prepared at full priority first.
-      const narrow = (): Promise<void> | undefined => (network && narrowed ? this.egress?.register(warm.id, network) : undefined);
+      // Narrowed to nothing, it leaves the proxy (its forwarder inside then reaches no socket); narrowed to less, the proxy holds it to less.
+      const narrow = (): Promise<void> | undefined => (network === template.spec.network || !isAllowList(template.spec.network) ? undefined
+        : isAllowList(network) ? this.egress?.register(warm.id, network) : this.egress?.withdraw(warm.id));
       if (req.prepare) {
         try {
           await provider.handedOut?.(warm.id, warm.handle!);
@@ -367,17 +373,19 @@ export class SandboxManager {
   }
 
   /**
-   * The allow list a sandbox created by `req` is held to: its template's, or narrower. A request that names
-   * entries the template does not allow is refused, as is one for a template without an allow list.
+   * The network a sandbox created by `req` gets: its template's, a narrower allow list, or none at all
+   * ('none': loopback only, no proxy). A request that names entries the template does not allow is
+   * refused, as is a list for a template without an allow list.
    */
-  private networkFor(template: Template, req: CreateRequest | undefined): NetworkPolicy | undefined {
+  private networkFor(template: Template, req: CreateRequest | undefined): NetworkMode {
     const mode = template.spec.network;
     const ask = req?.network;
+    if (ask === 'none') return 'none';
     const asks = !!ask && (ask.allow.length > 0 || ask.deny.length > 0);
     if (!isAllowList(mode)) {
       if (asks && mode === 'none') throw new GodelError('NETWORK_POLICY_WIDENED', `template "${template.name}" has no network: a sandbox of it cannot be allowed any`);
-      if (asks) throw new GodelError('NOT_SUPPORTED', `template "${template.name}" uses the host's network, which has no allow list to narrow; use a template with one`);
-      return undefined;
+      if (asks) throw new GodelError('NOT_SUPPORTED', `template "${template.name}" uses the host's network, which has no allow list to narrow; use a template with one (or ask for no network)`);
+      return mode;
     }
     if (!asks) return mode;
     let result: ReturnType<typeof narrow>;
@@ -397,7 +405,7 @@ export class SandboxManager {
     const now = Date.now();
     const template = this.templates.get(rec.template)!;
     const defaults = template.lifecycle;
-    rec.network = this.networkFor(template, req) ?? template.spec.network;
+    rec.network = this.networkFor(template, req);
     rec.claimed = true;
     rec.fromWarmPool = fromWarmPool;
     rec.labels = req.labels;
@@ -496,14 +504,17 @@ export class SandboxManager {
     };
     this.records.set(rec.id, rec);
     const network = this.networkFor(template, claim);
-    rec.network = network ?? template.spec.network;
+    rec.network = network;
+    // Booted without network when asked for none: no forwarder, no proxy sockets. A machine restored from a
+    // capture keeps the devices it was captured with (a VM's egress port, left with nothing to reach).
+    const spec = network === 'none' && template.spec.network !== 'none' && !claim?.restoreFrom ? { ...template.spec, network } : template.spec;
     try {
       await this.store.putSandbox(rec);
       // Its way out exists before it does: the forwarder inside finds the proxy's sockets from the start.
-      if (network) await this.requireEgress().register(rec.id, network);
+      if (isAllowList(network)) await this.requireEgress().register(rec.id, network);
       if (priority !== 'normal') this.backgroundBoots.set(rec.id, rec);
       try {
-        rec.handle = await provider.boot({ id: rec.id, spec: template.spec, priority, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom, claimed: !!claim });
+        rec.handle = await provider.boot({ id: rec.id, spec, priority, overrides: claim?.overrides, restoreFrom: claim?.restoreFrom, claimed: !!claim });
       } finally {
         this.backgroundBoots.delete(rec.id);
       }
@@ -511,7 +522,7 @@ export class SandboxManager {
       if (claim?.prepare) await claim.prepare(rec, provider);
     } catch (err) {
       this.records.delete(rec.id);
-      if (network) await this.egress?.unregister(rec.id);
+      if (isAllowList(network)) await this.egress?.unregister(rec.id);
       await provider.destroy(rec.id, rec.handle).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cleanup after a failed boot failed'));
       await this.store.removeSandbox(rec).catch((e: unknown) => this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cannot remove the record of a failed boot'));
       throw err;

@@ -20,7 +20,7 @@ export interface ClaimOptions {
   ttlSeconds: number;
   expiryPolicy?: 'DELETE' | 'STOP';
   /** Narrows the template's allow list, as a create's does. */
-  network?: { allow: string[]; deny: string[] };
+  network?: { allow: string[]; deny: string[] } | 'none';
 }
 
 export class SnapshotManager {
@@ -128,7 +128,7 @@ export class SnapshotManager {
     const memory = this.sandboxes.runnable(sandboxId).provider.capabilities.includes('memory-snapshot');
     const snapshot = await this.create(sandboxId, `fork of ${sandboxId}`, { 'godel.fork-of': sandboxId }, memory);
     // A copy is held to the source's own allow list, never to its template's wider one.
-    const network = isAllowList(source.network) ? { allow: source.network.allow, deny: source.network.deny } : undefined;
+    const network = isAllowList(source.network) ? { allow: source.network.allow, deny: source.network.deny } : source.network === 'none' ? 'none' as const : undefined;
     const results = await Promise.allSettled(Array.from({ length: count }, () => this.restore(snapshot.id, {
       labels: { ...labels, 'godel.fork-of': sandboxId }, env: source.env, ttlSeconds: source.ttlSeconds,
       ...(source.expiryPolicy ? { expiryPolicy: source.expiryPolicy } : {}), ...(network ? { network } : {}),

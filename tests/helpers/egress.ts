@@ -66,9 +66,9 @@ export function makeCertificates(dir: string, names: string[]): { ca: string; ce
 
 /**
  * What the test web servers answer: /hello names the server, /bytes/N sends N zero bytes, /slow sends a
- * line every 300 ms for 3 s, and anything under /git/ is a file of `gitRoot` (git's "dumb" HTTP protocol).
+ * line every 300 ms for 3 s, /held sends one line and the rest only once the test releases it (`held`), and anything under /git/ is a file of `gitRoot` (git's "dumb" HTTP protocol).
  */
-export function webHandler(label: string, gitRoot: string) {
+export function webHandler(label: string, gitRoot: string, held?: Set<ServerResponse>) {
   const zeros = Buffer.alloc(1024 * 1024);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -86,6 +86,10 @@ export function webHandler(label: string, gitRoot: string) {
         res.end();
       };
       more();
+    } else if (url.pathname === '/held' && held) {
+      res.write('line 1\n');
+      held.add(res);
+      res.on('close', () => held.delete(res));
     } else if (url.pathname === '/slow') {
       let i = 0;
       const timer = setInterval(() => {
@@ -108,12 +112,17 @@ export async function listen(server: Server, host: string, port: number): Promis
   return server;
 }
 
-export async function startWeb(host: string, label: string, tls: { cert: string; key: string }, gitRoot: string): Promise<{ http: Server; https: Server; close(): Promise<void> }> {
-  const handler = webHandler(label, gitRoot);
+export async function startWeb(host: string, label: string, tls: { cert: string; key: string }, gitRoot: string): Promise<{ http: Server; https: Server; release(): void; close(): Promise<void> }> {
+  const held = new Set<ServerResponse>();
+  const handler = webHandler(label, gitRoot, held);
   const http = await listen(createHttpServer(handler), host, 8080);
   const https = await listen(createHttpsServer({ cert: tls.cert, key: tls.key }, handler), host, 8443);
   return {
     http, https,
+    /** Ends every /held response: "done". */
+    release: () => {
+      for (const res of held) res.end('done\n');
+    },
     close: async () => {
       for (const s of [http, https]) {
         s.closeAllConnections();

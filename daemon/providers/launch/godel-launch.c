@@ -26,7 +26,11 @@
  *                                   at most 60000 bytes: bwrap's --file FD), expose=SRC with over=DIR (in
  *                                   a mount namespace of the child's own, SRC is bind-mounted over the
  *                                   directory DIR, so that the dropped user reaches SRC at DIR although it
- *                                   could not pass some directory above SRC; the host's mounts are untouched)
+ *                                   could not pass some directory above SRC; the host's mounts are untouched),
+ *                                   log=PATH (stdout and stderr appended to PATH, created 0600 before the
+ *                                   drop, never through a symlink: a long-lived process's log across its
+ *                                   restarts), nonewprivs=1 (PR_SET_NO_NEW_PRIVS: nothing it executes gains
+ *                                   privileges, setuid binaries included)
  *   ID normal PID...                every thread of each process back to SCHED_OTHER at nice 0, and its
  *                                   session's autogroup too
  *   ID autogroup NICE PID...        the autogroup of each process's session at NICE (0 to 19), nothing
@@ -269,7 +273,8 @@ static int set_autogroup_nice(pid_t pid, int nice) {
 static void spawn_request(const char *id, char **fields, int count) {
   long uid = -1, gid = -1;
   int setsid_wanted = 0, idle = 0, info = 0, err_pipe = 0; /* idle: the autogroup nice, 0 for none */
-  const char *stderr_path = NULL, *pidfile = NULL;
+  const char *stderr_path = NULL, *pidfile = NULL, *log_path = NULL;
+  int no_new_privs = 0;
   const char *expose = NULL, *over = NULL;
   char *envs[MAX_ARGS];
   int nenv = 0;
@@ -291,6 +296,8 @@ static void spawn_request(const char *id, char **fields, int count) {
     else if (!strcmp(f, "stderr=pipe")) err_pipe = 1;
     else if (!strncmp(f, "stderr=", 7)) stderr_path = f + 7;
     else if (!strncmp(f, "pidfile=", 8)) pidfile = f + 8;
+    else if (!strncmp(f, "log=", 4)) log_path = f + 4;
+    else if (!strcmp(f, "nonewprivs=1")) no_new_privs = 1;
     else if (!strncmp(f, "env=", 4) && nenv < MAX_ARGS - 1) envs[nenv++] = f + 4;
     else if (!strncmp(f, "dir=", 4) && ndirs < MAX_ARGS) dirs[ndirs++] = f + 4;
     else if ((!strncmp(f, "fd=", 3) || !strncmp(f, "data=", 5)) && nfds < MAX_FDS) fdspecs[nfds++] = f;
@@ -300,6 +307,7 @@ static void spawn_request(const char *id, char **fields, int count) {
   }
   if (i + 1 >= count) return reply_errno(id, "no command", EINVAL);
   if (!expose != !over) return reply_errno(id, "expose= goes with over=", EINVAL);
+  if (log_path && (stderr_path || err_pipe)) return reply_errno(id, "log= goes without stderr=", EINVAL);
   char **argv = &fields[i + 1];
   fields[count] = NULL;
   envs[nenv] = NULL;
@@ -345,14 +353,17 @@ static void spawn_request(const char *id, char **fields, int count) {
     }
     int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull < 0) child_fail(sfd, errno);
-    int errfd = devnull;
-    if (stderr_path) {
+    int errfd = devnull, outfd = devnull;
+    if (log_path) {
+      errfd = outfd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (errfd < 0) child_fail(sfd, errno);
+    } else if (stderr_path) {
       errfd = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
       if (errfd < 0) child_fail(sfd, errno);
     } else if (err_pipe) {
       errfd = errp[1];
     }
-    if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(errfd, 2) < 0) child_fail(sfd, errno);
+    if (dup2(devnull, 0) < 0 || dup2(outfd, 1) < 0 || dup2(errfd, 2) < 0) child_fail(sfd, errno);
     /* dup2 onto itself would keep close-on-exec, and bwrap would find no fd 3. */
     if (info && (infop[1] == 3 ? fcntl(3, F_SETFD, 0) : dup2(infop[1], 3)) < 0) child_fail(sfd, errno);
     /* Each is at 64 or above and each target below, so no dup2 here lands on a descriptor still needed. */
@@ -360,6 +371,7 @@ static void spawn_request(const char *id, char **fields, int count) {
     int exe_fd = expose ? expose_dir(expose, over, argv[0], sfd) : -1;
     if (gid >= 0 && (setgroups(0, NULL) < 0 || setgid((gid_t)gid) < 0)) child_fail(sfd, errno);
     if (uid >= 0 && setuid((uid_t)uid) < 0) child_fail(sfd, errno);
+    if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(sfd, errno);
     extern char **environ;
     if (exe_fd >= 0) execveat(exe_fd, "", argv, nenv ? envs : environ, AT_EMPTY_PATH);
     else if (nenv) execve(argv[0], argv, envs);

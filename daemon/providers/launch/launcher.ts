@@ -4,6 +4,7 @@
 // behind a refill's boot paid for it. The helper is started at the first request and is the one owner of
 // what it forks until the provider lets go; close() ends it (what it started runs on).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,10 @@ export interface LaunchOptions {
   idle?: number;
   /** stderr to this file (truncated, 0600), or 'pipe' to have it collected for `exited`; /dev/null otherwise. */
   stderr?: string;
+  /** stdout and stderr appended to this file (created 0600, never through a symlink); not with `stderr`. */
+  log?: string;
+  /** PR_SET_NO_NEW_PRIVS: nothing the process executes gains privileges (setuid binaries included). */
+  noNewPrivs?: boolean;
   /** Written with "PID STARTTIME" before the exec, so a crash at any point leaves a way to find the process. */
   pidFile?: string;
   /** fd 3 is a pipe whose whole contents `info` resolves with once the process closes it (bwrap's --info-fd). */
@@ -122,6 +127,7 @@ export class Launcher {
       ...(opts.uid !== undefined ? [`uid=${opts.uid}`] : []), ...(opts.gid !== undefined ? [`gid=${opts.gid}`] : []),
       ...(opts.setsid ? ['setsid=1'] : []), ...(opts.idle ? [`idle=${opts.idle}`] : []), ...(opts.info ? ['info=1'] : []),
       ...(opts.stderr ? [`stderr=${opts.stderr}`] : []), ...(opts.pidFile ? [`pidfile=${opts.pidFile}`] : []),
+      ...(opts.log ? [`log=${opts.log}`] : []), ...(opts.noNewPrivs ? ['nonewprivs=1'] : []),
       ...Object.entries(opts.env ?? {}).map(([k, v]) => `env=${k}=${v}`),
       ...(opts.dirs ?? []).map((d) => `dir=${d.mode.toString(8)}:${d.uid ?? -1}:${d.gid ?? -1}:${d.path}`),
       ...(opts.fds ?? []).map((f) => ('data' in f ? `data=${f.fd}:${f.data}` : `fd=${f.fd}:${f.file}`)),
@@ -257,4 +263,18 @@ export class Launcher {
     }
     this.pending.clear();
   }
+}
+
+/**
+ * The first directory on the way to `path` (absolute, symlinks resolved) that uid:gid may not pass, or
+ * undefined when it may reach `path`: a process dropped to that user (a sandbox's bwrap, QEMU, the egress
+ * proxy) would not find what lies beyond it.
+ */
+export function closedAncestor(path: string, uid: number, gid: number): string | undefined {
+  const dirs = ['/'];
+  for (const part of path.split('/').filter(Boolean)) dirs.push(join(dirs[dirs.length - 1]!, part));
+  return dirs.find((d) => {
+    const st = statSync(d);
+    return !((st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010));
+  });
 }

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Pty } from '../../exec/pty.js';
-import { Launcher, type LaunchedProcess, type LaunchOptions } from '../launch/launcher.js';
+import { Launcher, closedAncestor, type LaunchedProcess, type LaunchOptions } from '../launch/launcher.js';
 import { Freezer } from './freezer.js';
 import { Cgroups, type CgroupCounters } from './cgroups.js';
 import { hasWorkspaceFs, mountWorkspaceFs, unmountWorkspaceFs } from './workspace-fs.js';
@@ -714,15 +714,6 @@ function sandboxWorkspace(handle: ProviderHandle): string {
 }
 
 /** The topmost directory on the way to `dir` that uid:gid (with no supplementary groups) may not pass. */
-function closedAncestor(dir: string, uid: number, gid: number): string | undefined {
-  const path = ['/'];
-  for (const part of dir.split('/').filter(Boolean)) path.push(join(path[path.length - 1]!, part));
-  return path.find((d) => {
-    const st = statSync(d);
-    return !((st.mode & 0o001) || (st.uid === uid && st.mode & 0o100) || (st.gid === gid && st.mode & 0o010));
-  });
-}
-
 function killQuietly(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);

@@ -1,6 +1,7 @@
 // Sandboxes service handlers: validate, call the sandbox manager, map errors.
 import type { SandboxesHandlers } from '../../../ipc/generated/godel/v1/Sandboxes.js';
 import type { SandboxEvent } from '../../../ipc/generated/godel/v1/SandboxEvent.js';
+import type { NetworkNarrowing__Output } from '../../../ipc/generated/godel/v1/NetworkNarrowing.js';
 import { GodelError } from '../../errors.js';
 import type { Observer } from '../observer.js';
 import type { SandboxManager } from '../../sandboxes/manager.js';
@@ -17,6 +18,22 @@ const WATCH_BACKLOG = 10_000;
 const DEFAULT_HISTORY = 100;
 const MAX_HISTORY = 100_000;
 
+/** A create's `network`: a narrower allow list, or 'none' (no network at all). */
+function networkNarrowing(n: NetworkNarrowing__Output): { allow: string[]; deny: string[] } | 'none' {
+  switch (n.mode) {
+    case '':
+    case 'allow':
+      return { allow: n.allow, deny: n.deny };
+    case 'none':
+      if (n.allow.length || n.deny.length) throw new GodelError('INVALID_NETWORK_POLICY', 'network.mode "none" goes without allow and deny entries: a sandbox without network has nothing to allow or deny');
+      return 'none';
+    case 'host':
+      throw new GodelError('NETWORK_POLICY_WIDENED', 'a create cannot put a sandbox on the host\'s network; only a template with network "host" does');
+    default:
+      throw new GodelError('INVALID_NETWORK_POLICY', `network.mode "${n.mode}" is not "none" or "allow"`);
+  }
+}
+
 /** `shutdown` ends every Watch stream cleanly when the daemon stops. */
 export function sandboxesHandlers(
   sandboxes: SandboxManager, workspaces: Workspaces, audit: AuditLog, history: Pick<Store, 'history'>, obs: Observer, shutdown: AbortSignal, node: string,
@@ -32,7 +49,7 @@ export function sandboxesHandlers(
         idleTimeoutSeconds: validateTtl(req.idleTimeoutSeconds, 'idle_timeout_seconds'),
         maxLifetimeSeconds: validateTtl(req.maxLifetimeSeconds, 'max_lifetime_seconds'),
         expiryPolicy: req.expiryPolicy === 'STOP' || req.expiryPolicy === 'DELETE' ? req.expiryPolicy : undefined,
-        ...(req.network ? { network: { allow: req.network.allow, deny: req.network.deny } } : {}),
+        ...(req.network ? { network: networkNarrowing(req.network) } : {}),
         ...await workspaces.plan(req.workspace),
       });
       return toSandbox(rec);
