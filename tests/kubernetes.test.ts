@@ -12,7 +12,7 @@ import { k8sTemplate, startFakeKube } from './helpers/fake-kube/start.js';
 
 t.test('the kubernetes provider against the fake API server', async (t) => {
   const fake = await startFakeKube(t, {
-    host: '127.0.10.1', token: 'fake-token', namespaces: ['default', 'godel', 'quota'], podQuota: { quota: 1 },
+    host: '127.0.10.1', token: 'fake-token', namespaces: ['default', 'godel', 'quota', 'nopolicy'], podQuota: { quota: 1 }, networkPoliciesForbiddenIn: ['nopolicy'],
     runtimeClasses: { kata: 'kata', 'kata-broken': 'kata-missing' },
   });
   const kubeconfig = fake.writeKubeconfig(join(fake.dir, 'kubeconfig'));
@@ -35,6 +35,8 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
         nohandler: k8sTemplate(kubeconfig, { runtime_class: 'kata-broken', ready_timeout_seconds: 1 }, cold),
         nons: k8sTemplate(kubeconfig, { namespace: 'missing' }, cold),
         quota: k8sTemplate(kubeconfig, { namespace: 'quota' }, cold),
+        nopolicy: k8sTemplate(kubeconfig, { namespace: 'nopolicy' }, cold),
+        onnet: { ...k8sTemplate(kubeconfig, { namespace: 'nopolicy' }, cold), network: 'host' },
         refused: k8sTemplate(refused, {}, cold),
         away: k8sTemplate(away, {}, cold),
       },
@@ -60,8 +62,15 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
     t.match(ctr.securityContext, { allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true });
     t.same(ctr.resources, { requests: { cpu: '1000m', memory: String(256 * 2 ** 20) }, limits: { cpu: '1000m', memory: String(256 * 2 ** 20) } });
     t.equal(await sh(c, sb.id, 'echo hello from $(hostname)'), `hello from ${sb.id}\n`);
+    // network: none (the default): the pod is selected by a NetworkPolicy that allows nothing either way.
+    t.equal(pod.metadata.labels!['godel.dev/network'], 'none');
+    t.match(fake.networkPolicies.get('godel/godel-no-network'), {
+      metadata: { labels: { 'app.kubernetes.io/managed-by': 'godeld' } },
+      spec: { podSelector: { matchLabels: { 'godel.dev/network': 'none' } }, policyTypes: ['Ingress', 'Egress'] },
+    });
+    t.notOk(fake.networkPolicies.get('godel/godel-no-network')?.spec.ingress ?? fake.networkPolicies.get('godel/godel-no-network')?.spec.egress, 'and no rule lets anything through');
     const info = await c.info();
-    t.match(info.providers.find((p) => p.name === 'kubernetes'), { available: true, message: /k8s: http:\/\/127\.0\.10\.1:\d+ v1\.32\.0-fake reachable, namespace godel, runtime class kata/ });
+    t.match(info.providers.find((p) => p.name === 'kubernetes'), { available: true, message: /k8s: http:\/\/127\.0\.10\.1:\d+ v1\.32\.0-fake reachable, namespace godel, runtime class kata \(handler kata\), pods kept off the network by NetworkPolicy godel-no-network/ });
     await c.deleteSandbox(sb.id);
     await waitFor('the pod to go', () => !fake.pod('godel', sb.id));
   });
@@ -215,7 +224,16 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
     await c.deleteSandbox(first.id);
     t.match((await expectError(c.createSandbox({ template: 'refused' }), 'PROVIDER_UNAVAILABLE')).message, /refused the credentials \(401 Unauthorized\)/);
     t.match((await expectError(c.createSandbox({ template: 'away' }), 'PROVIDER_UNAVAILABLE')).message, /cannot reach the cluster at http:\/\/127\.0\.10\.250:1/);
+    // A network: none template whose namespace cannot have the NetworkPolicy boots no pod; one on the
+    // cluster's network (network: host) in the same namespace does.
+    t.match((await expectError(c.createSandbox({ template: 'nopolicy' }), 'PROVIDER_FAILED')).message,
+      /cannot keep the template's pods off the network \(network: none\): NetworkPolicy godel-no-network in namespace nopolicy: .*answered 403: .*forbidden/);
+    t.equal(fake.list('nopolicy').length, 0, 'no pod was created for it');
+    const onnet = await c.createSandbox({ template: 'onnet' });
+    t.equal(fake.pod('nopolicy', onnet.id)!.metadata.labels!['godel.dev/network'], undefined);
+    await c.deleteSandbox(onnet.id);
     const status = (await c.info()).providers.find((p) => p.name === 'kubernetes')!.message;
+    t.match(status, /onnet: .*pods on the cluster's network/);
     t.match(status, /norc: .*runtime class "kata-qemu" does not exist/);
     t.match(status, /nons: .*namespace "missing" does not exist/);
     t.match(status, /refused: .*refused the credentials/);

@@ -1,7 +1,7 @@
 // One cluster (a kubeconfig and a context) as the kubernetes provider sees it: its API clients, whether
 // it answers, and a cache of this node's pods per namespace, kept by list-then-watch (with bookmarks,
 // re-listing on 410 Gone, re-watching after a drop) so that liveness is a lookup, not a round trip.
-import { CoreV1Api, KubeConfig, NodeV1Api, VersionApi, Watch, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, NetworkingV1Api, NodeV1Api, VersionApi, Watch, type V1Pod } from '@kubernetes/client-node';
 import type { ClientOptions } from 'ws';
 import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -217,6 +217,7 @@ export class Cluster {
   readonly kc = new KubeConfig();
   readonly core: CoreV1Api;
   readonly nodeApi: NodeV1Api;
+  readonly networking: NetworkingV1Api;
   readonly versionApi: VersionApi;
   readonly server: string;
   readonly defaultNamespace: string;
@@ -240,6 +241,7 @@ export class Cluster {
     this.defaultNamespace = this.kc.getContextObject(this.kc.getCurrentContext())?.namespace || 'default';
     this.core = this.kc.makeApiClient(CoreV1Api);
     this.nodeApi = this.kc.makeApiClient(NodeV1Api);
+    this.networking = this.kc.makeApiClient(NetworkingV1Api);
     this.versionApi = this.kc.makeApiClient(VersionApi);
   }
 

@@ -17,7 +17,7 @@ import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, Ru
 import { Cluster, clusterError, httpCode, withTimeout, type PodCache } from './cluster.js';
 import { PodCommand } from './pod-exec.js';
 import { SNAPSHOT_SCRIPT } from './pod-snapshot.js';
-import { LABEL_STATE, WORKSPACE, hopeless, isReady, notReadyReason, podManifest } from './pod-spec.js';
+import { LABEL_STATE, NO_NETWORK_POLICY, WORKSPACE, hopeless, isReady, noNetworkPolicy, notReadyReason, podManifest } from './pod-spec.js';
 
 const PROBE_INTERVAL_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5000;
@@ -44,6 +44,8 @@ export class KubernetesProvider implements Provider {
   /** Pods whose claim another party won: never deleted by this daemon. */
   private readonly lost = new Set<string>();
   private readonly specs: Array<{ template: Template; k8s: KubernetesSpec }> = [];
+  /** The `network: none` templates whose namespace was last seen with its NetworkPolicy (else a boot checks first). */
+  private readonly isolated = new Set<string>();
 
   constructor(private readonly opts: KubernetesProviderOptions) {
     for (const t of opts.templates.values()) {
@@ -98,7 +100,10 @@ export class KubernetesProvider implements Provider {
             });
             rc = `runtime class ${k8s.runtimeClass} (handler ${cls.handler})`;
           }
-          probe = { ok: true, message: `${c.name} ${v.gitVersion} reachable, namespace ${ns}, ${rc}` };
+          this.isolated.delete(template.name);
+          const net = template.spec.network === 'none' ? `, pods kept off the network by NetworkPolicy ${await this.ensureNoNetwork(c, ns)}` : ', pods on the cluster\'s network';
+          if (template.spec.network === 'none') this.isolated.add(template.name);
+          probe = { ok: true, message: `${c.name} ${v.gitVersion} reachable, namespace ${ns}, ${rc}${net}` };
         } catch (err) {
           probe = { ok: false, message: clusterError(err, `cluster ${c.name}`, c.server).message };
         }
@@ -107,6 +112,32 @@ export class KubernetesProvider implements Provider {
       if (before?.ok !== probe.ok) (probe.ok ? this.opts.log.info : this.opts.log.warn).call(this.opts.log, { template: template.name, status: probe.message }, 'kubernetes cluster status');
       this.probes.set(template.name, probe);
     }));
+  }
+
+  /**
+   * Makes sure the namespace has the NetworkPolicy that keeps `network: none` pods off the network (made
+   * again if someone deleted it; checked at every probe). Without it the template's pods would have the
+   * cluster's network, so a template that cannot have it boots no pod.
+   */
+  private async ensureNoNetwork(c: Cluster, namespace: string): Promise<string> {
+    const name = NO_NETWORK_POLICY;
+    const cannot = (err: unknown): GodelError => {
+      const e = clusterError(err, `cluster ${c.name}`, c.server);
+      return new GodelError(e.code, `cannot keep the template's pods off the network (network: none): NetworkPolicy ${name} in namespace ${namespace}: ${e.message}`);
+    };
+    try {
+      await withTimeout(c.networking.readNamespacedNetworkPolicy({ name, namespace }), PROBE_TIMEOUT_MS);
+      return name;
+    } catch (err) {
+      if (httpCode(err) !== 404) throw cannot(err);
+    }
+    try {
+      await withTimeout(c.networking.createNamespacedNetworkPolicy({ namespace, body: noNetworkPolicy(namespace) }), PROBE_TIMEOUT_MS);
+      this.opts.log.info({ namespace, policy: name }, 'created the NetworkPolicy that keeps network: none pods off the network');
+    } catch (err) {
+      if (httpCode(err) !== 409) throw cannot(err); // 409: another daemon made it first.
+    }
+    return name;
   }
 
   status(): ProviderStatus {
@@ -128,6 +159,11 @@ export class KubernetesProvider implements Provider {
     if (c.configError) throw new GodelError('PROVIDER_UNAVAILABLE', c.configError);
     const namespace = this.namespaceOf(c, k8s);
     const template = [...this.opts.templates.values()].find((t) => t.spec === spec);
+    // Not one pod of a network: none template without the policy that keeps it off the network.
+    if (spec.network === 'none' && !this.isolated.has(template?.name ?? '')) {
+      await this.ensureNoNetwork(c, namespace);
+      if (template) this.isolated.add(template.name);
+    }
     const cache = c.cache(namespace);
     const body = podManifest({
       id, node: this.opts.node, template: template?.name ?? '', specHash: template?.specHash ?? '', spec, k8s, namespace, state: claimed ? 'claimed' : 'idle',

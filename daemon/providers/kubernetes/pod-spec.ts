@@ -2,7 +2,7 @@
 // gets (no service account token, no service links, a non-root uid, no capabilities, no privilege
 // escalation, the runtime's default seccomp profile, never restarted). The template's limits become
 // the container's requests and limits, which is what sizes a Kata VM.
-import type { V1Pod, V1Toleration } from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1Pod, V1Toleration } from '@kubernetes/client-node';
 import type { KubernetesSpec, TemplateSpec } from '../../config/config.js';
 
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -10,6 +10,23 @@ export const LABEL_NODE = 'godel.dev/node';
 export const LABEL_SANDBOX = 'godel.dev/sandbox';
 export const LABEL_SPEC_HASH = 'godel.dev/spec-hash';
 export const LABEL_STATE = 'godel.dev/state';
+/** On the pods of a template with `network: none`: the NetworkPolicy NO_NETWORK_POLICY selects them. */
+export const LABEL_NETWORK = 'godel.dev/network';
+/**
+ * What keeps pods of `network: none` templates off the network: a NetworkPolicy in their namespace that
+ * selects them and allows no traffic either way, kept there by the provider. The cluster's network plugin
+ * enforces it (most do; kubenet and flannel alone do not).
+ */
+export const NO_NETWORK_POLICY = 'godel-no-network';
+
+export function noNetworkPolicy(namespace: string): V1NetworkPolicy {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: NO_NETWORK_POLICY, namespace, labels: { [LABEL_MANAGED_BY]: 'godeld' } },
+    spec: { podSelector: { matchLabels: { [LABEL_NETWORK]: 'none' } }, policyTypes: ['Ingress', 'Egress'] },
+  };
+}
 export const ANNOTATION_TEMPLATE = 'godel.dev/template';
 export const CONTAINER = 'sandbox';
 export const WORKSPACE = '/workspace';
@@ -44,7 +61,10 @@ export function podManifest(p: PodParams): V1Pod {
     metadata: {
       name: p.id,
       namespace: p.namespace,
-      labels: { [LABEL_MANAGED_BY]: 'godeld', [LABEL_NODE]: p.node, [LABEL_SANDBOX]: p.id, [LABEL_SPEC_HASH]: p.specHash, [LABEL_STATE]: p.state },
+      labels: {
+        [LABEL_MANAGED_BY]: 'godeld', [LABEL_NODE]: p.node, [LABEL_SANDBOX]: p.id, [LABEL_SPEC_HASH]: p.specHash, [LABEL_STATE]: p.state,
+        ...(p.spec.network === 'none' ? { [LABEL_NETWORK]: 'none' } : {}),
+      },
       annotations: { [ANNOTATION_TEMPLATE]: p.template },
     },
     spec: {

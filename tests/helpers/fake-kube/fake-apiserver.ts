@@ -52,6 +52,8 @@ export interface FakeOptions {
   execProtocols?: string[];
   /** Bookmark interval on watches that ask for them. */
   bookmarkMs?: number;
+  /** Namespaces where NetworkPolicy requests get 403, as for a daemon whose role there does not cover them. */
+  networkPoliciesForbiddenIn?: string[];
 }
 
 const NODE = 'fake-node';
@@ -152,6 +154,8 @@ export class FakeKubeApiServer {
   listDelayMs = 0;
   /** Watches start this late (their events since the requested version then come all at once). */
   watchDelayMs = 0;
+  /** NetworkPolicies by "namespace/name", kept as sent (the fake enforces none of them: it has no network plugin). */
+  readonly networkPolicies = new Map<string, Record<string, any>>();
   /** Pod lists received, and answered, so far, by namespace. */
   readonly listsReceived = new Map<string, number>();
   readonly listsAnswered = new Map<string, number>();
@@ -293,6 +297,30 @@ export class FakeKubeApiServer {
     }
   }
 
+  /** NetworkPolicies: list, get and create, in namespaces that exist; a second create of a name conflicts. */
+  private networkPolicy(method: string, ns: string, name: string | undefined, body: string, res: ServerResponse): unknown {
+    if (this.opts.networkPoliciesForbiddenIn?.includes(ns)) {
+      throw new ApiError(403, 'Forbidden', `networkpolicies.networking.k8s.io is forbidden: User "fake" cannot ${method === 'POST' ? 'create' : 'get'} resource "networkpolicies" in API group "networking.k8s.io" in the namespace "${ns}"`, { group: 'networking.k8s.io', kind: 'networkpolicies' });
+    }
+    if (!this.namespaces.has(ns)) throw notFound('namespaces', ns);
+    if (name !== undefined) {
+      const got = this.networkPolicies.get(`${ns}/${name}`);
+      if (!got) throw new ApiError(404, 'NotFound', `networkpolicies.networking.k8s.io "${name}" not found`, { name, group: 'networking.k8s.io', kind: 'networkpolicies' });
+      return got;
+    }
+    if (method === 'POST') {
+      const obj = JSON.parse(body) as Record<string, any>;
+      const n = String(obj.metadata?.name ?? '');
+      if (this.networkPolicies.has(`${ns}/${n}`)) throw new ApiError(409, 'AlreadyExists', `networkpolicies.networking.k8s.io "${n}" already exists`, { name: n, group: 'networking.k8s.io', kind: 'networkpolicies' });
+      const made = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', ...obj, metadata: { ...obj.metadata, namespace: ns, resourceVersion: String(++this.rv), uid: randomUUID() } };
+      this.networkPolicies.set(`${ns}/${n}`, made);
+      send(res, 201, made);
+      return undefined;
+    }
+    const items = [...this.networkPolicies.entries()].filter(([k]) => k.startsWith(`${ns}/`)).map(([, v]) => v);
+    return { kind: 'NetworkPolicyList', apiVersion: 'networking.k8s.io/v1', metadata: { resourceVersion: String(this.rv) }, items };
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<unknown> {
     const p = url.pathname.replace(/\/+$/, '');
     const method = req.method ?? 'GET';
@@ -301,7 +329,16 @@ export class FakeKubeApiServer {
     if (p === '/version') return { major: '1', minor: '32', gitVersion: 'v1.32.0-fake', platform: 'linux/amd64' };
     if (p === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: url.host }] };
     if (p === '/apis') {
-      return { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'node.k8s.io', versions: [{ groupVersion: 'node.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'node.k8s.io/v1', version: 'v1' } }] };
+      return {
+        kind: 'APIGroupList', apiVersion: 'v1', groups: ['node.k8s.io', 'networking.k8s.io'].map((name) => ({
+          name, versions: [{ groupVersion: `${name}/v1`, version: 'v1' }], preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+        })),
+      };
+    }
+    if (p === '/apis/networking.k8s.io/v1') return NETWORKING_V1_RESOURCES;
+    let np: RegExpExecArray | null;
+    if ((np = /^\/apis\/networking\.k8s\.io\/v1\/namespaces\/([^/]+)\/networkpolicies(?:\/([^/]+))?$/.exec(p))) {
+      return this.networkPolicy(method, np[1]!, np[2], body, res);
     }
     if (p === '/api/v1') return API_V1_RESOURCES;
     if (p === '/apis/node.k8s.io/v1') return NODE_V1_RESOURCES;
@@ -754,6 +791,12 @@ function matches(selector: Selector, pod: Pod): boolean {
   const labels = pod.metadata.labels ?? {};
   return selector.every((f) => f(labels));
 }
+
+const NETWORKING_V1_RESOURCES = {
+  kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'networking.k8s.io/v1', resources: [
+    { name: 'networkpolicies', singularName: 'networkpolicy', namespaced: true, kind: 'NetworkPolicy', verbs: ['create', 'get', 'list'], shortNames: ['netpol'] },
+  ],
+};
 
 function notFound(kind: string, name: string): ApiError {
   return new ApiError(404, 'NotFound', `${kind} "${name}" not found`, { name, kind });
