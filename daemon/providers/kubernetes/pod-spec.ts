@@ -11,6 +11,8 @@ export const LABEL_SANDBOX = 'godel.dev/sandbox';
 export const LABEL_SPEC_HASH = 'godel.dev/spec-hash';
 export const LABEL_STATE = 'godel.dev/state';
 export const ANNOTATION_TEMPLATE = 'godel.dev/template';
+/** Which daemon (by node name) claimed the pod: adoption tells its own unfinished claims from someone else's. */
+export const ANNOTATION_CLAIMED_BY = 'godel.dev/claimed-by';
 export const CONTAINER = 'sandbox';
 export const WORKSPACE = '/workspace';
 
@@ -45,7 +47,7 @@ export function podManifest(p: PodParams): V1Pod {
       name: p.id,
       namespace: p.namespace,
       labels: { [LABEL_MANAGED_BY]: 'godeld', [LABEL_NODE]: p.node, [LABEL_SANDBOX]: p.id, [LABEL_SPEC_HASH]: p.specHash, [LABEL_STATE]: p.state },
-      annotations: { [ANNOTATION_TEMPLATE]: p.template },
+      annotations: { [ANNOTATION_TEMPLATE]: p.template, ...(p.state === 'claimed' ? { [ANNOTATION_CLAIMED_BY]: p.node } : {}) },
     },
     spec: {
       ...(p.k8s.runtimeClass ? { runtimeClassName: p.k8s.runtimeClass } : {}),
