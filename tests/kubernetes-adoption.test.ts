@@ -1,11 +1,30 @@
 // Two daemons sharing one namespace of the FAKE Kubernetes API server, and a daemon killed with
 // SIGKILL: pods are found again by their labels, vanished ones are marked FAILED with why, unknown
 // pods of this node are deleted, the other daemon's pods are left alone, a claim another party won is
-// never handed out, and a pod deleted behind the daemon's back fails its sandbox with an event.
+// never handed out, a handoff cut short between its claim and its record gives the pod back, and a pod
+// deleted behind the daemon's back fails its sandbox with an event.
 import t from 'tap';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectError, sh, startDaemon, waitFor } from './helpers/daemon.js';
 import { k8sTemplate, startFakeKube } from './helpers/fake-kube/start.js';
+
+/**
+ * The payload of a LevelDB write-ahead log (what a synced batch reached the disk as), its 32 KiB blocks'
+ * record headers (crc 4 bytes, length 2, type 1) taken out, as latin1 text.
+ */
+function levelLogText(file: Buffer): string {
+  const parts: Buffer[] = [];
+  for (let block = 0; block < file.length; block += 32768) {
+    for (let at = block; at + 7 <= Math.min(block + 32768, file.length);) {
+      const len = file.readUInt16LE(at + 4);
+      if (len === 0 && file[at + 6] === 0) break; // Zero padding at a block's end, or the end of what was written.
+      parts.push(file.subarray(at + 7, at + 7 + len));
+      at += 7 + len;
+    }
+  }
+  return Buffer.concat(parts).toString('latin1');
+}
 
 t.test('daemons sharing a namespace, and adoption after SIGKILL', async (t) => {
   const fake = await startFakeKube(t, { host: '127.0.10.2', namespaces: ['shared'] });
@@ -55,7 +74,28 @@ t.test('daemons sharing a namespace, and adoption after SIGKILL', async (t) => {
     const vanished = await a.client.createSandbox({ template: 'k8s' });
     await sh(a.client, kept.id, 'echo state > /workspace/f');
     const bPods = fake.list('shared').filter((p) => p.metadata.labels?.['godel.dev/node'] === 'node-b').map((p) => p.metadata.name);
+    // A handoff whose claimed record is on disk while the pod's claim patch hangs at the API server: the
+    // claim and the store's write run side by side, and the daemon dies between the two.
+    await waitFor('a full pool on a', async () => (await a.client.listPools()).find((p) => p.template === 'k8s' && p.idle >= 3), 30_000);
+    const idleBefore = idleOf('node-a');
+    fake.holdPatches = 1;
+    const cut = a.client.createSandbox({ template: 'k8s' }).then(() => undefined, (err: unknown) => err);
+    const cutPod = await waitFor('the claim patch to reach the fake', () => fake.heldPatches[0]);
+    const db = join(a.stateDir, 'db');
+    const claimedOnDisk = new RegExp(`"id":"${cutPod}"[^}]*"claimed":true`);
+    await waitFor('the claimed record in the store\'s log', () => readdirSync(db).filter((f) => f.endsWith('.log'))
+      .some((f) => claimedOnDisk.test(levelLogText(readFileSync(join(db, f))))), 10_000);
     await a.stop('SIGKILL');
+    t.ok(await cut, 'the cut handoff was never acknowledged');
+    // And the other way round, as the dead daemon's claim patch would have left them with no record of it
+    // on disk: one pod claimed by node-a itself, one by someone else.
+    const [ours, theirs] = idleBefore.filter((n) => n !== cutPod);
+    const claimPatch = (claimant?: string): unknown[] => [
+      { op: 'test', path: '/metadata/labels/godel.dev~1state', value: 'idle' }, { op: 'replace', path: '/metadata/labels/godel.dev~1state', value: 'claimed' },
+      ...(claimant ? [{ op: 'add', path: '/metadata/annotations/godel.dev~1claimed-by', value: claimant }] : []),
+    ];
+    t.equal((await api('PATCH', `/api/v1/namespaces/shared/pods/${ours}`, claimPatch('node-a'), 'application/json-patch+json')).status, 200);
+    t.equal((await api('PATCH', `/api/v1/namespaces/shared/pods/${theirs}`, claimPatch(), 'application/json-patch+json')).status, 200);
     t.equal((await api('DELETE', `/api/v1/namespaces/shared/pods/${vanished.id}`)).status, 200);
     const orphan = await api('POST', '/api/v1/namespaces/shared/pods', {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'sb-orphan0000000000-node-a', labels: { 'godel.dev/node': 'node-a', 'godel.dev/sandbox': 'sb-orphan0000000000-node-a', 'godel.dev/state': 'claimed' } },
@@ -70,6 +110,19 @@ t.test('daemons sharing a namespace, and adoption after SIGKILL', async (t) => {
     t.match(gone.statusMessage, /deleted while the daemon was not watching/);
     await waitFor('the orphan pod to be deleted', () => !fake.pod('shared', 'sb-orphan0000000000-node-a'));
     for (const name of bPods) t.ok(fake.pod('shared', name), 'the other daemon\'s pods are left alone');
+    t.equal(fake.pod('shared', cutPod)?.metadata.labels?.['godel.dev/state'], 'idle', 'the cut handoff\'s pod is still idle, and kept');
+    await expectError(a.client.getSandbox(cutPod), 'SANDBOX_NOT_FOUND');
+    const types = (await a.client.listEvents({ sandboxId: cutPod })).map((e) => e.type).filter((type) => type !== 'request');
+    t.same(types.slice(-2), ['claimed', 'released'], 'its record went back to the pool, with why');
+    t.equal(fake.pod('shared', ours)?.metadata.labels?.['godel.dev/state'], 'idle', 'node-a\'s own unrecorded claim is given back');
+    t.notOk(fake.pod('shared', ours)?.metadata.annotations?.['godel.dev/claimed-by']);
+    t.equal(fake.pod('shared', theirs)?.metadata.labels?.['godel.dev/state'], 'claimed', 'someone else\'s claim is not undone');
+    // The pool hands out its oldest first: the three adopted pods, of which the one someone else claimed is dropped.
+    const pooled = [await a.client.createSandbox({ template: 'k8s' }), await a.client.createSandbox({ template: 'k8s' })];
+    t.same(pooled.map((s) => s.id).sort(), [cutPod, ours].sort(), 'both pods given back are handed out again, and not the other one');
+    t.ok(pooled.every((s) => s.fromWarmPool));
+    for (const s of pooled) await a.client.deleteSandbox(s.id);
+    await api('DELETE', `/api/v1/namespaces/shared/pods/${theirs}`);
     t.ok((await b.client.listPools()).find((p) => p.template === 'k8s' && p.idle >= 1), 'and its pool still has them');
 
     await t.test('a pod deleted behind the daemon\'s back fails its sandbox, with an event', async (t) => {

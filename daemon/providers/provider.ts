@@ -151,6 +151,14 @@ export interface Provider {
    */
   claim?(id: string, handle: ProviderHandle): Promise<void>;
   /**
+   * For a provider with `claim`: what its side says of a sandbox's claim, read as the daemon adopts the
+   * sandbox after a restart. The claim runs beside the store's write of it, so a crash can leave the two
+   * apart: `claimed` (by this daemon), `idle`, `taken` (by someone else), or undefined when it cannot tell.
+   */
+  claimState?(handle: ProviderHandle): 'claimed' | 'idle' | 'taken' | undefined;
+  /** Undoes a claim this daemon made but never stored (a crash between the two): the sandbox is idle again. */
+  unclaim?(id: string, handle: ProviderHandle): Promise<void>;
+  /**
    * Called as an idle pool sandbox is handed to a client, once its claim is stored and before the client
    * hears of it: a sandbox booted in the background gets its full priority back, a VM cloned from one
    * saved state its own clock and entropy. What must come before anything the client does next happens

@@ -166,17 +166,17 @@ export class SandboxManager {
     for (let attempt = 0; attempt < MAX_HANDOFF_ATTEMPTS; attempt++) {
       const warm = req.overrides || req.restoreFrom || coldOnly ? undefined : pool.take();
       if (!warm) break;
-      if (provider.claim) {
-        const claimStarted = process.hrtime.bigint();
+      // The provider's claim (a round trip to a pod's API server) runs beside the store's synced write of
+      // the claimed record, not before it: neither waits for the other, and the client hears of the
+      // sandbox once both hold. A crash between the two leaves a record and a provider that disagree, and
+      // no client told: adoption gives such a sandbox back to its pool (reconcileOne). With a prepare
+      // step the claim comes first, as the prepare works in the sandbox before anything is stored.
+      const claimBeside = !!provider.claim && !req.prepare;
+      if (provider.claim && !claimBeside) {
         try {
-          await provider.claim(warm.id, warm.handle!);
-          const seconds = Number(process.hrtime.bigint() - claimStarted) / 1e9;
-          for (const hook of this.claimedHooks) hook(provider.name, seconds);
+          await this.claimAtProvider(provider, warm);
         } catch (err) {
-          this.log.warn({ sandbox: warm.id, err: errorMessage(err) }, 'claiming an idle sandbox failed; trying another');
-          this.discard(warm, `claiming it failed: ${errorMessage(err)}`).catch((e: unknown) => {
-            this.log.error({ sandbox: warm.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
-          });
+          this.claimFailed(warm, err, false);
           pool.refillSoon();
           continue;
         }
@@ -204,7 +204,17 @@ export class SandboxManager {
         }
       }
       this.claim(warm, req, true);
-      const [narrowedAtProxy, stored] = await Promise.allSettled([req.prepare ? undefined : narrow(), this.persist(warm, { type: 'claimed' })]);
+      const [claimedAtProvider, narrowedAtProxy, stored] = await Promise.allSettled([
+        claimBeside ? this.claimAtProvider(provider, warm) : undefined,
+        req.prepare ? undefined : narrow(),
+        this.store.putSandbox(warm, { type: 'claimed' }),
+      ]);
+      if (claimedAtProvider.status === 'rejected') {
+        // Never acknowledged, nor announced; the record may already be stored as claimed, so its end is stored too.
+        this.claimFailed(warm, claimedAtProvider.reason, stored.status === 'fulfilled');
+        pool.refillSoon();
+        continue;
+      }
       if (stored.status === 'rejected') {
         // The claim is not durable, so it is not acknowledged; the sandbox is not handed to anyone else either.
         this.discard(warm, 'claim could not be stored').catch((e: unknown) => {
@@ -212,6 +222,7 @@ export class SandboxManager {
         });
         throw stored.reason;
       }
+      if (stored.value) this.announce(stored.value, warm);
       if (narrowedAtProxy.status === 'rejected') {
         // Stored as claimed, but never acknowledged: it is deleted as a claimed sandbox is, events and all.
         this.delete(warm.id, 'its network policy could not be put in force').catch((e: unknown) => {
@@ -551,13 +562,13 @@ export class SandboxManager {
   }
 
   /** Removes an idle sandbox that was never handed out. */
-  private async discard(rec: SandboxRecord, reason: string): Promise<void> {
+  private async discard(rec: SandboxRecord, reason: string, event?: NewEvent): Promise<void> {
     rec.state = 'STOPPING';
     const provider = this.providers.get(rec.provider);
     if (provider) await provider.destroy(rec.id, rec.handle);
     if (isAllowList(rec.network)) await this.egress?.unregister(rec.id);
     this.records.delete(rec.id);
-    await this.store.removeSandbox(rec);
+    await this.store.removeSandbox(rec, event);
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'idle sandbox discarded');
   }
 
@@ -569,6 +580,27 @@ export class SandboxManager {
   private handoffFailed(rec: SandboxRecord, err: unknown): void {
     if (!this.records.has(rec.id) || this.deleting.has(rec.id)) return; // Deleted meanwhile: nothing to report.
     void this.markFailed(rec, `handing it out failed: ${errorMessage(err)}`);
+  }
+
+  /** The provider's claim of an idle pool sandbox, timed for the claim duration metric. */
+  private async claimAtProvider(provider: Provider, rec: SandboxRecord): Promise<void> {
+    const started = process.hrtime.bigint();
+    await provider.claim!(rec.id, rec.handle!);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const hook of this.claimedHooks) hook(provider.name, seconds);
+  }
+
+  /**
+   * An idle sandbox whose claim failed (someone else's now, or its provider unreachable) is dropped and
+   * the handoff tries the next one. Where its claimed record was already stored, its end is stored too,
+   * so that the history says what became of it; no client heard of it either way.
+   */
+  private claimFailed(rec: SandboxRecord, err: unknown, storedClaimed: boolean): void {
+    const why = `claiming it failed: ${errorMessage(err)}`;
+    this.log.warn({ sandbox: rec.id, err: errorMessage(err) }, 'claiming an idle sandbox failed; trying another');
+    this.discard(rec, why, storedClaimed ? { type: 'deleted', message: `never handed out: ${why}` } : undefined).catch((e: unknown) => {
+      this.log.error({ sandbox: rec.id, err: errorMessage(e) }, 'cannot discard a sandbox whose claim failed');
+    });
   }
 
   private async markFailed(rec: SandboxRecord, message: string): Promise<void> {
@@ -679,6 +711,16 @@ export class SandboxManager {
     this.log.info({ ...tally, ms: Date.now() - started }, 'reconciled the store with running sandboxes');
   }
 
+  /** The record of a sandbox as it was in its pool, before a claim that did not complete. */
+  private unclaimedRecord(rec: SandboxRecord): SandboxRecord {
+    const template = this.templates.get(rec.template);
+    return {
+      v: rec.v, id: rec.id, template: rec.template, specHash: rec.specHash, provider: rec.provider, node: rec.node, state: 'READY',
+      claimed: false, fromWarmPool: false, labels: {}, env: {}, ttlSeconds: 0, createdAt: rec.createdAt, readyAt: rec.readyAt,
+      handle: rec.handle, network: template?.spec.network ?? rec.network,
+    };
+  }
+
   /**
    * A sandbox whose record cannot be read: its processes are not killed as orphans (it may hold
    * someone's work), and it is listed FAILED with a record written anew, so that its owner sees it
@@ -712,11 +754,25 @@ export class SandboxManager {
       await cleanup('delete completed after a daemon restart');
     } else if (!rec.claimed) {
       if (alive && template?.specHash === rec.specHash && rec.state === 'READY') {
+        // Claimed at the provider, but the record of it never reached the disk: no client heard of it.
+        if (rec.handle && provider?.claimState?.(rec.handle) === 'claimed') await provider.unclaim!(rec.id, rec.handle);
         this.records.set(rec.id, rec);
         this.pools.get(rec.template)!.adopt(rec);
         tally.pooled++;
       } else {
         await cleanup(alive ? 'template changed' : 'died while the daemon was down');
+      }
+    } else if (rec.state === 'READY' && alive && rec.handle && provider?.claimState?.(rec.handle) === 'idle') {
+      // Stored as claimed, but the provider's claim never happened: the handoff was cut short before the
+      // client heard of it. The sandbox goes back to its pool (or away, if its template changed).
+      const idle = this.unclaimedRecord(rec);
+      if (template?.specHash === rec.specHash) {
+        await this.store.putSandbox(idle, { type: 'released', message: 'its handoff was cut short by a daemon stop before it was acknowledged; back in its pool' });
+        this.records.set(idle.id, idle);
+        this.pools.get(idle.template)!.adopt(idle);
+        tally.pooled++;
+      } else {
+        await cleanup('its handoff was cut short by a daemon stop before it was acknowledged, and its template changed');
       }
     } else {
       this.records.set(rec.id, rec);

@@ -393,17 +393,21 @@ export class Store {
   }
 
   /**
-   * Appends an audit record. Not synced on its own (an fsync per exec would double its latency): it
-   * reaches the disk with the next synced batch, or with the OS's writeback; a daemon crash loses none.
+   * Appends an audit record. It rides in the store's next batch with the lifecycle writes (a put of its
+   * own costs the event loop several times an op in a batch, once per request), and is not synced on its
+   * own (an fsync per exec would double its latency): it reaches the disk with the next synced batch, or
+   * with the OS's writeback. A daemon crash loses none that were written; one still queued behind the
+   * batch in flight (a few ms) goes with it, as a put still on its way to LevelDB's thread would.
    */
   async appendAudit(r: NewAuditRecord): Promise<AuditRecord> {
     const rec: AuditRecord = { v: SCHEMA_VERSION, seq: this.nextSeq++, time: Date.now(), ...r };
-    await this.audit.put(seqKey(rec.seq), JSON.stringify(rec));
+    await this.commit([{ type: 'put', key: seqKey(rec.seq), value: JSON.stringify(rec), sublevel: this.audit }], 'lazy');
     return rec;
   }
 
   /** The newest `limit` events and audit records (of one sandbox, when given), oldest first. */
   async history(sandboxId: string | undefined, limit: number): Promise<Array<EventRecord | AuditRecord>> {
+    await this.commit([], 'lazy'); // What was written before the question is in the answer, queued or not.
     const newest = async <T extends { v: number; seq: number; sandboxId?: string }>(log: Sub): Promise<T[]> => {
       const out: T[] = [];
       for await (const value of log.values({ reverse: true })) {

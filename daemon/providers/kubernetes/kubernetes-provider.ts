@@ -17,12 +17,16 @@ import type { BootRequest, Capability, ExecRequest, Provider, ProviderStatus, Ru
 import { Cluster, clusterError, httpCode, withTimeout, type PodCache } from './cluster.js';
 import { PodCommand } from './pod-exec.js';
 import { SNAPSHOT_SCRIPT } from './pod-snapshot.js';
-import { LABEL_STATE, NO_NETWORK_POLICY, WORKSPACE, hopeless, isReady, noNetworkPolicy, notReadyReason, podManifest } from './pod-spec.js';
+import { ANNOTATION_CLAIMED_BY, LABEL_STATE, NO_NETWORK_POLICY, WORKSPACE, hopeless, isReady, noNetworkPolicy, notReadyReason, podManifest } from './pod-spec.js';
 
 const PROBE_INTERVAL_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5000;
 const START_SYNC_MS = 5000;
 const CALL_TIMEOUT_MS = 15_000;
+/** JSON pointers (RFC 6901: `~` and `/` escaped) to the state label and the claimant annotation. */
+const pointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const STATE_PATH = `/metadata/labels/${pointer(LABEL_STATE)}`;
+const CLAIMED_BY_PATH = `/metadata/annotations/${pointer(ANNOTATION_CLAIMED_BY)}`;
 
 export interface KubernetesProviderOptions {
   node: string;
@@ -216,13 +220,18 @@ export class KubernetesProvider implements Provider {
     }
   }
 
-  /** The claim: one JSON patch that holds only if the pod is still idle. Losing it discards the pod here (but never deletes it). */
+  /**
+   * The claim: one JSON patch that holds only if the pod is still idle, and names this daemon as the
+   * claimant. Losing it discards the pod here (but never deletes it).
+   */
   async claim(_id: string, handle: ProviderHandle): Promise<void> {
     const { cluster, namespace, pod } = this.target(handle);
-    const path = `/metadata/labels/${LABEL_STATE.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     let res: { status: number; body: string };
     try {
-      res = await cluster.patchPodJson(namespace, pod, [{ op: 'test', path, value: 'idle' }, { op: 'replace', path, value: 'claimed' }]);
+      res = await cluster.patchPodJson(namespace, pod, [
+        { op: 'test', path: STATE_PATH, value: 'idle' }, { op: 'replace', path: STATE_PATH, value: 'claimed' },
+        { op: 'add', path: CLAIMED_BY_PATH, value: this.opts.node },
+      ]);
     } catch (err) {
       throw clusterError(err, `claiming pod ${pod}`, cluster.server);
     }
@@ -235,6 +244,34 @@ export class KubernetesProvider implements Provider {
       throw new GodelError('PROVIDER_FAILED', `pod ${pod} was claimed by someone else first`);
     }
     throw clusterError({ code: res.status, body: res.body }, `claiming pod ${pod}`, cluster.server);
+  }
+
+  /** The pod's state label, as the cache (a list taken at start, then the watch) has it. */
+  claimState(handle: ProviderHandle): 'claimed' | 'idle' | 'taken' | undefined {
+    const { cluster, namespace, pod, uid } = this.target(handle);
+    const cache = cluster.cache(namespace);
+    const p = cache.synced ? cache.pods.get(pod) : undefined;
+    if (!p || p.metadata?.uid !== uid) return undefined;
+    const state = p.metadata?.labels?.[LABEL_STATE];
+    if (state === 'idle') return 'idle';
+    if (state !== 'claimed') return undefined;
+    return p.metadata?.annotations?.[ANNOTATION_CLAIMED_BY] === this.opts.node ? 'claimed' : 'taken';
+  }
+
+  /** Puts the pod back to idle, if it still is as this daemon's claim left it (a JSON patch that tests for that). */
+  async unclaim(_id: string, handle: ProviderHandle): Promise<void> {
+    const { cluster, namespace, pod } = this.target(handle);
+    let res: { status: number; body: string };
+    try {
+      res = await withTimeout(cluster.patchPodJson(namespace, pod, [
+        { op: 'test', path: STATE_PATH, value: 'claimed' }, { op: 'test', path: CLAIMED_BY_PATH, value: this.opts.node },
+        { op: 'replace', path: STATE_PATH, value: 'idle' }, { op: 'remove', path: CLAIMED_BY_PATH },
+      ]), CALL_TIMEOUT_MS);
+    } catch (err) {
+      throw clusterError(err, `giving pod ${pod} back to its pool`, cluster.server);
+    }
+    if (res.status !== 200) throw clusterError({ code: res.status, body: res.body }, `giving pod ${pod} back to its pool`, cluster.server);
+    cluster.cache(namespace).observe(JSON.parse(res.body) as V1Pod);
   }
 
   isAlive(handle: ProviderHandle): boolean {

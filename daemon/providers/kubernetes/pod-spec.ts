@@ -28,6 +28,8 @@ export function noNetworkPolicy(namespace: string): V1NetworkPolicy {
   };
 }
 export const ANNOTATION_TEMPLATE = 'godel.dev/template';
+/** Which daemon (by node name) claimed the pod: adoption tells its own unfinished claims from someone else's. */
+export const ANNOTATION_CLAIMED_BY = 'godel.dev/claimed-by';
 export const CONTAINER = 'sandbox';
 export const WORKSPACE = '/workspace';
 
@@ -65,7 +67,7 @@ export function podManifest(p: PodParams): V1Pod {
         [LABEL_MANAGED_BY]: 'godeld', [LABEL_NODE]: p.node, [LABEL_SANDBOX]: p.id, [LABEL_SPEC_HASH]: p.specHash, [LABEL_STATE]: p.state,
         ...(p.spec.network === 'none' ? { [LABEL_NETWORK]: 'none' } : {}),
       },
-      annotations: { [ANNOTATION_TEMPLATE]: p.template },
+      annotations: { [ANNOTATION_TEMPLATE]: p.template, ...(p.state === 'claimed' ? { [ANNOTATION_CLAIMED_BY]: p.node } : {}) },
     },
     spec: {
       ...(p.k8s.runtimeClass ? { runtimeClassName: p.k8s.runtimeClass } : {}),

@@ -156,6 +156,10 @@ export class FakeKubeApiServer {
   watchDelayMs = 0;
   /** NetworkPolicies by "namespace/name", kept as sent (the fake enforces none of them: it has no network plugin). */
   readonly networkPolicies = new Map<string, Record<string, any>>();
+  /** The next this many pod PATCHes are held: never applied, never answered (a server that stalls mid-call). */
+  holdPatches = 0;
+  /** The pods whose PATCHes were held, in order. */
+  readonly heldPatches: string[] = [];
   /** Pod lists received, and answered, so far, by namespace. */
   readonly listsReceived = new Map<string, number>();
   readonly listsAnswered = new Map<string, number>();
@@ -277,6 +281,11 @@ export class FakeKubeApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = process.hrtime.bigint();
+    if (req.method === 'PATCH' && this.holdPatches > 0) {
+      this.holdPatches--;
+      this.heldPatches.push(decodeURIComponent(new URL(req.url ?? '/', 'http://fake').pathname.split('/').pop() ?? ''));
+      return; // Its socket is destroyed when the client goes, or at stop().
+    }
     if (req.method === 'PATCH') {
       res.once('finish', () => {
         this.patchMs.push(Number(process.hrtime.bigint() - arrived) / 1e6);
