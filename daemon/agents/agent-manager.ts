@@ -4,6 +4,7 @@
 // API keys stay with the gateway; a sandbox only ever holds its agent's token.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -156,9 +157,9 @@ export class AgentManager implements GatewayPolicy {
         if (l.agent.rec.sandboxId === event.sandboxId) l.agent.stop({ reason: 'error', exitCode: -1, message: `its sandbox ${event.sandboxId} was ${what} while the agent ran` });
       }
     });
-    this.opts.sandboxes.onRemoved(async (rec) => {
-      rmSync(gatewayDir(this.opts.stateDir, rec.id), { recursive: true, force: true });
-    });
+    // Off the event loop: every sandbox's removal comes here, and a synchronous rmdir waits on the file
+    // system's journal behind the store's fsyncs (1.8 ms a delete here, which handoffs queued behind).
+    this.opts.sandboxes.onRemoved((rec) => rm(gatewayDir(this.opts.stateDir, rec.id), { recursive: true, force: true }));
   }
 
   /** Ends every running agent (the daemon is stopping: its commands stop with it) and writes their records. */
