@@ -15,6 +15,7 @@ import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { AgentEventRecord, AgentRecord, SandboxRecord, Store, UsageTotals } from '../store/store.js';
+import { addTotals, emptyTotals } from './usage-totals.js';
 import { SCHEMA_VERSION } from '../store/store.js';
 import { RunningAgent, type StoredEvent } from './agent.js';
 import { BudgetBook } from './budget-book.js';
@@ -576,19 +577,6 @@ function endEvent(rec: AgentRecord): StoredEvent {
   const u = rec.usage;
   const totals = { inputTokens: u.inputTokens, outputTokens: u.outputTokens, cacheReadTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWriteTokens, costUsd: u.costUsd };
   return { type: 'end', reason: rec.endReason as 'done', exitCode: rec.exitCode, message: rec.message, totals, requests: u.requests };
-}
-
-export function emptyTotals(): UsageTotals {
-  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, requests: 0 };
-}
-
-function addTotals(into: UsageTotals, u: UsageTotals): void {
-  into.inputTokens += u.inputTokens;
-  into.outputTokens += u.outputTokens;
-  into.cacheReadTokens += u.cacheReadTokens;
-  into.cacheWriteTokens += u.cacheWriteTokens;
-  into.costUsd += u.costUsd;
-  into.requests += u.requests;
 }
 
 export function splitLabel(label: string): [string, string] {

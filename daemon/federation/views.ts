@@ -22,9 +22,11 @@ import type { AgentUsage__Output } from '../../ipc/generated/godel/v1/AgentUsage
 import type { UsageRequest__Output } from '../../ipc/generated/godel/v1/UsageRequest.js';
 import type { UsageResponse, UsageResponse__Output } from '../../ipc/generated/godel/v1/UsageResponse.js';
 import type { WatchSandboxesRequest__Output } from '../../ipc/generated/godel/v1/WatchSandboxesRequest.js';
+import { addTotals, emptyTotals } from '../agents/usage-totals.js';
 import { NODE_NAME_RE } from '../config/config.js';
 import { GodelError } from '../errors.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
+import type { UsageTotals } from '../store/store.js';
 import type { Logger } from '../log.js';
 import { writeWithBackpressure } from '../server/respond.js';
 import { validateLabels } from '../validation.js';
@@ -110,25 +112,17 @@ export interface Views {
  * scopes with a budget, and up to a second old, while usage is tokens, requests and models too, exact.
  */
 export function sumUsage(parts: Array<{ node: string; res: UsageResponse__Output }>, unreachable: string[], self: string): UsageResponse {
-  const zero = (): { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number; costUsd: number; requests: number } =>
-    ({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0, requests: 0 });
-  const total = zero();
-  const add = (to: typeof total, u: AgentUsage__Output | null): void => {
-    if (!u) return;
-    to.inputTokens += u.inputTokens;
-    to.outputTokens += u.outputTokens;
-    to.cacheReadTokens += u.cacheReadTokens;
-    to.cacheWriteTokens += u.cacheWriteTokens;
-    to.costUsd += u.costUsd;
-    to.requests += u.requests;
+  const total = emptyTotals();
+  const add = (to: UsageTotals, u: AgentUsage__Output | null): void => {
+    if (u) addTotals(to, u);
   };
-  const byModel = new Map<string, typeof total>();
+  const byModel = new Map<string, UsageTotals>();
   let agents = 0;
   for (const { res } of parts) {
     add(total, res.total);
     agents += res.agents;
     for (const m of res.models) {
-      if (!byModel.has(m.model)) byModel.set(m.model, zero());
+      if (!byModel.has(m.model)) byModel.set(m.model, emptyTotals());
       add(byModel.get(m.model)!, m.usage);
     }
   }
