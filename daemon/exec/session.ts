@@ -68,6 +68,8 @@ class OutputRing {
 interface AttachmentState {
   inFlight: number;
   saturated: boolean;
+  /** Events that came while the attachment waited for the command's pid (its `started` goes first). */
+  held: Array<{ event: SessionEvent; done: () => void }> | undefined;
 }
 
 export class Session {
@@ -103,7 +105,12 @@ export class Session {
     this.done = exited.then((r) => {
       this.exit = r;
       this.endedAt = Date.now();
-      for (const a of this.attachments.keys()) {
+      for (const [a, state] of this.attachments) {
+        if (state.held) {
+          // Its attach is still waiting for the pid: the exit goes after everything held, and it ends the client.
+          state.held.push({ event: { exited: { ...r, timedOut: false } }, done: () => undefined });
+          continue;
+        }
         a.send({ exited: { ...r, timedOut: false } }, () => undefined);
         a.end();
       }
@@ -123,18 +130,30 @@ export class Session {
     return this.attachments.size;
   }
 
-  /** Adds a client: it gets `started`, the recent output unless `replay` is false, then live output. */
-  async attach(a: Attachment, replay: boolean): Promise<void> {
-    const pid = await this.command.pid;
-    const state: AttachmentState = { inFlight: 0, saturated: false };
-    this.attachments.set(a, state);
-    this.send(a, state, { started: { pid, sessionId: this.id, tty: this.spec.tty } });
-    if (replay) for (const { kind, data } of this.ring.contents()) this.send(a, state, kind === 'stdout' ? { stdout: data } : { stderr: data });
-    if (this.exit) {
-      this.attachments.delete(a);
-      a.send({ exited: { ...this.exit, timedOut: false } }, () => undefined);
-      a.end();
-    }
+  /**
+   * Adds a client: it gets `started`, the recent output unless `replay` is false, then live output.
+   * The client is registered before this returns its promise, so no output falls between the replay and the
+   * live stream however late the caller gets to read (a ring holds only the last RING_BYTES); what comes
+   * while the pid is still unknown is held, and counts towards the client's flow control, until `started`
+   * has gone.
+   */
+  attach(a: Attachment, replay: boolean): Promise<void> {
+    const state: AttachmentState = { inFlight: 0, saturated: false, held: [] };
+    // A copy of the chunks: the ring trims its first chunk in place as output comes.
+    const backlog = replay ? this.ring.contents().map((c) => ({ ...c })) : [];
+    const exitedAlready = this.exit !== undefined;
+    if (!exitedAlready) this.attachments.set(a, state);
+    return this.command.pid.then((pid) => {
+      const held = state.held!;
+      state.held = undefined;
+      a.send({ started: { pid, sessionId: this.id, tty: this.spec.tty } }, () => undefined);
+      for (const { kind, data } of backlog) this.send(a, state, kind === 'stdout' ? { stdout: data } : { stderr: data });
+      for (const { event, done } of held) a.send(event, done);
+      if (exitedAlready || held.some(({ event }) => 'exited' in event)) {
+        if (exitedAlready) a.send({ exited: { ...this.exit!, timedOut: false } }, () => undefined);
+        a.end();
+      }
+    });
   }
 
   /** Removes a client (it went away); the process carries on. */
@@ -191,11 +210,13 @@ export class Session {
     const bytes = 'stdout' in event ? event.stdout.length : 'stderr' in event ? event.stderr.length : 0;
     state.inFlight += bytes;
     if (state.inFlight > HIGH_WATERMARK) state.saturated = true;
-    a.send(event, () => {
+    const done = (): void => {
       state.inFlight -= bytes;
       if (state.saturated && state.inFlight < LOW_WATERMARK) state.saturated = false;
       this.updateFlow();
-    });
+    };
+    if (state.held) state.held.push({ event, done });
+    else a.send(event, done);
     this.updateFlow();
   }
 
