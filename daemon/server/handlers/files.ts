@@ -177,7 +177,6 @@ function toInfo(f: FileInfo): FileInfoMessage {
   };
 }
 
-/** Streams a command's stdout to the client in chunks; the command's failure becomes the call's status. */
 /** Streams bytes leaving the sandbox to the client in chunks; a failure at the source becomes the call's status. */
 function streamOut(call: ServerWritableStream<unknown, FileChunk>, out: Outgoing): Promise<void> {
   return new Promise((resolve, reject) => {
