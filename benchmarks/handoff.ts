@@ -66,6 +66,27 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [Number(process.hrtime.bigint() - t0) / 1e6, v];
 }
 
+/** How often (per second), and how many times, the trivial call of rpcFloor is made. */
+const FLOOR_RATE = 40;
+const FLOOR_CALLS = 200;
+
+/**
+ * The floor under every figure here: a call that does nothing (System.Version) on the same daemon, one at
+ * a time at the steady scenario's spacing (25 ms). Spaced calls cost more than back-to-back ones (on the
+ * 2-core VM these were measured on, a bare grpc-js call between two Node processes took p50 0.8-1.1 ms
+ * back to back and 1.8-2.3 ms 50 ms apart: every process and thread involved has gone idle in between), and
+ * a handoff is never back to back with the previous one under a steady rate, so this is the baseline a
+ * handoff's own cost is read against.
+ */
+async function rpcFloor(c: GodelClient): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < FLOOR_CALLS; i++) {
+    samples.push((await timed(() => c.version()))[0]);
+    await sleep(1000 / FLOOR_RATE);
+  }
+  return samples;
+}
+
 /** The daemon's event-loop delay and CPU time over a scenario, when BENCH_PROFILE=1 loaded the probe into it. */
 class LoopProbe {
   private seq = 0;
@@ -265,6 +286,8 @@ async function quietScenarios(results: Results): Promise<void> {
     const c = d.client;
     await waitFor('24 idle', async () => ((await pool(c)).idle >= 24) || undefined, 60_000);
     for (let i = 0; i < 20; i++) await c.deleteSandbox((await c.createSandbox({})).id); // Warm up the daemon's code paths.
+    await waitFor('24 idle', async () => ((await pool(c)).idle >= 24 && (await pool(c)).booting === 0) || undefined, 60_000);
+    results.set('floor_quiet', { ...report('rpc_floor_version_every_25ms', summarize(await rpcFloor(c)), { daemon: 'quiet' }), warm: 0 });
     if (ONLY.has('quiet')) {
       results.set('quiet_1', reportRun('warm_handoff_1_client', await probed(probe, () => quiet(c, 1, ROUNDS_ONE))));
       results.set('quiet_20', reportRun('warm_handoff_20_clients', await probed(probe, () => quiet(c, 20, ROUNDS_TWENTY))));
@@ -282,6 +305,7 @@ async function demandScenarios(results: Results): Promise<void> {
     await d.start();
     const c = d.client;
     await fillPool(c, 20);
+    results.set('floor_demand', { ...report('rpc_floor_version_every_25ms', summarize(await rpcFloor(c)), { daemon: 'demand' }), warm: 0 });
     await deleteAll(c, (await burst(c, 20, 1)).ids); // Warm up the daemon's code paths.
     const py = ONLY.has('python') && pythonUsable();
     if (ONLY.has('python') && !py) process.stdout.write(`${JSON.stringify({ note: '/usr/bin/python3 with grpcio is missing: the Python client runs are skipped (scripts/setup.sh installs python3-grpcio for benchmarks)' })}\n`);
@@ -420,6 +444,10 @@ async function main(): Promise<void> {
       cold_p50_over_raw_bwrap_p50: Math.round((results.get('cold')!.p50 / results.get('raw')!.p50) * 100) / 100,
       raw_bwrap_p50_over_warm_1_p50: Math.round((results.get('raw')!.p50 / results.get('quiet_1')!.p50) * 100) / 100,
     } : 'not run',
+    // Each handoff's p50 against the trivial call's on the same daemon: what the handoff adds to any answer.
+    over_rpc_floor: Object.fromEntries(([['quiet_1', 'floor_quiet'], ['quiet_20', 'floor_quiet'], ['burst_1', 'floor_demand'], ['burst_20', 'floor_demand'], ['steady_20', 'floor_demand'], ['steady_40', 'floor_demand']] as const)
+      .filter(([k, f]) => results.has(k) && results.has(f))
+      .map(([k, f]) => [k, { p50_ratio: Math.round((results.get(k)!.p50 / results.get(f)!.p50) * 100) / 100, p50_added_ms: Math.round((results.get(k)!.p50 - results.get(f)!.p50) * 100) / 100 }])),
     busy_over_idle: results.has(`busy_${BUSY_RATE}`) ? {
       p50: Math.round((results.get(`busy_${BUSY_RATE}`)!.p50 / results.get(`busy_baseline_${BUSY_RATE}`)!.p50) * 100) / 100,
       p99: Math.round((results.get(`busy_${BUSY_RATE}`)!.p99 / results.get(`busy_baseline_${BUSY_RATE}`)!.p99) * 100) / 100,
