@@ -63,7 +63,12 @@ t.test('denyOut alone, allowInternetAccess false, and the template\'s own policy
 
   const off = await Sandbox.create('web', { ...opts, allowInternetAccess: false });
   t.teardown(() => off.kill().catch(() => undefined));
-  t.match(await fetchIn(off, `http://${OK}:8080/hello`), 'denied by "0.0.0.0/0"', 'no internet access at all');
+  t.equal((await d.client.getSandbox(off.sandboxId)).network?.mode, 'none', 'no internet access is godel\'s none: no proxy to reach');
+  t.notMatch(await fetchIn(off, `http://${OK}:8080/hello`), 'hello from ok', 'no internet access at all');
+  t.match((await off.commands.run('env')).stdout, /^(?!.*_PROXY=)/s, 'no proxy in its environment');
+  const denied = await Sandbox.create('web', { ...opts, network: { denyOut: [ALL_TRAFFIC] } });
+  t.teardown(() => denied.kill().catch(() => undefined));
+  t.equal((await d.client.getSandbox(denied.sandboxId)).network?.mode, 'none', 'denyOut of all traffic with nothing allowed is the same');
 
   const plain = await Sandbox.create('web', opts);
   t.teardown(() => plain.kill().catch(() => undefined));

@@ -4,8 +4,10 @@
 // The two models differ: in E2B everything is allowed unless denyOut denies it, and an allowOut entry
 // wins over a denyOut entry; in godel a sandbox reaches only what its allow list names, and deny wins.
 // So: denyOut with the all-traffic entry (the SDK's `allTraffic`, 0.0.0.0/0), or allow_internet_access
-// false, means "only allowOut", which is godel's allow list (empty: nothing at all); denyOut without it
-// adds to the deny list; allowOut without a deny-all changes nothing in E2B, so it narrows nothing here.
+// false, means "only allowOut", which is godel's allow list; with no allowOut that is no network at all,
+// godel's `none` (loopback only, no proxy to reach), which a template on the host's network can give too
+// (a cold boot); denyOut without a deny-all adds to the deny list; allowOut without one changes nothing
+// in E2B, so it narrows nothing here.
 // What has no godel meaning (exceptions carved out of a partial deny list, header rules, a SOCKS proxy,
 // the sandbox's public URLs) is E2B's 400, as is anything the template does not allow (the manager's
 // NETWORK_POLICY_WIDENED, which the endpoint answers with 400).
@@ -17,7 +19,7 @@ const ALL_TRAFFIC = ['0.0.0.0/0', '::/0'];
 const MAPPED = ['allowOut', 'denyOut'];
 
 /** The narrowing a create asks for, in godel's terms; undefined when it asks for none. */
-export function networkOf(body: Record<string, unknown>, template: Template): { allow: string[]; deny: string[] } | undefined {
+export function networkOf(body: Record<string, unknown>, template: Template): { allow: string[]; deny: string[] } | 'none' | undefined {
   const raw = body.network;
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) throw new E2bHttpError(400, 'network must be an object');
   const net = (raw ?? {}) as Record<string, unknown>;
@@ -38,7 +40,7 @@ export function networkOf(body: Record<string, unknown>, template: Template): { 
   if (template.spec.network === 'none' && allowOut.length === 0) return undefined; // Nothing to take away.
   if (closed) {
     // Only allowOut is reachable; the other denyOut entries are inside the deny-all already.
-    return allowOut.length ? { allow: allowOut, deny: [] } : { allow: [], deny: ALL_TRAFFIC };
+    return allowOut.length ? { allow: allowOut, deny: [] } : 'none';
   }
   if (allowOut.length && denyOut.length) {
     throw new E2bHttpError(400, 'network.allowOut beside a denyOut without 0.0.0.0/0 makes exceptions to the deny list, which godel cannot express (its deny list always wins); '
