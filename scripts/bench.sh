@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GODEL_SETUP_BENCH_TOOLS=1 bash scripts/setup.sh
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(handoff exec files recovery microvm federation e2b seccomp gateway)
+[ ${#benches[@]} -gt 0 ] || benches=(floor handoff exec files recovery microvm federation e2b seccomp gateway)
 for b in "${benches[@]}"; do
   node "dist/benchmarks/$b.js"
 done
