@@ -4,7 +4,7 @@
 // runs in a state dir made by mktemp -d, which the sandbox user cannot pass.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,18 @@ t.test('the launcher hands over descriptors and exposes a closed directory witho
   t.not(closed.code, 0, 'without expose the user cannot pass the closed directory');
   await t.rejects(run({ fds: [{ fd: 2, data: 'x' }] }, 'true'), /Invalid argument/, 'a descriptor number below 4 is refused');
   await t.rejects(run({ fds: [{ fd: 5, file: join(dir, 'missing') }] }, 'true'), /No such file/, 'a file that cannot be opened fails the start');
+
+  // A directory handed over as a descriptor (bwrap's --ro-bind-fd: how a sandbox gets its egress proxy's
+  // directory, which another user owns), never through a symbolic link anywhere on its path.
+  const owned = join(dir, 'proxy-owned');
+  mkdirSync(owned, { mode: 0o711 });
+  const byFd = await run({ fds: [{ fd: 60, dir: owned }] }, 'readlink /proc/self/fd/60 >&2');
+  t.equal(byFd.stderr, `${owned}
+`, 'the directory itself, as an O_PATH descriptor');
+  symlinkSync(inner, join(dir, 'swapped'));
+  await t.rejects(run({ fds: [{ fd: 60, dir: join(dir, 'swapped') }] }, 'true'), /Too many levels of symbolic links/, 'a link in its place fails the start');
+  symlinkSync(dir, join(dir, 'up'));
+  await t.rejects(run({ fds: [{ fd: 60, dir: join(dir, 'up', 'proxy-owned') }] }, 'true'), /Too many levels of symbolic links/, 'so does one above it');
 });
 
 t.test('closing the launcher waits for the helper to exit, even when nothing else keeps the program alive', async (t) => {

@@ -58,6 +58,8 @@ export class EgressManager {
   private nextId = 1;
   private stopped = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** opts.dir with every symbolic link above it resolved (the directory itself is the proxy's, never a link). */
+  private realDir: string | undefined;
   /** The pid of a proxy of the wrong user that was told to stop, until it is gone. */
   private replacing: number | undefined;
   /** Starts the proxy, so that it is not the daemon's child and runs as its own user. */
@@ -67,9 +69,13 @@ export class EgressManager {
     this.launcher = new Launcher(opts.log);
   }
 
-  /** The directory whose sockets are bound into a sandbox. */
+  /**
+   * The directory whose sockets are bound into a sandbox, on a path with no symbolic link in it: the launch
+   * helper opens it refusing any (see forwarderLaunch), and the state dir may well be reached through one.
+   */
   socketDir(sandboxId: string): string {
-    return sandboxSocketDir(this.opts.dir, sandboxId);
+    this.realDir ??= realpathSync(this.opts.dir);
+    return sandboxSocketDir(this.realDir, sandboxId);
   }
 
   /** Serves `sandboxId` with `policy` from now on (or changes its policy); done once the proxy has it. */

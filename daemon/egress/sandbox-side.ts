@@ -23,10 +23,20 @@ export function proxyEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(vars).flatMap(([k, v]) => [[k, v], [k.toLowerCase(), v]]));
 }
 
-/** The bwrap arguments and command that put the forwarder in a sandbox whose proxy sockets are in `socketDir`. */
-export function forwarderLaunch(socketDir: string): { bwrapArgs: string[]; command: string[] } {
+/** The descriptor bwrap gets the sandbox's proxy directory on (above the /etc files' numbers, below 64). */
+export const EGRESS_DIR_FD = 60;
+
+/**
+ * The bwrap arguments, descriptors and command that put the forwarder in a sandbox whose proxy sockets are
+ * in `socketDir`. That directory is the proxy's (its own user's), so it is bound from a descriptor the
+ * launch helper opens with no symbolic link allowed on the way, not by path: a proxy that had been taken
+ * over could otherwise swap it, between its creation and bwrap's mount, for a link to another sandbox's
+ * workspace, which bwrap (as the sandbox user, who owns every workspace) would follow.
+ */
+export function forwarderLaunch(socketDir: string): { bwrapArgs: string[]; fds: Array<{ fd: number; dir: string }>; command: string[] } {
   return {
-    bwrapArgs: ['--ro-bind', socketDir, SANDBOX_EGRESS_DIR, '--ro-bind', FORWARDER, SANDBOX_FORWARDER],
+    bwrapArgs: ['--ro-bind-fd', String(EGRESS_DIR_FD), SANDBOX_EGRESS_DIR, '--ro-bind', FORWARDER, SANDBOX_FORWARDER],
+    fds: [{ fd: EGRESS_DIR_FD, dir: socketDir }],
     // The proxy takes the listeners and accepts on them itself; the forwarder carries connections only
     // while no proxy holds them (one restarting, or one of a version before the hand-over).
     command: [

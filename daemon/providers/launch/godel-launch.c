@@ -22,7 +22,8 @@
  *                                   UID:GID unless they are -1; the boot's own file system work then
  *                                   waits, when the journal is busy, in the child and not in the daemon),
  *                                   fd=N:PATH (PATH opened read-only as fd N, N from 4 to 63, before the
- *                                   drop: bwrap's --seccomp FD), data=N:TEXT (fd N is a pipe holding TEXT,
+ *                                   drop: bwrap's --seccomp FD), dirfd=N:PATH (the directory PATH, O_PATH,
+ *                                   no symlink on the way: bwrap's --ro-bind-fd FD), data=N:TEXT (fd N is a pipe holding TEXT,
  *                                   at most 60000 bytes: bwrap's --file FD), expose=SRC with over=DIR (in
  *                                   a mount namespace of the child's own, SRC is bind-mounted over the
  *                                   directory DIR, so that the dropped user reaches SRC at DIR although it
@@ -51,6 +52,8 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -202,11 +205,23 @@ static int fd_target(const char *spec, char **rest) {
   return (int)n;
 }
 
-/* In the child: fd=N:PATH or data=N:TEXT opened (at a high number) for dup2 onto N later. */
+/*
+ * In the child: fd=N:PATH, data=N:TEXT or dirfd=N:PATH opened (at a high number) for dup2 onto N later.
+ * dirfd is a directory opened O_PATH with no symbolic link anywhere on PATH (openat2's RESOLVE_NO_SYMLINKS),
+ * for bwrap's --ro-bind-fd: a directory another user owns (the egress proxy's, for one sandbox) cannot be
+ * swapped for a link to somewhere else between the daemon's look at it and bwrap's mount, as a path could.
+ */
 static int open_fd_spec(char *spec, int *target, int status_fd) {
   char *rest;
   int data = !strncmp(spec, "data=", 5);
-  if ((*target = fd_target(spec + (data ? 5 : 3), &rest)) < 0) child_fail(status_fd, EINVAL);
+  int dir = !strncmp(spec, "dirfd=", 6);
+  if ((*target = fd_target(spec + (data ? 5 : dir ? 6 : 3), &rest)) < 0) child_fail(status_fd, EINVAL);
+  if (dir) {
+    struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+    int fd = (int)syscall(SYS_openat2, AT_FDCWD, rest, &how, sizeof how);
+    if (fd < 0) child_fail(status_fd, errno);
+    return move_high(fd, status_fd);
+  }
   if (data) {
     size_t len = strlen(rest);
     int p[2];
@@ -300,7 +315,7 @@ static void spawn_request(const char *id, char **fields, int count) {
     else if (!strcmp(f, "nonewprivs=1")) no_new_privs = 1;
     else if (!strncmp(f, "env=", 4) && nenv < MAX_ARGS - 1) envs[nenv++] = f + 4;
     else if (!strncmp(f, "dir=", 4) && ndirs < MAX_ARGS) dirs[ndirs++] = f + 4;
-    else if ((!strncmp(f, "fd=", 3) || !strncmp(f, "data=", 5)) && nfds < MAX_FDS) fdspecs[nfds++] = f;
+    else if ((!strncmp(f, "fd=", 3) || !strncmp(f, "data=", 5) || !strncmp(f, "dirfd=", 6)) && nfds < MAX_FDS) fdspecs[nfds++] = f;
     else if (!strncmp(f, "expose=", 7)) expose = f + 7;
     else if (!strncmp(f, "over=", 5)) over = f + 5;
     else return reply_errno(id, f, EINVAL);

@@ -46,9 +46,10 @@ export interface LaunchOptions {
   dirs?: Array<{ path: string; mode: number; uid?: number; gid?: number }>;
   /**
    * Descriptors the process starts with (numbers 4 to 63), opened by the child before it drops to uid/gid:
-   * a file read-only, or a pipe holding `data` (at most 60000 bytes).
+   * a file read-only, a pipe holding `data` (at most 60000 bytes), or a directory (O_PATH) reached with no
+   * symbolic link anywhere on its path (bwrap's --ro-bind-fd).
    */
-  fds?: Array<{ fd: number; file: string } | { fd: number; data: string }>;
+  fds?: Array<{ fd: number; file: string } | { fd: number; data: string } | { fd: number; dir: string }>;
   /**
    * In a mount namespace of the child's own (the host's mounts untouched), `source` bind-mounted over the
    * directory `over`: the dropped user reaches `source` at `over` though a directory above it is closed to it.
@@ -130,7 +131,7 @@ export class Launcher {
       ...(opts.log ? [`log=${opts.log}`] : []), ...(opts.noNewPrivs ? ['nonewprivs=1'] : []),
       ...Object.entries(opts.env ?? {}).map(([k, v]) => `env=${k}=${v}`),
       ...(opts.dirs ?? []).map((d) => `dir=${d.mode.toString(8)}:${d.uid ?? -1}:${d.gid ?? -1}:${d.path}`),
-      ...(opts.fds ?? []).map((f) => ('data' in f ? `data=${f.fd}:${f.data}` : `fd=${f.fd}:${f.file}`)),
+      ...(opts.fds ?? []).map((f) => ('data' in f ? `data=${f.fd}:${f.data}` : 'dir' in f ? `dirfd=${f.fd}:${f.dir}` : `fd=${f.fd}:${f.file}`)),
       ...(opts.expose ? [`expose=${opts.expose.source}`, `over=${opts.expose.over}`] : []),
       '--', ...opts.argv,
     ];

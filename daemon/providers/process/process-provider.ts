@@ -219,7 +219,7 @@ export class ProcessProvider implements Provider {
         ? [this.helper, '--uid', String(uid), '--gid', String(gid), ...procs.flatMap((p) => ['--cgroup', p]), '--', this.bwrap!, ...args]
         : [this.bwrap!, ...args];
       child = await this.launcher.spawn({
-        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH }, dirs, fds,
+        argv, ...(this.isRoot && !procs.length ? { uid, gid } : {}), setsid: true, stderr: logPath, info: true, env: { PATH: BASE_PATH }, dirs, fds: [...fds, ...egress?.fds ?? []],
         ...(over ? { expose: { source: workspace, over } } : {}),
         // The pid file is written before bwrap runs, so a crash mid-boot leaves a way to find and kill it.
         pidFile: join(dir, PID_FILE),
@@ -552,7 +552,7 @@ const SANDBOX_MARKER = 'GODEL_SANDBOX_DIR';
 /** bwrap's arguments, and the descriptors it must be started with (LaunchOptions.fds). */
 export interface BwrapCommand {
   args: string[];
-  fds: NonNullable<LaunchOptions['fds']>;
+  fds: Array<{ fd: number; file: string } | { fd: number; data: string }>;
 }
 
 /**
