@@ -59,12 +59,25 @@ const SWEEP_INTERVAL_MS = 1000;
 const MAX_HANDOFF_ATTEMPTS = 3;
 /** The provider a sandbox with a corrupt record is taken to be of: the record no longer says. */
 const DEFAULT_PROVIDER = 'process';
+/** Backoff between attempts to remove a sandbox that was never handed out and whose removal failed. */
+const REMOVAL_RETRY_MIN_MS = 1000;
+const REMOVAL_RETRY_MAX_MS = 30_000;
+
+/** A sandbox that was never handed out, whose removal at its provider failed: retried from the sweep until it goes. */
+interface Leftover {
+  /** Why it was being removed. */
+  reason: string;
+  attempts: number;
+  nextAt: number;
+}
 
 export class SandboxManager {
   /** Every sandbox this daemon owns, idle in a pool or claimed. */
   private readonly records = new Map<string, SandboxRecord>();
   private readonly pools = new Map<string, WarmPool>();
   private readonly deleting = new Map<string, Promise<void>>();
+  /** Never handed out, FAILED because their provider could not remove them; by sandbox id. */
+  private readonly leftovers = new Map<string, Leftover>();
   /** Pool boots under way below normal priority, by sandbox id (promote raises them). */
   private readonly backgroundBoots = new Map<string, SandboxRecord>();
   private readonly bootsInFlight = new Set<Promise<unknown>>();
@@ -561,15 +574,63 @@ export class SandboxManager {
     this.pools.get(rec.template)?.refillSoon();
   }
 
-  /** Removes an idle sandbox that was never handed out. */
+  /**
+   * Removes an idle sandbox that was never handed out. Where its provider cannot remove it (a pod whose
+   * delete the API server refused), it is not left half-way in STOPPING: it is recorded FAILED, with why
+   * as an event, and its removal is retried from the sweep until it goes.
+   */
   private async discard(rec: SandboxRecord, reason: string, event?: NewEvent): Promise<void> {
     rec.state = 'STOPPING';
+    this.lastActive.delete(rec.id);
     const provider = this.providers.get(rec.provider);
-    if (provider) await provider.destroy(rec.id, rec.handle);
+    try {
+      if (provider) await provider.destroy(rec.id, rec.handle);
+    } catch (err) {
+      await this.removalFailed(rec, reason, err);
+      return;
+    }
     if (isAllowList(rec.network)) await this.egress?.unregister(rec.id);
     this.records.delete(rec.id);
     await this.store.removeSandbox(rec, event);
     this.log.info({ sandbox: rec.id, template: rec.template, reason }, 'idle sandbox discarded');
+  }
+
+  /**
+   * Its provider could not remove a sandbox that no client was given. Whatever a handoff had put on it
+   * (labels, deadlines, the claim) goes: it is listed to no one, and counts against its template's
+   * max_total while it still exists at the provider.
+   */
+  private async removalFailed(rec: SandboxRecord, reason: string, err: unknown): Promise<void> {
+    const message = `never handed out: ${reason}; removing it failed: ${errorMessage(err)} (retried until it goes)`;
+    const failed: SandboxRecord = { ...this.unclaimedRecord(rec), network: rec.network, state: 'FAILED', statusMessage: message };
+    this.records.set(failed.id, failed);
+    const prior = this.leftovers.get(failed.id);
+    const attempts = (prior?.attempts ?? 0) + 1;
+    this.leftovers.set(failed.id, { reason, attempts, nextAt: Date.now() + Math.min(REMOVAL_RETRY_MAX_MS, REMOVAL_RETRY_MIN_MS * 2 ** (attempts - 1)) });
+    this.log.warn({ sandbox: failed.id, template: failed.template, attempts, err: errorMessage(err) }, 'cannot remove a sandbox that was never handed out; retrying');
+    // One event for the failure, not one per attempt.
+    if (!prior) await this.store.putSandbox(failed, { type: 'failed', message });
+  }
+
+  /** Tries again to remove the sandboxes whose removal failed, each on its own backoff. */
+  private retryRemovals(now: number): void {
+    for (const [id, left] of this.leftovers) {
+      const rec = this.records.get(id);
+      if (!rec) {
+        this.leftovers.delete(id);
+        continue;
+      }
+      if (left.nextAt > now || this.deleting.has(id)) continue;
+      const p = this.discard(rec, left.reason, { type: 'deleted', message: `never handed out: ${left.reason}; removed on attempt ${left.attempts + 1}` })
+        .then(() => {
+          if (this.records.has(id)) return; // Failed again: still a leftover, with a longer wait.
+          this.leftovers.delete(id);
+          this.pools.get(rec.template)?.refillSoon();
+        })
+        .catch((err: unknown) => this.log.error({ sandbox: id, err: errorMessage(err) }, 'cannot record the removal of a sandbox'))
+        .finally(() => this.deleting.delete(id));
+      this.deleting.set(id, p);
+    }
   }
 
   /**
@@ -662,6 +723,7 @@ export class SandboxManager {
         void this.markFailed(rec, this.deathReason(rec, 'its processes exited unexpectedly'));
       }
     }
+    this.retryRemovals(now);
     for (const pool of this.pools.values()) {
       pool.trim(now);
       pool.refill(now);
@@ -752,6 +814,12 @@ export class SandboxManager {
       await cleanup('boot interrupted by a daemon stop'); // Never acknowledged to a client.
     } else if (rec.state === 'STOPPING') {
       await cleanup('delete completed after a daemon restart');
+    } else if (!rec.claimed && rec.state === 'FAILED') {
+      // Never handed out, and its removal failed before the stop: retried from the sweep, not here, so that
+      // a provider that does not answer does not hold up the start.
+      this.records.set(rec.id, rec);
+      this.leftovers.set(rec.id, { reason: 'its removal failed before a daemon restart', attempts: 1, nextAt: 0 });
+      tally.failed++;
     } else if (!rec.claimed) {
       if (alive && template?.specHash === rec.specHash && rec.state === 'READY') {
         // Claimed at the provider, but the record of it never reached the disk: no client heard of it.

@@ -160,6 +160,11 @@ export class FakeKubeApiServer {
   holdPatches = 0;
   /** The pods whose PATCHes were held, in order. */
   readonly heldPatches: string[] = [];
+  /** The next this many pod PATCHes, and pod DELETEs, are refused with 503 and not applied (an API server shedding load). */
+  failPatches = 0;
+  failDeletes = 0;
+  /** The pod calls refused so, as "METHOD name", in order. */
+  readonly refusedCalls: string[] = [];
   /** Pod lists received, and answered, so far, by namespace. */
   readonly listsReceived = new Map<string, number>();
   readonly listsAnswered = new Map<string, number>();
@@ -396,6 +401,12 @@ export class FakeKubeApiServer {
     }
     if ((m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(p))) {
       const [, ns, name] = m as unknown as [string, string, string];
+      if ((method === 'PATCH' && this.failPatches > 0) || (method === 'DELETE' && this.failDeletes > 0)) {
+        if (method === 'PATCH') this.failPatches--;
+        else this.failDeletes--;
+        this.refusedCalls.push(`${method} ${decodeURIComponent(name)}`);
+        throw new ApiError(503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
+      }
       if (method === 'GET') return wantsTable(req.headers.accept) ? podTable([this.mustGet(ns, name)], String(this.rv)) : this.mustGet(ns, name);
       if (method === 'PATCH') return this.patch(ns, name, String(req.headers['content-type'] ?? ''), body);
       if (method === 'DELETE') return this.delete(ns, name, body);
