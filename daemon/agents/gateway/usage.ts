@@ -23,6 +23,8 @@ const MESSAGE_START = Buffer.from('message_start');
 const LF_LF = Buffer.from('\n\n');
 const LF_CRLF = Buffer.from('\n\r\n');
 const WORD = /usage|message_start/;
+/** How far past a word the meter reads line by line before it looks for events to pass over again. */
+const READ_AHEAD = 4096;
 /** How much of a word can lie before a chunk's first byte, in the partial line held from the last one. */
 const SPLIT_WORD = MESSAGE_START.length - 1;
 
@@ -68,8 +70,9 @@ export class UsageMeter {
         chunk = chunk.subarray(end);
         continue;
       }
-      // Read to the end of the event the word is in (or of the chunk); the next event starts clean.
-      const upTo = word < 0 ? chunk.length : eventEnd(chunk, word);
+      // Read to the end of the event the word is in (or of the chunk), and at least READ_AHEAD on: where
+      // words are dense (a model's text about "usage"), each round of this loop costs more than it saves.
+      const upTo = word < 0 ? chunk.length : Math.max(eventEnd(chunk, word), Math.min(chunk.length, word + READ_AHEAD));
       this.read(chunk.subarray(0, upTo));
       chunk = chunk.subarray(upTo);
     }
@@ -214,19 +217,22 @@ function openaiTokens(prompt: number | undefined, details: unknown, output: numb
   return { inputTokens: total - cached, outputTokens: output ?? 0, cacheReadTokens: cached - written, cacheWriteTokens: written };
 }
 
+// Each search for a second word or line end stops where the first was found, so that a chunk with many
+// of them (a model's text that says "usage" in every delta) costs its length, not its length per event.
+
 /** Where the first word that can carry usage is in `b`, or -1. */
 function firstWord(b: Buffer): number {
   const u = b.indexOf(USAGE);
-  const m = b.indexOf(MESSAGE_START);
-  return u < 0 ? m : m < 0 ? u : Math.min(u, m);
+  const m = (u < 0 ? b : b.subarray(0, u)).indexOf(MESSAGE_START);
+  return m < 0 ? u : m;
 }
 
 /** The end of the event that byte `from` of `b` is in (the byte after its empty line), or b.length when it ends later. */
 function eventEnd(b: Buffer, from: number): number {
   const lf = b.indexOf(LF_LF, from);
-  const crlf = b.indexOf(LF_CRLF, from);
-  const end = Math.min(lf < 0 ? Infinity : lf + LF_LF.length, crlf < 0 ? Infinity : crlf + LF_CRLF.length);
-  return end === Infinity ? b.length : end;
+  const crlf = (lf < 0 ? b : b.subarray(0, lf + 1)).indexOf(LF_CRLF, from);
+  if (crlf >= 0) return crlf + LF_CRLF.length;
+  return lf < 0 ? b.length : lf + LF_LF.length;
 }
 
 function zero(): TokenCounts {
