@@ -16,7 +16,7 @@ import { Registry } from 'prom-client';
 import { costUsd, lookupPrice, parseModelsConfig, type ModelsConfig } from '../daemon/agents/gateway/config.js';
 import { BUDGET_REFUSAL, MAX_REQUEST_BYTES, ModelGateway } from '../daemon/agents/gateway/gateway.js';
 import { GatewayMetrics } from '../daemon/agents/gateway/metrics.js';
-import { UsageMeter } from '../daemon/agents/gateway/usage.js';
+import { UsageMeter, type MeteredUsage } from '../daemon/agents/gateway/usage.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Usage } from '../daemon/agents/types.js';
 import { startFakeModels } from './helpers/fake-models/fake-models.js';
 import { waitFor } from './helpers/daemon.js';
@@ -107,6 +107,60 @@ t.test('usage: read from each API\'s stream and body, whatever the chunking', as
   const multi = new UsageMeter('anthropic-messages', 'text/event-stream');
   feedBytewise(multi, 'event: message_delta\ndata: {"type":"message_delta",\ndata: "usage":{"output_tokens":42}}\n\n');
   t.same(multi.finish()?.tokens, { inputTokens: 0, outputTokens: 42, cacheReadTokens: 0, cacheWriteTokens: 0 }, 'a multi-line event is read whole');
+
+  // Long streams, as an upstream sends them in reads of any size: the runs of text deltas the meter passes
+  // over unread must not hide a usage event, a word cut between two reads, or a character cut in two.
+  const deltas = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? 'the usage of ☃ ' : `w${i} ☃ `));
+  const long: Array<[ModelApi, string, MeteredUsage]> = [
+    ['anthropic-messages', anthropicSse('claude-sonnet-4-5', deltas, { input: 11, output: 300, cacheRead: 5, cacheWrite: 3 }),
+      { model: 'claude-sonnet-4-5', tokens: { inputTokens: 11, outputTokens: 300, cacheReadTokens: 5, cacheWriteTokens: 3 }, cacheWrite1hTokens: 0 }],
+    ['openai-responses', responsesSse('gpt-5-codex', deltas, { input: 50, cached: 20, output: 300 }),
+      { model: 'gpt-5-codex', tokens: { inputTokens: 30, outputTokens: 300, cacheReadTokens: 20, cacheWriteTokens: 0 }, cacheWrite1hTokens: 0 }],
+    ['openai-chat', chatSse('gpt-5', deltas, { prompt: 40, cached: 0, completion: 300 }),
+      { model: 'gpt-5', tokens: { inputTokens: 40, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0 }, cacheWrite1hTokens: 0 }],
+  ];
+  for (const [api, sse, want] of long) {
+    for (const crlf of [false, true]) {
+      const b = Buffer.from(crlf ? sse.replace(/\n/g, '\r\n') : sse);
+      for (const size of [1, 2, 5, 13, 64, 1000, 4096, b.length]) {
+        const m = new UsageMeter(api, 'text/event-stream');
+        for (let i = 0; i < b.length; i += size) m.feed(b.subarray(i, i + size));
+        t.same(m.finish(), want, `${api}${crlf ? ', CRLF' : ''}, in reads of ${size} bytes`);
+      }
+      // Cut just before, inside and after each word the meter looks for (its first and its last time),
+      // and on to the end of the last one's line: a usage line read whole before the cut, its event ended after.
+      for (const word of ['usage', 'message_start', 'response.completed', '☃']) {
+        const first = b.indexOf(word);
+        const last = b.lastIndexOf(word);
+        if (first < 0) continue;
+        const cuts = new Set<number>();
+        for (let at = first - 1; at <= first + Buffer.byteLength(word); at++) cuts.add(at);
+        for (let at = last - 1; at <= b.indexOf('\n', last) + 3; at++) cuts.add(at);
+        for (const at of cuts) {
+          const m = new UsageMeter(api, 'text/event-stream');
+          m.feed(b.subarray(0, at));
+          m.feed(b.subarray(at));
+          t.same(m.finish(), want, `${api}${crlf ? ', CRLF' : ''}, cut at byte ${at} (${word})`);
+        }
+      }
+    }
+  }
+  // A message_start without usage names the model; the event's name may come in a read of its own.
+  const named = 'event: message_start\ndata: {"type":"message_start","message":{"model":"claude-opus-4-1"}}\n\n'
+    + anthropicSse('x', deltas, { input: 2, output: 3 }).slice(anthropicSse('x', [], { input: 2, output: 3 }).indexOf('event: content_block_start'));
+  for (const at of [0, named.indexOf('data:'), named.indexOf('"model"')]) {
+    const m = new UsageMeter('anthropic-messages', 'text/event-stream');
+    m.feed(Buffer.from(named.slice(0, at)));
+    m.feed(Buffer.from(named.slice(at)));
+    t.same(m.finish(), { model: 'claude-opus-4-1', tokens: { inputTokens: 0, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 }, cacheWrite1hTokens: 0 }, `message_start without usage, cut at ${at}`);
+  }
+  // A usage event last in one read, after a run of deltas that is passed over.
+  const late = new UsageMeter('anthropic-messages', 'text/event-stream');
+  const a2 = anthropicSse('claude-haiku-4-5', deltas, { input: 1, output: 9 });
+  const lastDelta = a2.indexOf('event: content_block_stop');
+  late.feed(Buffer.from(a2.slice(0, lastDelta)));
+  late.feed(Buffer.from(a2.slice(lastDelta)));
+  t.same(late.finish()?.tokens, { inputTokens: 1, outputTokens: 9, cacheReadTokens: 0, cacheWriteTokens: 0 }, 'message_start read before the run, message_delta after it');
 
   const none = new UsageMeter('openai-chat', 'application/json');
   none.feed(Buffer.from('<html>bad gateway</html>'));

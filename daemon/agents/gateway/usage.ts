@@ -1,6 +1,7 @@
 // Reading usage from an upstream's response as it passes through: a byte-stream tap that never holds
 // up the bytes it sees. Server-sent events are split into events as they arrive and only those that
-// can carry usage are parsed; a JSON body is kept (up to a bound) and parsed once it is complete.
+// can carry usage are parsed; a run of events none of which can is passed over as bytes, unread. A
+// JSON body is kept (up to a bound) and parsed once it is complete.
 import type { ModelApi } from '../types.js';
 import type { TokenCounts } from './config.js';
 
@@ -14,6 +15,18 @@ export interface MeteredUsage {
 
 /** A JSON body larger than this is not kept for its usage (no model API answers with one this large). */
 const MAX_JSON_BYTES = 32 * 2 ** 20;
+
+// An event that can carry usage has one of these in its bytes (its data's "usage" key, or Anthropic's
+// message_start by name); an SSE event ends at an empty line, after a \n or a \r\n line end.
+const USAGE = Buffer.from('usage');
+const MESSAGE_START = Buffer.from('message_start');
+const LF_LF = Buffer.from('\n\n');
+const LF_CRLF = Buffer.from('\n\r\n');
+const WORD = /usage|message_start/;
+/** How far past a word the meter reads line by line before it looks for events to pass over again. */
+const READ_AHEAD = 4096;
+/** How much of a word can lie before a chunk's first byte, in the partial line held from the last one. */
+const SPLIT_WORD = MESSAGE_START.length - 1;
 
 export class UsageMeter {
   private readonly sse: boolean;
@@ -32,13 +45,60 @@ export class UsageMeter {
   }
 
   feed(chunk: Buffer): void {
-    const text = this.decoder.decode(chunk, { stream: true });
     if (!this.sse) {
       this.jsonBytes += chunk.length;
-      if (this.jsonBytes <= MAX_JSON_BYTES) this.pending += text;
+      if (this.jsonBytes <= MAX_JSON_BYTES) this.pending += this.decoder.decode(chunk, { stream: true });
       return;
     }
-    this.pending += text;
+    // Nearly all of a stream is text deltas, thousands of events that each would be decoded, split and
+    // looked at only to be dropped (a fifth of the gateway's CPU on a 2,000-token answer, and so later
+    // first tokens on a busy machine: benchmarks/README.md). Runs of events in which nothing can carry
+    // usage are passed over as bytes; the events that can, and what is not yet known, are read line by
+    // line. Not for chat completions: with include_usage, each of their chunks has a "usage" (null).
+    if (this.api === 'openai-chat') {
+      this.read(chunk);
+      return;
+    }
+    while (chunk.length) {
+      const word = firstWord(chunk);
+      const end = this.skippableEnd(chunk, word < 0 ? chunk.length : word);
+      if (end > 0) {
+        this.decoder.decode(); // What it holds of a character cut at the last chunk's end is in what is dropped.
+        this.pending = '';
+        this.data = [];
+        this.eventName = '';
+        chunk = chunk.subarray(end);
+        continue;
+      }
+      // Read to the end of the event the word is in (or of the chunk), and at least READ_AHEAD on: where
+      // words are dense (a model's text about "usage"), each round of this loop costs more than it saves.
+      const upTo = word < 0 ? chunk.length : Math.max(eventEnd(chunk, word), Math.min(chunk.length, word + READ_AHEAD));
+      this.read(chunk.subarray(0, upTo));
+      chunk = chunk.subarray(upTo);
+    }
+  }
+
+  /**
+   * Where the last event that ends in chunk[0, limit) ends (the byte after its empty line), when every
+   * event that ends before then can be passed over: none of its bytes, in this chunk or held from
+   * earlier ones, can carry usage (chunk[0, limit) has no word that can). 0 when there is none to skip.
+   */
+  private skippableEnd(chunk: Buffer, limit: number): number {
+    const before = chunk.subarray(0, limit);
+    const lf = before.lastIndexOf(LF_LF);
+    const crlf = before.lastIndexOf(LF_CRLF);
+    const end = Math.max(lf < 0 ? 0 : lf + LF_LF.length, crlf < 0 ? 0 : crlf + LF_CRLF.length);
+    if (end === 0) return 0;
+    const held = this.pending;
+    // (An event named message_start is read only for a data of type message_start: the word is in its bytes.)
+    if (this.data.some((d) => WORD.test(d)) || WORD.test(held)) return 0;
+    // A word cut between the held partial line and this chunk.
+    return held && WORD.test(held.slice(-SPLIT_WORD) + chunk.toString('latin1', 0, SPLIT_WORD)) ? 0 : end;
+  }
+
+  /** SSE, line by line: the complete lines, in order; the incomplete last one is held. */
+  private read(chunk: Buffer): void {
+    this.pending += this.decoder.decode(chunk, { stream: true });
     let start = 0;
     for (;;) {
       const nl = this.pending.indexOf('\n', start);
@@ -155,6 +215,24 @@ function openaiTokens(prompt: number | undefined, details: unknown, output: numb
   const cached = Math.min(total, (isObject(details) ? count(details.cached_tokens) : undefined) ?? 0);
   const written = Math.min(cached, (isObject(details) ? count(details.cache_write_tokens) : undefined) ?? 0);
   return { inputTokens: total - cached, outputTokens: output ?? 0, cacheReadTokens: cached - written, cacheWriteTokens: written };
+}
+
+// Each search for a second word or line end stops where the first was found, so that a chunk with many
+// of them (a model's text that says "usage" in every delta) costs its length, not its length per event.
+
+/** Where the first word that can carry usage is in `b`, or -1. */
+function firstWord(b: Buffer): number {
+  const u = b.indexOf(USAGE);
+  const m = (u < 0 ? b : b.subarray(0, u)).indexOf(MESSAGE_START);
+  return m < 0 ? u : m;
+}
+
+/** The end of the event that byte `from` of `b` is in (the byte after its empty line), or b.length when it ends later. */
+function eventEnd(b: Buffer, from: number): number {
+  const lf = b.indexOf(LF_LF, from);
+  const crlf = (lf < 0 ? b : b.subarray(0, lf + 1)).indexOf(LF_CRLF, from);
+  if (crlf >= 0) return crlf + LF_CRLF.length;
+  return lf < 0 ? b.length : lf + LF_LF.length;
 }
 
 function zero(): TokenCounts {
