@@ -26,6 +26,7 @@ import { systemHandlers } from './server/handlers/system.js';
 import { groupId, prepareSocketPath, restrictSocket } from './server/socket.js';
 import { PeerGate } from './server/peers.js';
 import { AuditLog } from './audit/audit-log.js';
+import { lowerHelperThreads } from './threads.js';
 import { Store } from './store/store.js';
 import { Metrics, listenMetrics } from './metrics/metrics.js';
 import { SystemdNotifier } from './systemd/notify.js';
@@ -119,6 +120,8 @@ export class Daemon {
     // 0711: the sandbox user must traverse into its workspace; nobody may list the directory.
     mkdirSync(stateDir, { recursive: true, mode: 0o711 });
     this.store = await Store.open(stateDir, log);
+    // The store's open has started libuv's pool, so its threads are there to be lowered.
+    log.debug({ threads: lowerHelperThreads(log) }, 'helper threads lowered below the event loop');
     try {
       await prepareSocketPath(socket);
       const metricsListener = this.opts.metricsAddr ? await listenMetrics(this.opts.metricsAddr) : undefined;

@@ -2,8 +2,8 @@
 // exhaustion, a template that cannot boot, and recycling of old idle sandboxes.
 import t from 'tap';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { existsSync } from 'node:fs';
-import { autogroupNice, expectError, poolConfig, schedPolicy, startDaemon, waitFor } from './helpers/daemon.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { autogroupNice, expectError, poolConfig, schedPolicy, startDaemon, statField, waitFor } from './helpers/daemon.js';
 import type { GodelClient, Pool } from '../ipc/client.js';
 
 async function poolOf(c: GodelClient, template = 'default'): Promise<Pool> {
@@ -34,6 +34,12 @@ t.test('a burst from a full pool: each sandbox handed out once, at full priority
   const d = await startDaemon(t, { config: { templates: { default: { pool: { min_idle: 12, max_total: 64, refill_concurrency: 4 } } } } });
   const c = d.client;
   await waitFor('12 idle', async () => ((await poolOf(c)).idle === 12) || undefined, 30_000);
+  // The daemon's helper threads (libuv's pool: store batches, log writes) sit below its event loop, so that
+  // waking one does not preempt the loop that serves the handoffs (daemon/threads.ts).
+  const pid = d.proc!.pid!;
+  const nices = readdirSync(`/proc/${pid}/task`).map(Number).map((tid) => [tid, Number(statField(tid, 19))] as const);
+  t.equal(nices.find(([tid]) => tid === pid)?.[1], 0, 'the event loop\'s thread at nice 0');
+  t.ok(nices.length > 4 && nices.filter(([tid]) => tid !== pid).every(([, n]) => n === 5), `its helper threads at nice 5 (${nices.length - 1})`);
   // Boots of a pool with a reserve (half its target) run at SCHED_IDLE, only the CPU that handoffs leave;
   // those that fill an empty pool's first half at normal priority.
   const idlePriority = d.sandboxPids().filter((pid) => schedPolicy(pid) === 5).length;
