@@ -13,8 +13,12 @@ export async function withDaemon<T>(config: Record<string, unknown>, fn: (d: Tes
   try {
     return await fn(d, dir);
   } finally {
-    await d.cleanup();
-    rmSync(dir, { recursive: true, force: true });
+    // The directory goes even when the cleanup fails (a daemon that never came up): nothing is left in /tmp.
+    try {
+      await d.cleanup();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
