@@ -149,10 +149,8 @@ export class Session {
       a.send({ started: { pid, sessionId: this.id, tty: this.spec.tty } }, () => undefined);
       for (const { kind, data } of backlog) this.send(a, state, kind === 'stdout' ? { stdout: data } : { stderr: data });
       for (const { event, done } of held) a.send(event, done);
-      if (exitedAlready || held.some(({ event }) => 'exited' in event)) {
-        if (exitedAlready) a.send({ exited: { ...this.exit!, timedOut: false } }, () => undefined);
-        a.end();
-      }
+      if (exitedAlready) a.send({ exited: { ...this.exit!, timedOut: false } }, () => undefined);
+      if (exitedAlready || held.some(({ event }) => 'exited' in event)) a.end();
     });
   }
 
