@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
+import { LineReader } from './lines.js';
 import { AGENT_PORT_NAME, AGENT_VERSION, type GuestMessage, type HostMessage } from './protocol.js';
 import { serveLoopbackPorts } from './loopback-ports.js';
 import { EGRESS_PORTS, EGRESS_PORT_NAME, GATEWAY_PORTS, GATEWAY_PORT_NAME } from './port-mux.js';
@@ -204,26 +205,22 @@ function serve(): void {
     if (!writing) flush();
   };
   const buf = Buffer.alloc(256 * 1024);
-  let buffered = '';
+  const lines = new LineReader();
   const readMore = (): void => {
     read(fd, buf, 0, buf.length, null, (err, n) => {
       if (err || n === 0) {
-        buffered = ''; // A host that reconnects starts with a fresh line.
+        lines.reset(); // A host that reconnects starts with a fresh line.
         setTimeout(readMore, 50);
         return;
       }
-      buffered += buf.toString('utf8', 0, n);
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (!line) continue;
+      lines.push(buf.subarray(0, n), (line) => {
+        if (!line) return;
         try {
           handle(JSON.parse(line) as HostMessage);
         } catch (e) {
           process.stderr.write(`godel-agent: bad message: ${(e as Error).message}\n`);
         }
-      }
+      });
       readMore();
     });
   };

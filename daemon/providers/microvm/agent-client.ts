@@ -4,6 +4,7 @@
 import { connect, type Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { LineReader } from '../../../guest/lines.js';
 import type { GuestMessage, HostMessage } from '../../../guest/protocol.js';
 import { GodelError } from '../../errors.js';
 import type { ExecRequest, RunningCommand } from '../provider.js';
@@ -114,22 +115,16 @@ export class AgentClient {
         this.connecting = undefined;
         reject(err);
       });
-      let buffered = '';
-      s.on('data', (d: Buffer) => {
-        buffered += d.toString();
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          let m: GuestMessage;
-          try {
-            m = JSON.parse(line) as GuestMessage;
-          } catch {
-            continue; // A partial line from before a reconnect.
-          }
-          this.pending.get(m.id)?.onMessage(m);
+      const lines = new LineReader();
+      s.on('data', (d: Buffer) => lines.push(d, (line) => {
+        let m: GuestMessage;
+        try {
+          m = JSON.parse(line) as GuestMessage;
+        } catch {
+          return; // A partial line from before a reconnect.
         }
-      });
+        this.pending.get(m.id)?.onMessage(m);
+      }));
       s.on('close', () => {
         if (this.socket === s) this.socket = undefined;
         // Commands in flight lose their stream: they are reported as ended with the connection.
