@@ -403,7 +403,7 @@ export class AgentManager implements GatewayPolicy {
       name: 'godel_agents_running', help: 'Agents whose CLI runs now, by runtime', labelNames: ['runtime'], registers: [registry],
       collect() {
         this.reset();
-        for (const l of live.values()) this.inc({ runtime: l.agent.rec.runtime });
+        for (const l of live.values()) if (!l.agent.ended) this.inc({ runtime: l.agent.rec.runtime });
       },
     });
     this.endedCounter = new Counter({ name: 'godel_agents_ended_total', help: 'Agents that ended, by runtime and reason (done, budget, aborted, error)', labelNames: ['runtime', 'reason'], registers: [registry] });
@@ -520,7 +520,6 @@ export class AgentManager implements GatewayPolicy {
   private async endWith(l: Live, ending: { reason: string; exitCode: number; message: string }): Promise<void> {
     const rec = l.agent.rec;
     this.byToken.delete(l.token);
-    this.live.delete(rec.id);
     await this.gateway?.closeListener(l.listener).catch((err: unknown) => this.opts.log.warn({ agent: rec.id, err: errorMessage(err) }, 'cannot close an agent gateway listener'));
     if (typeof l.listener === 'string') rmSync(l.listener, { force: true });
     rec.state = 'ENDED';
@@ -532,6 +531,9 @@ export class AgentManager implements GatewayPolicy {
     l.agent.finish();
     this.endedCounter?.inc({ runtime: rec.runtime, reason: rec.endReason });
     await this.save(rec, l.agent, 'synced');
+    // Live until its end is stored: an attach meanwhile streams from memory, end included, where one
+    // that found no live agent would replay a store that does not hold the end yet.
+    this.live.delete(rec.id);
     this.opts.log.info({ agent: rec.id, reason: rec.endReason, exitCode: rec.exitCode, costUsd: rec.usage.costUsd }, 'agent ended');
   }
 
