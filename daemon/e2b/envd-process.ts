@@ -126,10 +126,12 @@ export function processService(exec: ExecManager, onCall: OnCall): Partial<Servi
     },
 
     async sendInput(req, ctx) {
-      return unary('process.SendInput', ctx, (sandboxId) => {
+      return unary('process.SendInput', ctx, async (sandboxId) => {
         const session = find(sandboxId, req.process);
         const input = req.input?.input;
-        if (input?.case === 'stdin' || input?.case === 'pty') session.write(Buffer.from(input.value));
+        // The answer waits while the command's input is full: a client sending input call after call is
+        // held back instead of buffered here.
+        if ((input?.case === 'stdin' || input?.case === 'pty') && !session.write(Buffer.from(input.value))) await session.drained();
         return {};
       });
     },

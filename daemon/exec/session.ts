@@ -160,9 +160,28 @@ export class Session {
     this.updateFlow();
   }
 
-  write(data: Buffer): void {
+  /**
+   * Writes input. False when the command's stdin is full: a caller that can hold its client back waits
+   * for drained() before writing more, so that input faster than the command reads is not buffered here
+   * without bound.
+   */
+  write(data: Buffer): boolean {
     this.requireRunning();
-    this.command.stdin.write(data);
+    return this.command.stdin.write(data);
+  }
+
+  /** Resolves once the command's stdin has room again, or can take no more (closed, or the command ended). */
+  drained(): Promise<void> {
+    const stdin = this.command.stdin;
+    if (!stdin.writableNeedDrain || stdin.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        stdin.off('drain', done).off('close', done).off('error', done);
+        resolve();
+      };
+      stdin.on('drain', done).on('close', done).on('error', done);
+      void this.command.exited.then(done, done);
+    });
   }
 
   closeStdin(): void {

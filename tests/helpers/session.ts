@@ -1,5 +1,8 @@
 // A test-side handle on an Exec.Session or Exec.Attach call: collects output, waits for text, sends input.
 import type * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Test as Tap } from 'tap';
 import type { ExecEvent, GodelClient, SessionInput } from '../../ipc/client.js';
 import { GodelClientError, toClientError } from '../../ipc/client.js';
 
@@ -75,4 +78,59 @@ export class TestSession {
   disconnect(): void {
     this.call.cancel();
   }
+}
+
+/** A process's resident memory, in bytes. */
+export function rssOf(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
+
+/**
+ * Flow control of a session, both ways, as users rely on it with any provider: output behind a client
+ * that stops reading pauses the command rather than growing the daemon, and input faster than the
+ * command reads holds the client back rather than growing the daemon, with every byte arriving.
+ * `daemonPid` is the godeld whose memory is watched; `bytes` sizes the flood (a VM moves bytes slowly).
+ */
+export async function sessionFlowChecks(t: Tap, client: GodelClient, sandboxId: string, daemonPid: number, bytes: number): Promise<void> {
+  t.test('a slow reader does not grow the daemon without bound', async (t) => {
+    const before = rssOf(daemonPid);
+    const s = new TestSession(client, { start: { sandboxId, argv: ['/bin/sh', '-c', `exec head -c ${bytes} /dev/zero`] } });
+    await s.started;
+    s.call.pause(); // The client stops reading.
+    await sleep(3000);
+    const during = rssOf(daemonPid);
+    t.ok(during - before < 64 * 2 ** 20, `daemon RSS grew by ${Math.round((during - before) / 2 ** 20)} MiB while ${bytes / 1e6} MB waited behind a paused reader`);
+    const sessions = await client.listSessions(sandboxId);
+    t.equal(sessions.find((x) => x.sessionId === s.sessionId)!.running, true, 'the producer is paused, not finished');
+    const other = await client.runCollect({ sandboxId, argv: ['echo', 'others carry on'] });
+    t.equal(other.stdout.toString(), 'others carry on\n');
+    s.send({ signal: 'KILL' });
+    s.call.resume();
+    await s.ended;
+  });
+
+  t.test('a fast writer into a command that is not reading is held back, and every byte arrives', async (t) => {
+    const before = rssOf(daemonPid);
+    // The command reads nothing for 3 s, then counts what it is given.
+    const s = new TestSession(client, { start: { sandboxId, argv: ['/bin/sh', '-c', 'sleep 3; exec wc -c'] } });
+    await s.started;
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    let accepted = 0;
+    let acceptedWhileAsleep = -1;
+    const asleep = sleep(2000).then(() => { acceptedWhileAsleep = accepted; });
+    // A client that keeps to its call's backpressure, as a well-behaved one does.
+    while (accepted < bytes) {
+      const more = s.call.write({ stdin: chunk.subarray(0, Math.min(chunk.length, bytes - accepted)) });
+      accepted += Math.min(chunk.length, bytes - accepted);
+      if (!more) await new Promise((resolve) => s.call.once('drain', resolve));
+    }
+    await asleep;
+    const during = rssOf(daemonPid);
+    s.send({ closeStdin: true });
+    t.same(await s.ended, { exitCode: 0, signal: '' });
+    // Held back, not stopped at once: grpc-js keeps up to 16 messages queued on each side of a call.
+    t.ok(acceptedWhileAsleep < 64 * 2 ** 20, `the client got ${Math.round(acceptedWhileAsleep / 2 ** 20)} MiB in while the command was not reading`);
+    t.ok(during - before < 40 * 2 ** 20, `daemon RSS grew by ${Math.round((during - before) / 2 ** 20)} MiB while the client pushed`);
+    t.equal(s.text.trim(), String(bytes), 'the command read every byte');
+  });
 }

@@ -137,6 +137,13 @@ function interactive(
             },
           };
           await session.attach(attachment, target.replay);
+        } else if (msg.input === 'stdin') {
+          // Nothing more is read from the client while the command's input is full: HTTP/2's flow
+          // control holds the client back.
+          if (!session.write(msg.stdin!)) {
+            call.pause();
+            await session.drained().finally(() => call.resume());
+          }
         } else {
           applyInput(session, msg);
         }
@@ -151,7 +158,6 @@ function interactive(
 
 function applyInput(session: Session, msg: SessionInput__Output): void {
   switch (msg.input) {
-    case 'stdin': session.write(msg.stdin!); break;
     case 'resize': {
       const [cols, rows] = validateSize(msg.resize!.cols, msg.resize!.rows);
       session.resize(cols, rows);
