@@ -8,7 +8,7 @@ import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { LineReader } from './lines.js';
-import { AGENT_PORT_NAME, AGENT_VERSION, type GuestMessage, type HostMessage } from './protocol.js';
+import { AGENT_PORT_NAME, AGENT_VERSION, FLOW_WINDOW, type GuestMessage, type HostMessage } from './protocol.js';
 import { serveLoopbackPorts } from './loopback-ports.js';
 import { EGRESS_PORTS, EGRESS_PORT_NAME, GATEWAY_PORTS, GATEWAY_PORT_NAME } from './port-mux.js';
 
@@ -27,6 +27,8 @@ interface PtyLike {
   write(data: string | Buffer): void;
   resize(cols: number, rows: number): void;
   kill(signal?: string): void;
+  pause(): void;
+  resume(): void;
   onData(fn: (d: string) => void): void;
   onExit(fn: (e: { exitCode: number; signal?: number }) => void): void;
 }
@@ -35,6 +37,12 @@ const pty = createRequire(import.meta.url)('node-pty') as { spawn(file: string, 
 interface Command {
   child?: ChildProcess;
   term?: PtyLike;
+  /** Whether the host keeps to FLOW_WINDOW for this command (it asked in its exec). */
+  flow: boolean;
+  /** Output sent to the host that its reader has not taken yet. */
+  unread: number;
+  /** Whether the command's output is paused because `unread` reached the window. */
+  paused: boolean;
 }
 
 const commands = new Map<number, Command>();
@@ -49,9 +57,59 @@ function signalName(n: number | undefined): string {
   return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? `SIG${n}`;
 }
 
+/** Sends a command's output; past the window, stops reading more of it until the host catches up. */
+function output(id: number, c: Command, stream: 'stdout' | 'stderr', d: Buffer): void {
+  send({ t: 'out', id, stream, data: d.toString('base64') });
+  if (!c.flow) return;
+  c.unread += d.length;
+  if (c.unread < FLOW_WINDOW || c.paused) return;
+  c.paused = true;
+  c.term?.pause();
+  c.child?.stdout?.pause();
+  c.child?.stderr?.pause();
+}
+
+function resume(c: Command): void {
+  c.paused = false;
+  c.term?.resume();
+  c.child?.stdout?.resume();
+  c.child?.stderr?.resume();
+}
+
+function outputRead(c: Command, n: number): void {
+  c.unread = Math.max(0, c.unread - n);
+  // Half the window: a reader taking a chunk at a time does not flip the command on and off per chunk.
+  if (c.paused && c.unread < FLOW_WINDOW / 2) resume(c);
+}
+
+/** Input written into commands since the last turn of the event loop, acknowledged in one message each. */
+const written = new Map<number, number>();
+
+function stdinWritten(id: number, n: number): void {
+  if (written.size === 0) setImmediate(() => {
+    for (const [cid, total] of written) send({ t: 'stdin-written', id: cid, n: total });
+    written.clear();
+  });
+  written.set(id, (written.get(id) ?? 0) + n);
+}
+
+/**
+ * The host went away (a daemon restart): it has forgotten these commands' streams, so nothing will
+ * acknowledge their output. They run on unthrottled, as they did before flow control, their output dropped.
+ */
+function hostGone(): void {
+  for (const c of commands.values()) {
+    if (!c.flow) continue;
+    c.flow = false;
+    c.unread = 0;
+    if (c.paused) resume(c);
+  }
+}
+
 function exec(m: Extract<HostMessage, { t: 'exec' }>): void {
   const env = { ...m.env };
   const cwd = m.cwd || '/workspace';
+  const flow = m.flow === true;
   if (m.tty) {
     let term: PtyLike;
     try {
@@ -61,9 +119,10 @@ function exec(m: Extract<HostMessage, { t: 'exec' }>): void {
       send({ t: 'exited', id: m.id, exitCode: 127, signal: '' });
       return;
     }
-    commands.set(m.id, { term });
-    send({ t: 'started', id: m.id, pid: term.pid });
-    term.onData((d) => send({ t: 'out', id: m.id, stream: 'stdout', data: Buffer.from(d, 'utf8').toString('base64') }));
+    const c: Command = { term, flow, unread: 0, paused: false };
+    commands.set(m.id, c);
+    send({ t: 'started', id: m.id, pid: term.pid, ...(flow ? { flow: true as const } : {}) });
+    term.onData((d) => output(m.id, c, 'stdout', Buffer.from(d, 'utf8')));
     term.onExit(({ exitCode, signal }) => {
       commands.delete(m.id);
       send({ t: 'exited', id: m.id, exitCode: signal ? -1 : exitCode, signal: signal ? signalName(signal) : '' });
@@ -71,11 +130,12 @@ function exec(m: Extract<HostMessage, { t: 'exec' }>): void {
     return;
   }
   const child = spawn(m.argv[0]!, m.argv.slice(1), { cwd, env, uid: SANDBOX_UID, gid: SANDBOX_GID, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-  commands.set(m.id, { child });
+  const c: Command = { child, flow, unread: 0, paused: false };
+  commands.set(m.id, c);
   let reported = false;
-  child.once('spawn', () => { reported = true; send({ t: 'started', id: m.id, pid: child.pid! }); });
-  child.stdout!.on('data', (d: Buffer) => send({ t: 'out', id: m.id, stream: 'stdout', data: d.toString('base64') }));
-  child.stderr!.on('data', (d: Buffer) => send({ t: 'out', id: m.id, stream: 'stderr', data: d.toString('base64') }));
+  child.once('spawn', () => { reported = true; send({ t: 'started', id: m.id, pid: child.pid!, ...(flow ? { flow: true as const } : {}) }); });
+  child.stdout!.on('data', (d: Buffer) => output(m.id, c, 'stdout', d));
+  child.stderr!.on('data', (d: Buffer) => output(m.id, c, 'stderr', d));
   child.stdin!.on('error', () => undefined); // A command that exits without reading its input.
   child.once('error', (err) => {
     if (reported) return;
@@ -103,9 +163,21 @@ function handle(m: HostMessage): void {
     case 'exec':
       exec(m);
       return;
-    case 'stdin':
-      if (c?.term) c.term.write(Buffer.from(m.data, 'base64'));
-      else c?.child?.stdin?.write(Buffer.from(m.data, 'base64'));
+    case 'stdin': {
+      if (!c) return;
+      const data = Buffer.from(m.data, 'base64');
+      if (c.term) {
+        // node-pty's write takes no callback: a terminal's input counts as written once handed to it.
+        c.term.write(data);
+        if (c.flow) stdinWritten(m.id, data.length);
+      } else {
+        // Acknowledged once in the pipe (or failed: the command closed its input), not when received.
+        c.child?.stdin?.write(data, () => { if (c.flow) stdinWritten(m.id, data.length); });
+      }
+      return;
+    }
+    case 'output-read':
+      if (c) outputRead(c, m.n);
       return;
     case 'close-stdin':
       if (c?.term) c.term.write('\u0004');
@@ -210,6 +282,7 @@ function serve(): void {
     read(fd, buf, 0, buf.length, null, (err, n) => {
       if (err || n === 0) {
         lines.reset(); // A host that reconnects starts with a fresh line.
+        hostGone();
         setTimeout(readMore, 50);
         return;
       }

@@ -4,6 +4,7 @@
 // the quickest to start under TCG) running in a VM against a FAKE model server through the gateway, and
 // clear errors for a missing image or a guest that never comes up. Needs the image and the agents disk:
 // npm run image -- .cache/microvm-image (the test setup builds both).
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { expectError, sh, startDaemon, waitFor } from './helpers/daemon.js';
 import { sandboxContract } from './helpers/sandbox-contract.js';
+import { sessionFlowChecks } from './helpers/session.js';
+import { FLOW_WINDOW } from '../guest/protocol.js';
 import { startFakeModels } from './helpers/fake-models/fake-models.js';
 import { AGENT_TASKS, scriptedOutput } from './helpers/agent-tasks.js';
 import type { AgentEvent } from '../ipc/client.js';
@@ -94,6 +97,25 @@ t.test('microvm sandboxes', async (t) => {
   t.test('files written through the API are on the VM\'s own disk', async (t) => {
     await c.writeFile({ sandboxId: vm.id, path: '/workspace/hello.txt', mode: 'TRUNCATE', permissions: 0o644 }, Buffer.from('hello vm\n'));
     t.equal(await sh(c, vm.id, 'cat /workspace/hello.txt; findmnt -no SOURCE /'), 'hello vm\n/dev/vda\n');
+  });
+
+  // The agent's channel carries every command's bytes over one port: a window per command each way
+  // (guest/protocol.ts FLOW_WINDOW) keeps a slow reader or a fast writer from growing either side.
+  t.test('a file larger than the channel\'s window goes in and comes out byte for byte', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'godel-vm-file-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const data = randomBytes(3 * FLOW_WINDOW + 12345);
+    writeFileSync(join(dir, 'in.bin'), data);
+    await c.uploadFile(join(dir, 'in.bin'), { sandboxId: vm.id, path: '/workspace/big.bin' }, { stream: true });
+    t.equal((await sh(c, vm.id, 'sha256sum < /workspace/big.bin')).split(' ')[0], createHash('sha256').update(data).digest('hex'));
+    await c.downloadFile(vm.id, '/workspace/big.bin', join(dir, 'out.bin'), { stream: true });
+    t.ok(readFileSync(join(dir, 'out.bin')).equals(data), 'the download is the upload');
+    await sh(c, vm.id, 'rm /workspace/big.bin');
+  });
+
+  t.test('flow control over the agent channel', async (t) => {
+    // Without the window the producer ran on behind the paused reader, and the writer got 24+ MiB in (+68 MiB).
+    await sessionFlowChecks(t, c, vm.id, d.proc!.pid!, 32 * 2 ** 20);
   });
 
   t.test('an agent runs in a VM: claude writes a file with its own tool through the gateway; the real key never enters', async (t) => {

@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LineReader } from '../../../guest/lines.js';
-import type { GuestMessage, HostMessage } from '../../../guest/protocol.js';
+import { FLOW_WINDOW, type GuestMessage, type HostMessage } from '../../../guest/protocol.js';
 import { GodelError } from '../../errors.js';
 import type { ExecRequest, RunningCommand } from '../provider.js';
 
@@ -20,6 +20,8 @@ export class AgentClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  /** Output taken by commands' readers since the last turn of the event loop, acknowledged in one message each. */
+  private readonly read = new Map<number, number>();
 
   constructor(private readonly path: string) {}
 
@@ -75,6 +77,15 @@ export class AgentClient {
 
   forget(id: number): void {
     this.pending.delete(id);
+  }
+
+  /** A command's reader took `n` bytes of its output: the agent may send that many more (FLOW_WINDOW). */
+  outputRead(id: number, n: number): void {
+    if (this.read.size === 0) setImmediate(() => {
+      for (const [cid, total] of this.read) if (this.pending.has(cid)) this.send({ t: 'output-read', id: cid, n: total });
+      this.read.clear();
+    });
+    this.read.set(id, (this.read.get(id) ?? 0) + n);
   }
 
   send(m: HostMessage): void {
@@ -143,6 +154,15 @@ class AgentCommand implements RunningCommand {
   readonly exited: Promise<{ exitCode: number; signal: string }>;
   private readonly id: number;
   private ended = false;
+  /**
+   * Whether the agent keeps to FLOW_WINDOW: unknown until it says in `started` (an agent of version 1
+   * does not), and held to the window meanwhile.
+   */
+  private flow: boolean | undefined;
+  /** Input sent to the agent and not yet written into the command. */
+  private unwritten = 0;
+  /** The writer's callback for its last chunk, held while `unwritten` is at the window. */
+  private held: (() => void) | undefined;
 
   constructor(private readonly agent: AgentClient, req: ExecRequest) {
     this.stderr = req.tty ? null : new PassThrough();
@@ -155,31 +175,62 @@ class AgentCommand implements RunningCommand {
       this.ended = true;
       agent.forget(this.id);
       setPid(0);
+      this.release(); // Input for a command that has ended goes nowhere, as into a closed pipe.
       this.stdout.end();
       this.stderr?.end();
       setExit(r);
     };
     this.id = agent.open({
       onMessage: (m) => {
-        if (m.t === 'started') setPid(m.pid);
-        else if (m.t === 'out') (m.stream === 'stderr' && this.stderr ? this.stderr : this.stdout).write(Buffer.from(m.data, 'base64'));
-        else if (m.t === 'exited') finish({ exitCode: m.exitCode, signal: m.signal });
+        if (m.t === 'out') this.output(m.stream === 'stderr' && this.stderr ? this.stderr : this.stdout, Buffer.from(m.data, 'base64'));
+        else if (m.t === 'stdin-written') this.written(m.n);
+        else if (m.t === 'started') {
+          this.flow = m.flow === true;
+          if (!this.flow) this.release();
+          setPid(m.pid);
+        } else if (m.t === 'exited') finish({ exitCode: m.exitCode, signal: m.signal });
         else if (m.t === 'error') this.stderr?.write(`godel-agent: ${m.message}\n`);
       },
       onClose: () => finish({ exitCode: -1, signal: 'SIGKILL' }),
     });
     const id = this.id;
     this.stdin = new Writable({
-      write(chunk: Buffer, _enc, cb) {
+      write: (chunk: Buffer, _enc, cb) => {
         agent.send({ t: 'stdin', id, data: chunk.toString('base64') });
-        cb();
+        if (this.ended || this.flow === false) {
+          cb();
+          return;
+        }
+        this.unwritten += chunk.length;
+        if (this.unwritten < FLOW_WINDOW) cb();
+        else this.held = cb;
       },
       final(cb) {
         agent.send({ t: 'close-stdin', id });
         cb();
       },
     });
-    agent.send({ t: 'exec', id, argv: req.argv, env: req.env, cwd: req.cwd, ...(req.tty ? { tty: req.tty } : {}) });
+    agent.send({ t: 'exec', id, argv: req.argv, env: req.env, cwd: req.cwd, flow: true, ...(req.tty ? { tty: req.tty } : {}) });
+  }
+
+  /**
+   * The PassThrough calls a write's callback once its reader has room (at once while it does), so the
+   * acknowledgement follows the reader: one that stops reading stops the command, as a full pipe would.
+   */
+  private output(stream: PassThrough, data: Buffer): void {
+    if (this.flow) stream.write(data, () => this.agent.outputRead(this.id, data.length));
+    else stream.write(data);
+  }
+
+  private written(n: number): void {
+    this.unwritten = Math.max(0, this.unwritten - n);
+    if (this.unwritten < FLOW_WINDOW) this.release();
+  }
+
+  private release(): void {
+    const cb = this.held;
+    this.held = undefined;
+    cb?.();
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
