@@ -1,7 +1,11 @@
 // Benchmark: the microvm provider, in one run. Cold boot to a ready agent (TCG here, KVM where it
 // works) against a restore from the saved VM template; warm handoff latency from a pool of paused VMs
 // with 1 and 10 concurrent clients; and the exec round trip of `true` inside a VM, next to the same in
-// a process sandbox. Needs the guest image (npm run image -- .cache/microvm-image).
+// a process sandbox; files into and out of a VM (over the agent's channel, with its flow control) next
+// to the same streamed through the API into a process sandbox. Needs the guest image (npm run image --
+// .cache/microvm-image).
+import { randomBytes } from 'node:crypto';
+import { statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
@@ -18,6 +22,8 @@ const RESTORES = Number(process.env.BENCH_VM_RESTORES ?? 5);
 const HANDOFF_ONE = Number(process.env.BENCH_VM_HANDOFF_ONE ?? 20);
 const HANDOFF_TEN_ROUNDS = Number(process.env.BENCH_VM_HANDOFF_TEN ?? 3);
 const EXECS = Number(process.env.BENCH_VM_EXECS ?? 100);
+const FILE_MB = Number(process.env.BENCH_VM_FILE_MB ?? 32);
+const FILE_ROUNDS = Number(process.env.BENCH_VM_FILE_ROUNDS ?? 3);
 const POOL = 10;
 
 function report(name: string, s: Summary, extra: Record<string, unknown> = {}): Summary {
@@ -86,6 +92,18 @@ async function execs(c: GodelClient, id: string, n: number): Promise<number[]> {
   return out;
 }
 
+/** Uploads then downloads one file, rounds times; both through the socket, streamed (nothing is lent). */
+async function files(c: GodelClient, id: string, source: string, out: string): Promise<{ write: number[]; read: number[] }> {
+  const write: number[] = [];
+  const read: number[] = [];
+  for (let r = 0; r < FILE_ROUNDS; r++) {
+    write.push((await timed(() => c.uploadFile(source, { sandboxId: id, path: '/workspace/bench.bin' }, { stream: true })))[0]);
+    read.push((await timed(() => c.downloadFile(id, '/workspace/bench.bin', out, { stream: true })))[0]);
+    if (statSync(out).size !== statSync(source).size) throw new Error('the file came back a different size');
+  }
+  return { write, read };
+}
+
 async function main(): Promise<void> {
   await withDaemon({
     microvm: { image_dir: IMAGE },
@@ -104,6 +122,15 @@ async function main(): Promise<void> {
     const proc = await c.createSandbox({});
     const ve = report('vm_exec_true_round_trip', summarize(await execs(c, vm.id, EXECS)));
     const pe = report('process_sandbox_exec_true_round_trip', summarize(await execs(c, proc.id, EXECS)));
+    const source = join(dir, 'file.bin');
+    writeFileSync(source, randomBytes(FILE_MB * 2 ** 20));
+    const vmFiles = await files(c, vm.id, source, join(dir, 'vm-out.bin'));
+    const procFiles = await files(c, proc.id, source, join(dir, 'proc-out.bin'));
+    const mbps = (ms: number[]): number => Math.round((FILE_MB / (summarize(ms).p50 / 1000)) * 10) / 10;
+    for (const [name, f] of [['vm', vmFiles], ['process_sandbox', procFiles]] as const) {
+      report(`${name}_file_upload_${FILE_MB}MiB`, summarize(f.write), { mib_per_s_p50: mbps(f.write) });
+      report(`${name}_file_download_${FILE_MB}MiB`, summarize(f.read), { mib_per_s_p50: mbps(f.read) });
+    }
     process.stdout.write(`${JSON.stringify({
       summary: {
         machine: machine(), accel: p.accel,
@@ -112,6 +139,8 @@ async function main(): Promise<void> {
           cold_boot_p50_over_restore_p50: Math.round((cold.p50 / restore.p50) * 100) / 100,
           cold_boot_p50_over_handoff_1_p50: Math.round(cold.p50 / h1.p50),
           vm_exec_p50_over_process_exec_p50: Math.round((ve.p50 / pe.p50) * 100) / 100,
+          vm_file_upload_mib_per_s_over_process: Math.round((mbps(vmFiles.write) / mbps(procFiles.write)) * 1000) / 1000,
+          vm_file_download_mib_per_s_over_process: Math.round((mbps(vmFiles.read) / mbps(procFiles.read)) * 1000) / 1000,
         },
       },
     })}\n`);
