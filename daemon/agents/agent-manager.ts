@@ -192,7 +192,9 @@ export class AgentManager implements GatewayPolicy {
     if (!api) throw new GodelError('UNKNOWN_MODEL', `${model} is served by the ${route.provider} provider (${route.api} API), which the ${runtime.name} CLI cannot speak`);
     const spent = this.spentBudget(spec.labels, spec.swarmId);
     if (spent) throw new GodelError('BUDGET_SPENT', spent);
-    if (this.live.size >= this.opts.config.maxRunning) throw new GodelError('TOO_MANY_AGENTS', `${this.live.size} agents are running on this node, its limit (agents.max_running)`);
+    // An agent whose end is being stored is still in `live` but holds no slot.
+    const running = [...this.live.values()].filter((l) => !l.agent.ended).length;
+    if (running >= this.opts.config.maxRunning) throw new GodelError('TOO_MANY_AGENTS', `${running} agents are running on this node, its limit (agents.max_running)`);
     if (!this.gateway) throw new GodelError('PROVIDER_UNAVAILABLE', 'the model gateway is not running');
 
     const id = newId('ag', this.opts.node);
