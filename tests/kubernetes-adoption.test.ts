@@ -117,7 +117,10 @@ t.test('daemons sharing a namespace, and adoption after SIGKILL', async (t) => {
     t.equal(fake.pod('shared', ours)?.metadata.labels?.['godel.dev/state'], 'idle', 'node-a\'s own unrecorded claim is given back');
     t.notOk(fake.pod('shared', ours)?.metadata.annotations?.['godel.dev/claimed-by']);
     t.equal(fake.pod('shared', theirs)?.metadata.labels?.['godel.dev/state'], 'claimed', 'someone else\'s claim is not undone');
-    // The pool hands out its oldest first: the three adopted pods, of which the one someone else claimed is dropped.
+    // The pool hands out its oldest first: the three adopted pods, of which the one someone else claimed is
+    // dropped. The given-back ones rejoin it as their records are settled, which a loaded machine can
+    // leave behind the daemon's first answers.
+    await waitFor('the given-back pods in the pool', async () => ((await a.client.listPools()).find((p) => p.template === 'k8s')?.idle ?? 0) >= 2 || undefined);
     const pooled = [await a.client.createSandbox({ template: 'k8s' }), await a.client.createSandbox({ template: 'k8s' })];
     t.same(pooled.map((s) => s.id).sort(), [cutPod, ours].sort(), 'both pods given back are handed out again, and not the other one');
     t.ok(pooled.every((s) => s.fromWarmPool));
