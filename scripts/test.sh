@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 GODEL_SETUP_TEST_TOOLS=1 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 out=$(mktemp)
-# Test files run one at a time: each starts its own daemons and sandboxes on a 2-core machine.
-node_modules/.bin/tap --jobs=1 --reporter=tap --timeout=300 "$@" dist/tests/*.test.js | tee "$out"
+# Two test files at a time, on a 2-core machine: each starts its own daemons (temp sockets, state dirs and
+# loopback addresses of its own), and most of a file's time is waiting on boots, restarts and timeouts.
+# 14 minutes one at a time, 10.5 two at a time. Checks that need a settled machine wait for it.
+node_modules/.bin/tap --jobs=2 --reporter=tap --timeout=300 "$@" dist/tests/*.test.js | tee "$out"
 status=${PIPESTATUS[0]}
 # Count the named tests at every depth inside the files (results carrying a time), not single
 # assertions and not the files themselves (those results are not indented).
