@@ -437,6 +437,26 @@ t.test('egress allow lists', async (t) => {
     r = await run(d.client, vm.id, `node -e "${NODE_CONNECT}" unlisted.test`);
     t.match(r.out, 'status 403', 'and the policy holds');
     await d.client.deleteSandbox(vm.id);
+
+    // Narrowed at create, as a process sandbox is: a VM allowed less than its template, and one allowed nothing.
+    const get = (url: string): string => `require('http').get({host:'127.0.0.1',port:3128,path:'${url}'},(res)=>{res.pipe(process.stdout)}).on('error',(e)=>console.log(e.code))`;
+    const narrow = await d.client.createSandbox({ template: 'vmweb', network: { allow: ['a.wild.test', WILD], deny: [] } });
+    t.same((await d.client.getSandbox(narrow.id)).network?.allow, ['a.wild.test', WILD]);
+    r = await run(d.client, narrow.id, `node -e "${get('http://a.wild.test:8080/hello')}"`);
+    t.match(r.out, 'hello from wild', `what the narrowed list allows: ${r.err}`);
+    r = await run(d.client, narrow.id, `node -e "${get('http://good.test:8080/hello')}"`);
+    t.match(r.out, 'not on the allow list', 'what the template allows but the narrowed list does not is refused');
+    await d.client.deleteSandbox(narrow.id);
+    const offline = await d.client.createSandbox({ template: 'vmweb', network: { allow: [], deny: [], mode: 'none' } });
+    t.equal((await d.client.getSandbox(offline.id)).network?.mode, 'none');
+    t.equal((await run(d.client, offline.id, 'env | grep -c -i _proxy=')).out.trim(), '0', 'no proxy in the guest\'s environment');
+    r = await run(d.client, offline.id, `node -e "${get('http://good.test:8080/hello')}"`);
+    t.notMatch(r.out, 'hello', `the guest's proxy port leads nowhere (${r.out.trim()})`);
+    t.match(r.out, /ECONNREFUSED|ECONNRESET|socket hang up/);
+    r = await run(d.client, offline.id, `node -e "require('net').connect(80, '203.0.113.7').on('error', (e) => console.log(e.code))"`);
+    t.equal(r.out.trim(), 'ENETUNREACH', 'and no route');
+    t.notOk(existsSync(join(d.stateDir, 'egress', 'sandboxes', offline.id)), 'the proxy has no sockets for it');
+    await d.client.deleteSandbox(offline.id);
   });
 
   await c.deleteSandbox(sb.id).catch(() => undefined);
