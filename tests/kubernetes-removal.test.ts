@@ -14,7 +14,7 @@ t.test('a refused claim whose pod cannot be deleted either', async (t) => {
     config: { node: 'k8s-r', templates: { default: { pool: { min_idle: 0 } }, k8s: k8sTemplate(kubeconfig, {}, { min_idle: 2, max_total: 10 }) } },
   });
   const c = d.client;
-  const full = (): Promise<unknown> => waitFor('the pool to fill', async () => (await c.listPools()).find((p) => p.template === 'k8s' && p.idle >= 2), 30_000);
+  const full = (): Promise<unknown> => waitFor('the pool to fill', async () => (await d.client.listPools()).find((p) => p.template === 'k8s' && p.idle >= 2), 30_000);
   /** Hands out a sandbox while the fake refuses one claim and `deletes` deletes; returns it and the pod whose claim was refused. */
   const refusedHandoff = async (deletes: number): Promise<{ handed: string; refused: string }> => {
     await full();
@@ -61,5 +61,26 @@ t.test('a refused claim whose pod cannot be deleted either', async (t) => {
     t.match(last.message, /never handed out: its removal failed before a daemon restart; removed on attempt \d+$/);
     t.equal((await d.client.listEvents({ sandboxId: refused })).filter((e) => e.type === 'failed').length, 1, 'one failed event, not one per attempt');
     await d.client.deleteSandbox(handed);
+  });
+
+  await t.test('a client\'s delete that the API server refuses: FAILED with why, retried until it goes, across a restart', async (t) => {
+    await full();
+    const sb = await d.client.createSandbox({ template: 'k8s' });
+    fake.failDeletes = 1000;
+    await expectError(d.client.deleteSandbox(sb.id), 'PROVIDER_UNAVAILABLE');
+    const failed = await d.client.getSandbox(sb.id);
+    t.equal(failed.state, 'FAILED', 'not left in STOPPING');
+    t.match(failed.statusMessage, /^deleted, but removing it failed: deleting pod .* answered 503.*\(retried until it goes; delete it again to retry now\)$/);
+    t.ok((await d.client.listSandboxes()).some((s) => s.id === sb.id), 'still listed to its owner while its pod exists');
+    await expectError(d.client.deleteSandbox(sb.id), 'PROVIDER_UNAVAILABLE'); // A delete again tries at once.
+    t.ok(fake.pod('godel', sb.id), 'its pod stays while the API server refuses its delete');
+    await d.stop();
+    await d.start();
+    t.equal((await d.client.getSandbox(sb.id)).state, 'FAILED', 'after a restart, still FAILED with why');
+    fake.failDeletes = 0;
+    await waitFor('the retried delete to remove its pod', () => !fake.pod('godel', sb.id), 10_000);
+    await waitFor('the sandbox to go', () => d.client.getSandbox(sb.id).then(() => undefined, () => true), 10_000);
+    const events = (await d.client.listEvents({ sandboxId: sb.id })).filter((e) => e.type !== 'request').map((e) => e.type);
+    t.same(events.slice(-3), ['deleting', 'failed', 'deleted'], 'one failed event, not one per attempt, then its end');
   });
 });

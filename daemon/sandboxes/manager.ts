@@ -560,9 +560,15 @@ export class SandboxManager {
   }
 
   private async destroy(rec: SandboxRecord, reason: string): Promise<void> {
+    const retry = rec.removing !== undefined;
     rec.state = 'STOPPING';
-    await this.persist(rec, { type: 'deleting', message: reason });
-    await this.provider(rec.provider).destroy(rec.id, rec.handle);
+    if (!retry) await this.persist(rec, { type: 'deleting', message: reason });
+    try {
+      await this.provider(rec.provider).destroy(rec.id, rec.handle);
+    } catch (err) {
+      await this.deleteFailed(rec, reason, err);
+      throw err;
+    }
     if (isAllowList(rec.network)) await this.egress?.unregister(rec.id);
     for (const hook of this.removedHooks) await hook(rec);
     rec.state = 'STOPPED';
@@ -612,6 +618,24 @@ export class SandboxManager {
     if (!prior) await this.store.putSandbox(failed, { type: 'failed', message });
   }
 
+  /**
+   * Its provider could not remove a sandbox a client deleted (a pod whose delete the API server refused,
+   * a VM that would not die). It is not left half-way in STOPPING: it is FAILED with why, still listed to
+   * its owner, and its removal is retried from the sweep until it goes (across a restart too); a delete
+   * again tries at once. One event for the failure, not one per attempt.
+   */
+  private async deleteFailed(rec: SandboxRecord, reason: string, err: unknown): Promise<void> {
+    const prior = this.leftovers.get(rec.id);
+    const attempts = (prior?.attempts ?? 0) + 1;
+    this.leftovers.set(rec.id, { reason, attempts, nextAt: Date.now() + Math.min(REMOVAL_RETRY_MAX_MS, REMOVAL_RETRY_MIN_MS * 2 ** (attempts - 1)) });
+    this.log.warn({ sandbox: rec.id, template: rec.template, attempts, err: errorMessage(err) }, 'cannot remove a deleted sandbox; retrying');
+    const first = rec.removing === undefined;
+    rec.state = 'FAILED';
+    rec.removing = reason;
+    rec.statusMessage = `${reason}, but removing it failed: ${errorMessage(err)} (retried until it goes; delete it again to retry now)`;
+    await this.persist(rec, first ? { type: 'failed', message: rec.statusMessage } : undefined);
+  }
+
   /** Tries again to remove the sandboxes whose removal failed, each on its own backoff. */
   private retryRemovals(now: number): void {
     for (const [id, left] of this.leftovers) {
@@ -621,7 +645,11 @@ export class SandboxManager {
         continue;
       }
       if (left.nextAt > now || this.deleting.has(id)) continue;
-      const p = this.discard(rec, left.reason, { type: 'deleted', message: `never handed out: ${left.reason}; removed on attempt ${left.attempts + 1}` })
+      // A sandbox a client deleted keeps its delete's reason; one never handed out goes as it came.
+      const removal = rec.removing !== undefined
+        ? this.destroy(rec, rec.removing).catch(() => undefined) // Failed again: still a leftover, recorded by deleteFailed.
+        : this.discard(rec, left.reason, { type: 'deleted', message: `never handed out: ${left.reason}; removed on attempt ${left.attempts + 1}` });
+      const p = removal
         .then(() => {
           if (this.records.has(id)) return; // Failed again: still a leftover, with a longer wait.
           this.leftovers.delete(id);
@@ -696,7 +724,7 @@ export class SandboxManager {
     return this.egress;
   }
 
-  private async persist(rec: SandboxRecord, event: NewEvent): Promise<void> {
+  private async persist(rec: SandboxRecord, event?: NewEvent): Promise<void> {
     const ev = await this.store.putSandbox(rec, event);
     if (ev) this.announce(ev, rec);
   }
@@ -710,7 +738,8 @@ export class SandboxManager {
     if (this.stopping) return;
     const now = Date.now();
     for (const rec of this.records.values()) {
-      if (!rec.claimed || this.deleting.has(rec.id) || this.expiring.has(rec.id)) continue;
+      // One whose removal is being retried is on its own backoff (retryRemovals), not its deadline's.
+      if (!rec.claimed || rec.removing !== undefined || this.deleting.has(rec.id) || this.expiring.has(rec.id)) continue;
       if (rec.state === 'READY' && this.busy(rec.id)) this.lastActive.set(rec.id, now);
       const why = this.expiry(rec, now);
       if (why && !(rec.expiryPolicy === 'STOP' && rec.state === 'STOPPED')) {
@@ -814,11 +843,11 @@ export class SandboxManager {
       await cleanup('boot interrupted by a daemon stop'); // Never acknowledged to a client.
     } else if (rec.state === 'STOPPING') {
       await cleanup('delete completed after a daemon restart');
-    } else if (!rec.claimed && rec.state === 'FAILED') {
-      // Never handed out, and its removal failed before the stop: retried from the sweep, not here, so that
-      // a provider that does not answer does not hold up the start.
+    } else if ((!rec.claimed || rec.removing !== undefined) && rec.state === 'FAILED') {
+      // Never handed out, or deleted by its client, and its removal failed before the stop: retried from the
+      // sweep, not here, so that a provider that does not answer does not hold up the start.
       this.records.set(rec.id, rec);
-      this.leftovers.set(rec.id, { reason: 'its removal failed before a daemon restart', attempts: 1, nextAt: 0 });
+      this.leftovers.set(rec.id, { reason: rec.removing ?? 'its removal failed before a daemon restart', attempts: 1, nextAt: 0 });
       tally.failed++;
     } else if (!rec.claimed) {
       if (alive && template?.specHash === rec.specHash && rec.state === 'READY') {

@@ -44,6 +44,8 @@ export interface SandboxRecord {
   gitRepo?: string;
   /** The sandbox's network: none, host, or the allow list its connections are held to (its template's, or narrower). */
   network?: NetworkMode;
+  /** Why it is being deleted, while a delete its provider refused is retried (the sandbox is FAILED meanwhile). */
+  removing?: string;
 }
 
 export interface EventRecord {
