@@ -78,6 +78,10 @@ const WRITE_SCRIPTS: Record<WriteModeName, string> = {
 const ATOMIC_SCRIPT = 'set -e; t=$(mktemp "$(dirname -- "$1")/.godel-write.XXXXXX"); trap \'rm -f -- "$t"\' EXIT; trap \'exit 143\' TERM INT; '
   + 'chmod "$2" -- "$t"; cat > "$t"; if [ "$3" = create ] && [ -e "$1" ]; then echo "$1: File exists" >&2; exit 1; fi; mv -f -- "$t" "$1"; trap - EXIT';
 
+/** What inotifywait prints on stderr before and once its watches are in place (without -q). */
+const SETTING_UP = /Setting up watches\.[^\n]*\n/;
+const WATCHES_ESTABLISHED = 'Watches established.';
+
 export class FileManager {
   private readonly lent = new LentFiles();
 
@@ -284,7 +288,10 @@ export class FileManager {
   async watch(sandboxId: string, path: string, onEvent: (e: FileEvent) => void, onEnd: (err?: Error) => void): Promise<() => void> {
     const dir = await this.stat(sandboxId, path, true);
     if (dir.type !== 'DIRECTORY') throw new GodelError('NOT_A_DIRECTORY', `${path} is not a directory`);
-    const cmd = this.spawn(sandboxId, ['inotifywait', '-m', '-r', '-q', '--no-newline', '--format', '%e%0%w%f%0',
+    // Without -q, inotifywait says on stderr once its watches are in place: the watch is returned only
+    // then, so that a change made right after it returns is seen (on a loaded machine the setup can
+    // take longer than a client's next call).
+    const cmd = this.spawn(sandboxId, ['inotifywait', '-m', '-r', '--no-newline', '--format', '%e%0%w%f%0',
       '-e', 'create,modify,delete,moved_from,moved_to', '--', path]);
     cmd.stdin.end();
     let buffer = '';
@@ -338,12 +345,26 @@ export class FileManager {
       }
     });
     let stderr = '';
-    cmd.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
-    void cmd.exited.then((r) => {
+    let established: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => { established = resolve; });
+    cmd.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const at = stderr.indexOf(WATCHES_ESTABLISHED);
+      if (at < 0) return;
+      stderr = stderr.slice(at + WATCHES_ESTABLISHED.length).replace(/^\n/, '');
+      established();
+    });
+    const failure = (r: { exitCode: number }): GodelError => new GodelError('FILE_OPERATION_FAILED', `watching ${path} failed: ${stderr.replace(SETTING_UP, '').trim() || `inotifywait exited ${r.exitCode}`}`);
+    const exited = cmd.exited.then((r) => {
       flushMove();
       if (r.exitCode === 0 || r.signal) onEnd();
-      else onEnd(new GodelError('FILE_OPERATION_FAILED', `watching ${path} failed: ${stderr.trim() || `inotifywait exited ${r.exitCode}`}`));
+      else onEnd(failure(r));
+      return r;
     });
+    // Ended before its watches were in place (a path gone meanwhile, the sandbox's inotify limits): the
+    // caller hears why from the call itself.
+    const early = await Promise.race([ready.then(() => undefined), exited]);
+    if (early) throw failure(early);
     return () => cmd.kill('SIGKILL');
   }
 
