@@ -21,6 +21,7 @@ import { RelayedCall, kindOf, metadataToEntries, pipeToRelay, serviceError, stat
 import { callerFrom, type AnyHandler, type LocalCalls, type LocalMethod } from './local-calls.js';
 import { PeerTls, nameOfCertificate } from './tls.js';
 import { nodeInfo } from './node-info.js';
+import { PEER_PING_TIMEOUT_MS } from './peer-link.js';
 
 /** Fields of a request (or of its first message's parts) that name what a call is about. */
 const ROUTING_FIELDS = ['sandboxId', 'sessionId', 'snapshotId', 'agentId', 'id'];
@@ -111,7 +112,7 @@ export class Federation {
   async start(): Promise<void> {
     const api = loadApi().godel.v1;
     const server = new grpc.Server({
-      'grpc.keepalive_time_ms': 2000, 'grpc.keepalive_timeout_ms': 1000, 'grpc.keepalive_permit_without_calls': 1,
+      'grpc.keepalive_time_ms': 2000, 'grpc.keepalive_timeout_ms': PEER_PING_TIMEOUT_MS, 'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 1000, 'grpc.max_receive_message_length': 5 * 1024 * 1024,
     });
     server.addService(api.Federation.service, this.peerHandlers());

@@ -13,6 +13,9 @@ import type { PeerTls } from './tls.js';
 /** Messages on the peer link may be as large as the public API's, plus the relay's framing. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 64 * 1024;
 
+/** How long a peer's answer to a keepalive ping may take before its connection is given up. */
+export const PEER_PING_TIMEOUT_MS = 3000;
+
 export class PeerLink {
   /** The name in the certificate the peer presented, once a handshake has happened. */
   certName: string | undefined;
@@ -24,7 +27,9 @@ export class PeerLink {
     const api = loadApi().godel.v1;
     this.client = new api.Federation(address, tls.channelCredentials((name, validTo) => { this.certName = name; this.certExpiresAt = validTo; }), {
       'grpc.keepalive_time_ms': 2000,
-      'grpc.keepalive_timeout_ms': 1000,
+      // 3 s for the ping's answer: a peer whose event loop is busy for a second (a 30-member swarm exec
+      // on a loaded machine) is not hung, and dropping the connection cuts every call forwarded on it.
+      'grpc.keepalive_timeout_ms': PEER_PING_TIMEOUT_MS,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.initial_reconnect_backoff_ms': 250,
       'grpc.max_reconnect_backoff_ms': 2000,
