@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { expectError, sh, startDaemon, waitFor } from './helpers/daemon.js';
 import { sandboxContract } from './helpers/sandbox-contract.js';
+import { sessionFlowChecks } from './helpers/session.js';
 import { TestSession } from './helpers/session.js';
 import { k8sTemplate, startFakeKube } from './helpers/fake-kube/start.js';
 
@@ -99,6 +100,8 @@ t.test('the kubernetes provider against the fake API server', async (t) => {
   await t.test('the sandbox contract holds for a pod', async (t) => {
     const { id } = await c.createSandbox({ template: 'k8s' });
     await sandboxContract(t, c, id, false);
+    // Through the exec WebSocket: the provider keeps to its bufferedAmount, the fake to its command's pipe.
+    await sessionFlowChecks(t, c, id, d.proc!.pid!, 100 * 2 ** 20);
     await t.test('Exec signals reach the process; pause and memory snapshots are not supported', async (t) => {
       const s = new TestSession(c, { start: { sandboxId: id, argv: ['sh', '-c', 'trap "echo got-term; exit 5" TERM; echo ready; while :; do sleep 0.1; done'] } });
       await s.started;

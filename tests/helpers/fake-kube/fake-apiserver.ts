@@ -764,8 +764,15 @@ export class FakeKubeApiServer {
       if (!data.length) return;
       const ch = data[0];
       const payload = data.subarray(1);
-      if (ch === 0 && stdin) cmd.stdin.write(payload);
-      else if (ch === 4) {
+      if (ch === 0 && stdin) {
+        // As a kubelet's stream does: input the command is not reading holds the client back (TCP's
+        // window) instead of piling up here.
+        if (!cmd.stdin.write(payload)) {
+          ws.pause();
+          const go = (): void => { cmd.stdin.off('drain', go).off('close', go); ws.resume(); };
+          cmd.stdin.on('drain', go).on('close', go);
+        }
+      } else if (ch === 4) {
         const size = JSON.parse(payload.toString()) as { Width: number; Height: number };
         cmd.resize(size.Width, size.Height);
       } else if (ch === 255 && v5 && payload[0] === 0) cmd.stdin.end();
