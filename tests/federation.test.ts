@@ -12,11 +12,11 @@ import t from 'tap';
 import { loadApi } from '../ipc/proto.js';
 import { GODELCTL, GODELD, expectError, sh, waitFor, type TestDaemon } from './helpers/daemon.js';
 import { startFederation, waitForMesh } from './helpers/federation.js';
-import { TestSession } from './helpers/session.js';
+import { TestSession, rssOf } from './helpers/session.js';
 import { chunksOf, makeTar } from './helpers/sandbox-contract.js';
 
 function rssKiB(d: TestDaemon): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${d.proc!.pid}/status`, 'utf8'))![1]);
+  return rssOf(d.proc!.pid!) / 1024;
 }
 
 function ctl(d: TestDaemon, args: string[]): { code: number; out: string; err: string } {
