@@ -47,7 +47,7 @@ import { AgentManager } from './agents/agent-manager.js';
 import { agentBootSide } from './agents/sandbox-side.js';
 import { modelCatalog } from './agents/catalog.js';
 import { runtimes } from './agents/runtimes/index.js';
-import { ModelGateway } from './agents/gateway/gateway.js';
+import { GatewayThread } from './agents/gateway/thread.js';
 import { GatewayMetrics } from './agents/gateway/metrics.js';
 import { agentsHandlers } from './server/handlers/agents.js';
 
@@ -110,7 +110,7 @@ export class Daemon {
   private egress: EgressManager | undefined;
   private ledger: EgressLedger | undefined;
   private agents: AgentManager | undefined;
-  private gateway: ModelGateway | undefined;
+  private gateway: GatewayThread | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -180,7 +180,8 @@ export class Daemon {
       this.agents = agents;
       agents.registerMetrics(metrics.registry);
       await agents.start();
-      this.gateway = new ModelGateway(config.models, agents, log, new GatewayMetrics(metrics.registry));
+      this.gateway = new GatewayThread(config.models, agents, log, new GatewayMetrics(metrics.registry));
+      await this.gateway.start();
       agents.setGateway(this.gateway);
       const gate = new PeerGate(groupId(config.socketGroup), log, (peer) => { metrics.refusedConnection(); audit.refused(peer); });
       this.gate = gate;

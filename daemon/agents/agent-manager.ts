@@ -1,7 +1,8 @@
 // The agent manager owns agents: it starts each agent's CLI in a sandbox (a new one of a template, or one
 // given), gives it a gateway listener and a token of its own, keeps its record and events in the store,
-// and decides for the gateway (GatewayPolicy) who is calling and whether they may still spend. The real
-// API keys stay with the gateway; a sandbox only ever holds its agent's token.
+// and tells the gateway (on its own thread: gateway/thread.ts) which tokens are good and which budgets
+// are spent; the gateway reports each call's usage and refusals back (GatewayReports). The real API
+// keys stay with the gateway; a sandbox only ever holds its agent's token.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -21,7 +22,9 @@ import { RunningAgent, type StoredEvent } from './agent.js';
 import { BudgetBook } from './budget-book.js';
 import type { AgentsConfig } from './config.js';
 import { AGENT_RUNTIME_DIR, FIRST_GATEWAY_PORT, MAX_AGENTS_PER_SANDBOX, cliArgv, gatewayDir, gatewayForwarding, gatewaySocketName, handOverSocketName } from './sandbox-side.js';
-import type { GatewayAuth, GatewayPolicy, ModelApi, Runtime, RuntimeName, Usage } from './types.js';
+import type { GatewayReports } from './gateway/thread.js';
+import type { GatewayAgent } from './gateway/thread-protocol.js';
+import type { ModelApi, Runtime, RuntimeName, Usage } from './types.js';
 
 /** Which configured provider serves a model, and which API kind that provider speaks. */
 export interface ModelRoute {
@@ -34,12 +37,17 @@ export interface ModelCatalog {
   models(): string[];
 }
 
-/** The gateway's listeners, as the manager opens and closes them for agents. */
-export interface GatewayListeners {
+/** The gateway, as the manager opens and closes its listeners and tells it of agents (gateway/thread.ts). */
+export interface AgentGateway {
   /** `handOverPath`: where the sandbox's forwarder hands over its loopback listener for this one. */
   listenUnix(path: string, sandboxId: string, handOverPath?: string): Promise<unknown>;
   listenTcp(host: string, port: number, sandboxId: string): Promise<number>;
   closeListener(address: string | number): Promise<void>;
+  /** `token` is good for `agent`'s calls once this resolves. */
+  admit(token: string, agent: GatewayAgent): Promise<void>;
+  dismiss(token: string): void;
+  /** A label's or swarm's budget the agent spends against is spent (why), or no longer (undefined). */
+  scopeRefusal(agentId: string, why: string | undefined): void;
 }
 
 export interface RunSpec {
@@ -106,27 +114,29 @@ interface Live {
   refusals: number;
   /** Set at the first model call refused for a spent budget: the agent then ends with reason `budget`. */
   budgetMessage?: string;
+  /** The scope refusal the gateway was last told for this agent. */
+  scopeRefusal?: string;
 }
 
-export class AgentManager implements GatewayPolicy {
+export class AgentManager implements GatewayReports {
   private readonly records = new Map<string, AgentRecord>();
   private readonly live = new Map<string, Live>();
-  private readonly byToken = new Map<string, string>();
   /** Label and swarm budgets, held with the federation's peers (budget-book.ts). */
   readonly budgets: BudgetBook;
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly dirty = new Set<string>();
-  private gateway: GatewayListeners | undefined;
+  private gateway: AgentGateway | undefined;
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
   private endedCounter: Counter<'runtime' | 'reason'> | undefined;
 
   constructor(private readonly opts: AgentManagerOptions) {
     this.budgets = new BudgetBook(opts.store, (scope) => this.spentHere(scope), opts.log);
+    this.budgets.onChange = () => this.refreshScopeRefusals();
   }
 
   /** The gateway is made with this manager as its policy, so it is given afterwards. */
-  setGateway(gateway: GatewayListeners): void {
+  setGateway(gateway: AgentGateway): void {
     this.gateway = gateway;
   }
 
@@ -213,7 +223,7 @@ export class AgentManager implements GatewayPolicy {
       live = { agent, token, listener, port, refusals: 0 };
       this.records.set(id, rec);
       this.live.set(id, live);
-      this.byToken.set(token, id);
+      await this.gateway.admit(token, { agentId: id, sandboxId: sandbox.id, model, template: sandbox.template, budgetUsd: rec.budgetUsd, spentUsd: 0 });
       agent.push({ type: 'started' });
       agent.push({ type: 'prompt', text: spec.prompt });
       await this.save(rec, agent, 'synced');
@@ -346,34 +356,21 @@ export class AgentManager implements GatewayPolicy {
     return 0;
   }
 
-  // GatewayPolicy: the gateway asks per request.
+  // GatewayReports: what the gateway tells of its calls.
 
-  authorize(token: string, sandboxId: string): GatewayAuth {
-    const id = this.byToken.get(token);
-    const l = id ? this.live.get(id) : undefined;
-    if (!l) return { ok: false, status: 401, code: 'invalid_token', message: 'this token belongs to no running agent (it ended, or never was one)' };
-    if (l.agent.rec.sandboxId !== sandboxId) {
-      this.opts.log.warn({ agent: l.agent.rec.id, sandbox: sandboxId }, 'an agent token was used from another sandbox; refused');
-      l.agent.push({ type: 'notice', text: `its token was used from sandbox ${sandboxId}, and refused` });
-      return { ok: false, status: 403, code: 'wrong_sandbox', message: "this token belongs to another sandbox's agent" };
-    }
-    return { ok: true, agentId: l.agent.rec.id, model: l.agent.rec.model, template: l.agent.rec.template };
+  wrongSandbox(agentId: string, sandboxId: string): void {
+    this.opts.log.warn({ agent: agentId, sandbox: sandboxId }, 'an agent token was used from another sandbox; refused');
+    this.live.get(agentId)?.agent.push({ type: 'notice', text: `its token was used from sandbox ${sandboxId}, and refused` });
   }
 
-  refusal(agentId: string): string | undefined {
+  refused(agentId: string, why: string): void {
     const l = this.live.get(agentId);
-    if (!l) return 'the agent has ended';
-    const rec = l.agent.rec;
-    const why = rec.budgetUsd > 0 && rec.usage.costUsd >= rec.budgetUsd
-      ? `the agent's budget of $${rec.budgetUsd.toFixed(2)} is spent ($${rec.usage.costUsd.toFixed(4)})`
-      : this.spentBudget(rec.labels, rec.swarmId);
-    if (!why) return undefined;
+    if (!l) return;
     l.refusals++;
     l.agent.push({ type: 'notice', text: `a model call was refused: ${why}` });
     // The CLI is told (the API's own answer), and gets a few calls to stop by itself; then it is stopped.
     if (l.refusals >= MAX_REFUSALS) l.agent.stop({ reason: 'budget', exitCode: -1, message: why });
     l.budgetMessage ??= why;
-    return why;
   }
 
   record(agentId: string, model: string, usage: Usage): void {
@@ -386,6 +383,23 @@ export class AgentManager implements GatewayPolicy {
     l?.agent.push({ type: 'usage', usage, model, source: 'gateway' });
     this.opts.audit.modelCall({ api: 'ModelCall', sandboxId: rec.sandboxId, agentId, model, status: 'OK', usage: u });
     this.markDirty(agentId);
+    if (rec.swarmId || Object.keys(rec.labels).length) this.refreshScopeRefusals();
+  }
+
+  /**
+   * Tells the gateway which running agents spend against a label or swarm budget that is spent (or no
+   * longer is): after each call's usage, and whenever a budget or a peer's spend changes. Cheap where no
+   * budget is set: the scope's spend is only added up for a scope that has one.
+   */
+  private refreshScopeRefusals(): void {
+    if (!this.gateway) return;
+    for (const [id, l] of this.live) {
+      if (l.agent.ended) continue;
+      const why = this.spentBudget(l.agent.rec.labels, l.agent.rec.swarmId);
+      if (why === l.scopeRefusal) continue;
+      l.scopeRefusal = why;
+      this.gateway.scopeRefusal(id, why);
+    }
   }
 
   /** Each runtime's CLI (installed or not) and default model, and the models agents may ask for. */
@@ -521,7 +535,7 @@ export class AgentManager implements GatewayPolicy {
 
   private async endWith(l: Live, ending: { reason: string; exitCode: number; message: string }): Promise<void> {
     const rec = l.agent.rec;
-    this.byToken.delete(l.token);
+    this.gateway?.dismiss(l.token);
     await this.gateway?.closeListener(l.listener).catch((err: unknown) => this.opts.log.warn({ agent: rec.id, err: errorMessage(err) }, 'cannot close an agent gateway listener'));
     if (typeof l.listener === 'string') rmSync(l.listener, { force: true });
     rec.state = 'ENDED';

@@ -27,6 +27,8 @@ export class BudgetBook {
   private readonly peers = new Map<string, { at: number; spent: Map<string, number> }>();
   /** Called after a budget is set here, to tell the peers at once (the daemon's federation does it). */
   onSet: (() => Promise<void>) | undefined;
+  /** Called after a budget, or a peer's spend, changed (the agent manager tells the gateway what is spent). */
+  onChange: (() => void) | undefined;
 
   constructor(private readonly store: Store, private readonly spentHere: (scope: string) => number, private readonly log: Logger) {}
 
@@ -54,6 +56,7 @@ export class BudgetBook {
     const setAt = Math.max(Date.now(), (this.entries.get(scope)?.setAt ?? 0) + 1);
     await this.store.putBudget({ scope, budgetUsd, setAt });
     this.entries.set(scope, { budgetUsd, setAt });
+    this.onChange?.();
     if (this.onSet) {
       await this.onSet().catch((err: unknown) => this.log.warn({ scope, err: errorMessage(err) }, 'a budget could not be told to every peer at once; the next exchange tells them'));
     }
@@ -81,5 +84,6 @@ export class BudgetBook {
       this.store.putBudget(rec).catch((err: unknown) => this.log.error({ scope: s.scope, err: errorMessage(err) }, 'cannot store a budget a peer sent; it holds until a restart'));
     }
     this.peers.set(node, { at: Date.now(), spent });
+    this.onChange?.();
   }
 }

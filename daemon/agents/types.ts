@@ -101,7 +101,7 @@ export type GatewayAuth =
   | { ok: true; agentId: string; model: string; template: string }
   | { ok: false; status: number; code: string; message: string };
 
-/** The agent manager's side of the gateway: the gateway holds no agent state of its own. */
+/** What the gateway decides each call by: in the daemon, the token table on its thread (gateway/token-table.ts). */
 export interface GatewayPolicy {
   /** `token` as the CLI sent it; `sandboxId`, the sandbox whose listener the request came in on. */
   authorize(token: string, sandboxId: string): GatewayAuth;

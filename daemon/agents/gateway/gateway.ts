@@ -14,7 +14,7 @@ import { HandOverPoint } from '../../egress/hand-over.js';
 import type { Logger } from '../../log.js';
 import type { GatewayAuth, GatewayPolicy, ModelApi, Usage } from '../types.js';
 import { costUsd, lookupPrice, type ModelsConfig, type ProviderApi, type ProviderConfig, type TokenCounts } from './config.js';
-import type { GatewayMetrics } from './metrics.js';
+import type { GatewayCounters } from './metrics.js';
 import { UsageMeter } from './usage.js';
 
 /** Larger request bodies get a 413: a model request this size is a mistake or an attack, not a prompt. */
@@ -88,7 +88,7 @@ export class ModelGateway {
     private readonly config: ModelsConfig,
     private readonly policy: GatewayPolicy,
     log: Logger,
-    private readonly metrics?: GatewayMetrics,
+    private readonly metrics?: GatewayCounters,
   ) {
     this.log = log.child({ component: 'model-gateway' });
   }

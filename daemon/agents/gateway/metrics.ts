@@ -5,7 +5,14 @@
 import { Counter, type Registry } from 'prom-client';
 import type { TokenCounts } from './config.js';
 
-export class GatewayMetrics {
+/** What the gateway counts as it works (GatewayMetrics here; on the gateway's thread, reports to it). */
+export interface GatewayCounters {
+  request(api: string, status: number): void;
+  connection(via: 'handed' | 'socket' | 'tcp'): void;
+  usage(model: string, template: string, t: TokenCounts, costUsd: number): void;
+}
+
+export class GatewayMetrics implements GatewayCounters {
   private readonly tokens: Counter<'model' | 'template' | 'kind'>;
   private readonly cost: Counter<'model' | 'template'>;
   private readonly requests: Counter<'api' | 'status'>;
