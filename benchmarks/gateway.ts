@@ -180,7 +180,7 @@ async function main(): Promise<void> {
  */
 async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unknown> & { ttft_p50_added: number }> {
   const config = {
-    templates: { default: { pool: { min_idle: 1 } } },
+    templates: { default: { pool: { min_idle: 2 } } },
     models: { providers: { anthropic: { api: 'anthropic', base_url: url, api_key_env: 'GODEL_BENCH_KEY' } } },
   };
   return withDaemon(config, async (d) => {
@@ -200,10 +200,6 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
     if (!token) throw new Error('the agent\'s CLI did not start');
     const batches = 10;
     const per = Math.max(1, Math.round(N / batches));
-    const host = { ttft: [] as number[], total: [] as number[] };
-    const socket = { ttft: [] as number[], total: [] as number[] };
-    const inside = { ttft: [] as number[], total: [] as number[] };
-    const insideUnix = { ttft: [] as number[], total: [] as number[] };
     // The host client also calls the daemon's gateway socket itself (no forwarder): what the daemon adds.
     const onHost = [
       { name: 'x', host: fakeUrl.hostname, port: Number(fakeUrl.port), prefix: '' },
@@ -215,28 +211,49 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
       { name: 'x', host: '127.0.0.1', port: 4100, prefix: '/p/anthropic' },
       { name: 'unix', socketPath: '/.godel/gateway/4100.sock', prefix: '/p/anthropic' },
     ];
-    for (let b = 0; b < batches; b++) {
-      const client = spawn(process.execPath, ['-e', CLIENT, JSON.stringify(onHost), String(per), '2', token], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const out = JSON.parse(await firstLine(client)) as Record<string, { ttft: number[]; total: number[] }>;
-      host.ttft.push(...out.x!.ttft);
-      host.total.push(...out.x!.total);
-      socket.ttft.push(...out.socket!.ttft);
-      socket.total.push(...out.socket!.total);
-      const r = await c.runCollect({ sandboxId: started.sandboxId, argv: ['node', '-e', CLIENT, JSON.stringify(viaGateway), String(per), '2', token] });
-      if (r.exitCode !== 0) throw new Error(`the client in the sandbox failed: ${r.stderr.toString()}`);
-      const got = JSON.parse(r.stdout.toString()) as Record<string, { ttft: number[]; total: number[] }>;
-      inside.ttft.push(...got.x!.ttft);
-      inside.total.push(...got.x!.total);
-      insideUnix.ttft.push(...got.unix!.ttft);
-      insideUnix.total.push(...got.unix!.total);
-    }
+    const measure = async (): Promise<Record<'host' | 'socket' | 'sandbox' | 'sandboxUnix', { ttft: Summary; total: Summary }>> => {
+      const host = { ttft: [] as number[], total: [] as number[] };
+      const socket = { ttft: [] as number[], total: [] as number[] };
+      const inside = { ttft: [] as number[], total: [] as number[] };
+      const insideUnix = { ttft: [] as number[], total: [] as number[] };
+      for (let b = 0; b < batches; b++) {
+        const client = spawn(process.execPath, ['-e', CLIENT, JSON.stringify(onHost), String(per), '2', token], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const out = JSON.parse(await firstLine(client)) as Record<string, { ttft: number[]; total: number[] }>;
+        host.ttft.push(...out.x!.ttft);
+        host.total.push(...out.x!.total);
+        socket.ttft.push(...out.socket!.ttft);
+        socket.total.push(...out.socket!.total);
+        const r = await c.runCollect({ sandboxId: started.sandboxId, argv: ['node', '-e', CLIENT, JSON.stringify(viaGateway), String(per), '2', token] });
+        if (r.exitCode !== 0) throw new Error(`the client in the sandbox failed: ${r.stderr.toString()}`);
+        const got = JSON.parse(r.stdout.toString()) as Record<string, { ttft: number[]; total: number[] }>;
+        inside.ttft.push(...got.x!.ttft);
+        inside.total.push(...got.x!.total);
+        insideUnix.ttft.push(...got.unix!.ttft);
+        insideUnix.total.push(...got.unix!.total);
+      }
+      return {
+        host: { ttft: summarize(host.ttft), total: summarize(host.total) }, socket: { ttft: summarize(socket.ttft), total: summarize(socket.total) },
+        sandbox: { ttft: summarize(inside.ttft), total: summarize(inside.total) },
+        sandboxUnix: { ttft: summarize(insideUnix.ttft), total: summarize(insideUnix.total) },
+      };
+    };
+    const s = await measure();
+    // The same again while two other clients take sandboxes from the pool and delete them, back to back
+    // (the pool refilling behind them): the daemon busy with the work a swarm gives it.
+    let busy = true;
+    let handoffs = 0;
+    const churn = async (): Promise<void> => {
+      while (busy) {
+        const { id } = await c.createSandbox({ template: 'default' });
+        await c.deleteSandbox(id);
+        handoffs++;
+      }
+    };
+    const churning = [churn(), churn()];
+    const sb = await measure().finally(() => { busy = false; });
+    await Promise.all(churning);
     await c.abortAgent(started.id);
     await c.collectAgentEvents(c.attachAgent({ agentId: started.id, noReplay: true }));
-    const s = {
-      host: { ttft: summarize(host.ttft), total: summarize(host.total) }, socket: { ttft: summarize(socket.ttft), total: summarize(socket.total) },
-      sandbox: { ttft: summarize(inside.ttft), total: summarize(inside.total) },
-      sandboxUnix: { ttft: summarize(insideUnix.ttft), total: summarize(insideUnix.total) },
-    };
     report(`gateway_godeld_${TOKENS}tok_ttft_direct`, s.host.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_socket_from_host`, s.socket.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_sandbox`, s.sandbox.ttft);
@@ -245,11 +262,18 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
     report(`gateway_godeld_${TOKENS}tok_total_sandbox`, s.sandbox.total);
     const r3 = (x: number): number => Math.round(x * 1000) / 1000;
     return {
-      requests: host.ttft.length,
+      requests: s.host.ttft.n,
       ttft_p50_added: r3(s.sandbox.ttft.p50 - s.host.ttft.p50), ttft_p99_added: r3(s.sandbox.ttft.p99 - s.host.ttft.p99),
       ttft_p50_added_socket_from_host: r3(s.socket.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_host: r3(s.socket.ttft.p99 - s.host.ttft.p99),
       ttft_p50_added_socket_from_sandbox: r3(s.sandboxUnix.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_sandbox: r3(s.sandboxUnix.ttft.p99 - s.host.ttft.p99),
       total_p50_added: r3(s.sandbox.total.p50 - s.host.total.p50), total_p99_added: r3(s.sandbox.total.p99 - s.host.total.p99),
+      busy: {
+        handoffs_during: handoffs,
+        direct_ttft_p50: r3(sb.host.ttft.p50),
+        ttft_p50_added: r3(sb.sandbox.ttft.p50 - sb.host.ttft.p50), ttft_p99_added: r3(sb.sandbox.ttft.p99 - sb.host.ttft.p99),
+        ttft_p50_added_socket_from_host: r3(sb.socket.ttft.p50 - sb.host.ttft.p50), ttft_p99_added_socket_from_host: r3(sb.socket.ttft.p99 - sb.host.ttft.p99),
+        ttft_p50_added_socket_from_sandbox: r3(sb.sandboxUnix.ttft.p50 - sb.host.ttft.p50),
+      },
     };
   });
 }
