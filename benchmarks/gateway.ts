@@ -180,7 +180,7 @@ async function main(): Promise<void> {
  */
 async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unknown> & { ttft_p50_added: number }> {
   const config = {
-    templates: { default: { pool: { min_idle: 2 } } },
+    templates: { default: { pool: { min_idle: 2 } }, hostnet: { network: 'host', pool: { min_idle: 1 } } },
     models: { providers: { anthropic: { api: 'anthropic', base_url: url, api_key_env: 'GODEL_BENCH_KEY' } } },
   };
   return withDaemon(config, async (d) => {
@@ -211,11 +211,16 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
       { name: 'x', host: '127.0.0.1', port: 4100, prefix: '/p/anthropic' },
       { name: 'unix', socketPath: '/.godel/gateway/4100.sock', prefix: '/p/anthropic' },
     ];
-    const measure = async (): Promise<Record<'host' | 'socket' | 'sandbox' | 'sandboxUnix', { ttft: Summary; total: Summary }>> => {
+    // A sandbox on the host's network calls the fake directly: what a client in a sandbox costs by itself,
+    // apart from the gateway (a hosted sandbox would call its provider this way).
+    const { id: hostnetId } = await c.createSandbox({ template: 'hostnet' });
+    const direct = [{ name: 'x', host: fakeUrl.hostname, port: Number(fakeUrl.port), prefix: '' }];
+    const measure = async (): Promise<Record<'host' | 'socket' | 'sandbox' | 'sandboxUnix' | 'sandboxDirect', { ttft: Summary; total: Summary }>> => {
       const host = { ttft: [] as number[], total: [] as number[] };
       const socket = { ttft: [] as number[], total: [] as number[] };
       const inside = { ttft: [] as number[], total: [] as number[] };
       const insideUnix = { ttft: [] as number[], total: [] as number[] };
+      const insideDirect = { ttft: [] as number[], total: [] as number[] };
       for (let b = 0; b < batches; b++) {
         const client = spawn(process.execPath, ['-e', CLIENT, JSON.stringify(onHost), String(per), '2', token], { stdio: ['ignore', 'pipe', 'inherit'] });
         const out = JSON.parse(await firstLine(client)) as Record<string, { ttft: number[]; total: number[] }>;
@@ -230,11 +235,17 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
         inside.total.push(...got.x!.total);
         insideUnix.ttft.push(...got.unix!.ttft);
         insideUnix.total.push(...got.unix!.total);
+        const rd = await c.runCollect({ sandboxId: hostnetId, argv: ['node', '-e', CLIENT, JSON.stringify(direct), String(per), '2', token] });
+        if (rd.exitCode !== 0) throw new Error(`the client in the host-network sandbox failed: ${rd.stderr.toString()}`);
+        const gotDirect = JSON.parse(rd.stdout.toString()) as Record<string, { ttft: number[]; total: number[] }>;
+        insideDirect.ttft.push(...gotDirect.x!.ttft);
+        insideDirect.total.push(...gotDirect.x!.total);
       }
       return {
         host: { ttft: summarize(host.ttft), total: summarize(host.total) }, socket: { ttft: summarize(socket.ttft), total: summarize(socket.total) },
         sandbox: { ttft: summarize(inside.ttft), total: summarize(inside.total) },
         sandboxUnix: { ttft: summarize(insideUnix.ttft), total: summarize(insideUnix.total) },
+        sandboxDirect: { ttft: summarize(insideDirect.ttft), total: summarize(insideDirect.total) },
       };
     };
     const s = await measure();
@@ -252,12 +263,14 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
     const churning = [churn(), churn()];
     const sb = await measure().finally(() => { busy = false; });
     await Promise.all(churning);
+    await c.deleteSandbox(hostnetId);
     await c.abortAgent(started.id);
     await c.collectAgentEvents(c.attachAgent({ agentId: started.id, noReplay: true }));
     report(`gateway_godeld_${TOKENS}tok_ttft_direct`, s.host.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_socket_from_host`, s.socket.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_sandbox`, s.sandbox.ttft);
     report(`gateway_godeld_${TOKENS}tok_ttft_sandbox_socket`, s.sandboxUnix.ttft);
+    report(`gateway_godeld_${TOKENS}tok_ttft_sandbox_direct`, s.sandboxDirect.ttft);
     report(`gateway_godeld_${TOKENS}tok_total_direct`, s.host.total);
     report(`gateway_godeld_${TOKENS}tok_total_sandbox`, s.sandbox.total);
     const r3 = (x: number): number => Math.round(x * 1000) / 1000;
@@ -267,12 +280,16 @@ async function inGodeld(url: string, fakeUrl: URL): Promise<Record<string, unkno
       ttft_p50_added_socket_from_host: r3(s.socket.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_host: r3(s.socket.ttft.p99 - s.host.ttft.p99),
       ttft_p50_added_socket_from_sandbox: r3(s.sandboxUnix.ttft.p50 - s.host.ttft.p50), ttft_p99_added_socket_from_sandbox: r3(s.sandboxUnix.ttft.p99 - s.host.ttft.p99),
       total_p50_added: r3(s.sandbox.total.p50 - s.host.total.p50), total_p99_added: r3(s.sandbox.total.p99 - s.host.total.p99),
+      // From a sandbox, against the same kind of client in a sandbox calling the fake directly.
+      ttft_p50_added_over_sandbox_direct: r3(s.sandbox.ttft.p50 - s.sandboxDirect.ttft.p50), ttft_p99_added_over_sandbox_direct: r3(s.sandbox.ttft.p99 - s.sandboxDirect.ttft.p99),
+      sandbox_direct_ttft_p50_over_host_direct: r3(s.sandboxDirect.ttft.p50 - s.host.ttft.p50),
       busy: {
         handoffs_during: handoffs,
         direct_ttft_p50: r3(sb.host.ttft.p50),
         ttft_p50_added: r3(sb.sandbox.ttft.p50 - sb.host.ttft.p50), ttft_p99_added: r3(sb.sandbox.ttft.p99 - sb.host.ttft.p99),
         ttft_p50_added_socket_from_host: r3(sb.socket.ttft.p50 - sb.host.ttft.p50), ttft_p99_added_socket_from_host: r3(sb.socket.ttft.p99 - sb.host.ttft.p99),
         ttft_p50_added_socket_from_sandbox: r3(sb.sandboxUnix.ttft.p50 - sb.host.ttft.p50),
+        ttft_p50_added_over_sandbox_direct: r3(sb.sandbox.ttft.p50 - sb.sandboxDirect.ttft.p50),
       },
     };
   });
