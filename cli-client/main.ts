@@ -326,9 +326,10 @@ fs.command('watch')
   .action(action(async (c, arg: string) => {
     const { sandboxId, path } = location(arg);
     await new Promise<void>((resolve, reject) => {
-      const s = c.files.watch({ sandboxId, path });
+      const s = c.files.watch({ sandboxId, path, ready: true });
       s.on('data', (e: FileEvent) => {
         if (globals().output === 'json') process.stdout.write(`${JSON.stringify(e)}\n`);
+        else if (e.type === 'ready') process.stderr.write(`watching ${e.path}\n`);
         else process.stdout.write(`${e.type.padEnd(6)} ${e.from ? `${e.from} -> ` : ''}${e.path}${e.fileType === 'DIRECTORY' ? '/' : ''}\n`);
       });
       s.on('end', resolve);

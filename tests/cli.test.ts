@@ -1,9 +1,10 @@
 // godelctl as a person uses it: a real binary against a real daemon.
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GODELCTL, poolConfig, startDaemon } from './helpers/daemon.js';
+import { GODELCTL, poolConfig, startDaemon, waitFor } from './helpers/daemon.js';
 
 t.test('godelctl', async (t) => {
   const d = await startDaemon(t, { config: poolConfig(1) });
@@ -120,4 +121,20 @@ t.test('godelctl cp and fs', async (t) => {
   t.match(ctl('cp', join(d.dir, 'missing'), `${id}:/workspace/`).stderr, /no such file/);
   t.match(ctl('cp', 'a', 'b').stderr, /one side of cp must be in a sandbox/);
   t.match(ctl('fs', 'cat', '/etc/passwd').stderr, /is not a sandbox path/);
+
+  // fs watch says when it watches; a change made after that is printed; Ctrl-C ends it cleanly.
+  const watch = spawn(process.execPath, [GODELCTL, 'fs', 'watch', `${id}:/workspace/x`], { env: { ...process.env, GODEL_SOCKET: d.socket } });
+  let out = '';
+  let err = '';
+  watch.stdout.setEncoding('utf8').on('data', (s: string) => { out += s; });
+  watch.stderr.setEncoding('utf8').on('data', (s: string) => { err += s; });
+  const exited = once(watch, 'exit');
+  t.teardown(() => { watch.kill('SIGKILL'); });
+  await waitFor('fs watch to say it watches', () => err.includes('watching /workspace/x\n') || undefined);
+  t.equal(ctl('exec', id, '--', 'sh', '-c', 'echo hi > /workspace/x/new.txt').status, 0);
+  await waitFor('the create to be printed', () => /^create\s+\/workspace\/x\/new\.txt$/m.test(out) || undefined);
+  watch.kill('SIGINT');
+  const [code] = await exited;
+  t.equal(code, 0, 'Ctrl-C ends fs watch with 0');
+  t.notMatch(out, /ready/, 'the ready event is not printed as a change');
 });

@@ -93,10 +93,10 @@ t.test('a federation of three', async (t) => {
     });
     t.ok(Buffer.concat(packed).includes('sub/b.txt'), 'GetArchive through node-a');
     const fileEvents: string[] = [];
-    const fw = a.files.watch({ sandboxId: s.id, path: '/workspace/tree' });
+    const fw = a.files.watch({ sandboxId: s.id, path: '/workspace/tree', ready: true });
     fw.on('data', (e: { type: string; path: string }) => fileEvents.push(`${e.type} ${e.path}`));
     fw.on('error', () => undefined);
-    await sleep(500);
+    await waitFor('the watch through node-a to be ready', () => fileEvents.includes('ready /workspace/tree') || undefined);
     await sh(b, s.id, 'echo c > /workspace/tree/c.txt');
     await waitFor('Files.Watch through node-a', () => fileEvents.includes('create /workspace/tree/c.txt') || undefined);
     fw.cancel();

@@ -4,7 +4,6 @@ import tar from 'tar-stream';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { toClientError, type FileEvent } from '../ipc/client.js';
 import { expectError, poolConfig, sh, startDaemon, waitFor } from './helpers/daemon.js';
 import { chunksOf, makeTar } from './helpers/sandbox-contract.js';
@@ -143,10 +142,11 @@ t.test('files', async (t) => {
   t.test('watch reports create, modify, delete and move', async (t) => {
     await c.makeDir(id, '/workspace/w');
     const events: FileEvent[] = [];
-    const stream = c.files.watch({ sandboxId: id, path: '/workspace/w' });
+    const stream = c.files.watch({ sandboxId: id, path: '/workspace/w', ready: true });
     stream.on('data', (e: FileEvent) => events.push(e));
     stream.on('error', () => undefined);
-    await sleep(500);
+    await waitFor('the watch to be ready', () => events.length > 0 || undefined);
+    t.same(events[0], { type: 'ready', path: '/workspace/w', from: '', fileType: 'DIRECTORY' }, 'asked for, the first event says the watch is in place');
     // A file created in a brand-new directory is reported by inotify, or by the listing of the new
     // directory when inotify had no watch on it yet; if it is gone again before either sees it, nothing
     // can report its creation (a CI run saw exactly that). So it stays until its create is seen.

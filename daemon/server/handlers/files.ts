@@ -86,6 +86,8 @@ export function filesHandlers(files: FileManager, obs: Observer, shutdown: Abort
         else resolve();
       }).then((s) => {
         stop = s;
+        // The watches are in place (file-manager's watch resolves once inotify says so).
+        if (r.ready) call.write({ type: 'ready', path: r.path, from: '', fileType: 'DIRECTORY' });
         call.on('cancelled', end);
         shutdown.addEventListener('abort', end);
       }, reject);

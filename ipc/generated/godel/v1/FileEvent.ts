@@ -4,7 +4,7 @@ import type { FileType as _godel_v1_FileType, FileType__Output as _godel_v1_File
 
 export interface FileEvent {
   /**
-   * "create", "modify", "delete" or "move".
+   * "create", "modify", "delete" or "move"; "ready" first, when the request asked for it.
    */
   'type'?: (string);
   'path'?: (string);
@@ -17,7 +17,7 @@ export interface FileEvent {
 
 export interface FileEvent__Output {
   /**
-   * "create", "modify", "delete" or "move".
+   * "create", "modify", "delete" or "move"; "ready" first, when the request asked for it.
    */
   'type': (string);
   'path': (string);
