@@ -223,7 +223,12 @@ export class AgentManager implements GatewayReports {
       live = { agent, token, listener, port, refusals: 0 };
       this.records.set(id, rec);
       this.live.set(id, live);
-      await this.gateway.admit(token, { agentId: id, sandboxId: sandbox.id, model, template: sandbox.template, budgetUsd: rec.budgetUsd, spentUsd: 0 });
+      // Asked again: a label's or swarm's budget may have been spent while the sandbox was made.
+      live.scopeRefusal = this.spentBudget(spec.labels, spec.swarmId);
+      await this.gateway.admit(token, {
+        agentId: id, sandboxId: sandbox.id, model, template: sandbox.template, budgetUsd: rec.budgetUsd, spentUsd: 0,
+        ...(live.scopeRefusal ? { scopeRefusal: live.scopeRefusal } : {}),
+      });
       agent.push({ type: 'started' });
       agent.push({ type: 'prompt', text: spec.prompt });
       await this.save(rec, agent, 'synced');
@@ -393,10 +398,13 @@ export class AgentManager implements GatewayReports {
    */
   private refreshScopeRefusals(): void {
     if (!this.gateway) return;
+    // Each scope's spend is added up once per refresh, however many agents spend against it.
+    const spent = new Map<string, number>();
     for (const [id, l] of this.live) {
       if (l.agent.ended) continue;
-      const why = this.spentBudget(l.agent.rec.labels, l.agent.rec.swarmId);
-      if (why === l.scopeRefusal) continue;
+      const why = this.spentBudget(l.agent.rec.labels, l.agent.rec.swarmId, spent);
+      // Told when it changes between spent and not: the amount in the message is as of the first refusal.
+      if (!why === !l.scopeRefusal) continue;
       l.scopeRefusal = why;
       this.gateway.scopeRefusal(id, why);
     }
@@ -425,16 +433,25 @@ export class AgentManager implements GatewayReports {
     this.endedCounter = new Counter({ name: 'godel_agents_ended_total', help: 'Agents that ended, by runtime and reason (done, budget, aborted, error)', labelNames: ['runtime', 'reason'], registers: [registry] });
   }
 
-  private spentBudget(labels: Record<string, string>, swarmId: string): string | undefined {
+  /** `memo`: spend per scope already added up in this pass. */
+  private spentBudget(labels: Record<string, string>, swarmId: string, memo?: Map<string, number>): string | undefined {
+    const spentIn = (scope: string): number => {
+      let s = memo?.get(scope);
+      if (s === undefined) {
+        s = this.budgets.spent(scope);
+        memo?.set(scope, s);
+      }
+      return s;
+    };
     for (const [k, v] of Object.entries(labels)) {
       const budget = this.budgets.budget(`label:${k}=${v}`);
       if (budget === undefined) continue;
-      const spent = this.budgets.spent(`label:${k}=${v}`);
+      const spent = spentIn(`label:${k}=${v}`);
       if (spent >= budget) return `the budget of $${budget.toFixed(2)} for label ${k}=${v} is spent ($${spent.toFixed(4)})`;
     }
     const swarmBudget = swarmId ? this.budgets.budget(`swarm:${swarmId}`) : undefined;
     if (swarmBudget !== undefined) {
-      const spent = this.budgets.spent(`swarm:${swarmId}`);
+      const spent = spentIn(`swarm:${swarmId}`);
       if (spent >= swarmBudget) return `the budget of $${swarmBudget.toFixed(2)} for swarm ${swarmId} is spent ($${spent.toFixed(4)})`;
     }
     return undefined;

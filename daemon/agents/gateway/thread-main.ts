@@ -20,6 +20,8 @@ function main(): void {
   if (!port) throw new Error('thread-main.js runs as the model gateway\'s worker thread (thread.ts starts it)');
   const data = workerData as ThreadData;
   const log = createLogger(data.logLevel);
+  // As in the daemon's main thread: a stray rejection is logged, not the end of every call in flight.
+  process.on('unhandledRejection', (err) => log.error({ err }, 'model gateway: unhandled rejection'));
 
   let queued: ThreadReport[] = [];
   const report = (r: ThreadReport): void => {
@@ -64,7 +66,9 @@ function main(): void {
       } catch (err) {
         reply = { reply: req.id, error: errorMessage(err) };
       }
-      if (req.op === 'close' && queued.length) port.postMessage({ reports: queued.splice(0) } satisfies ThreadMessage);
+      // What was reported before the reply goes first: an agent's last usage before the reply to the
+      // closing of its listener, which its end's totals are written after.
+      if (queued.length) port.postMessage({ reports: queued.splice(0) } satisfies ThreadMessage);
       port.postMessage(reply satisfies ThreadMessage);
       if (req.op === 'close') {
         log.flush();

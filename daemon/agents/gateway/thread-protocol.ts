@@ -15,6 +15,8 @@ export interface GatewayAgent {
   /** The agent's own budget (0: none) and what it has spent, which the gateway adds to as it meters. */
   budgetUsd: number;
   spentUsd: number;
+  /** Set while a label's or swarm's budget the agent spends against is spent: why. */
+  scopeRefusal?: string;
 }
 
 /** The daemon's requests; each is answered with a ThreadReply of the same id. */

@@ -8,7 +8,8 @@
 //
 // This side keeps what the thread was told (its listeners, the agents it admitted, what each has spent,
 // the scope refusals), so that a thread that dies (an uncaught error) is started again with all of it,
-// after a backoff; calls in flight on the old one are cut, as a restart of the upstream would cut them.
+// after a backoff; calls in flight on the old one are cut, as a restart of the upstream would cut them,
+// and an agent started while no thread runs ends at once, with reason error and why.
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -36,6 +37,8 @@ const RESTART_FIRST_MS = 200;
 const RESTART_MAX_MS = 30_000;
 /** A thread that ran this long before it died starts the backoff again from the first delay. */
 const RESTART_RESET_MS = 60_000;
+/** How long a closing thread has to end by itself before it is terminated. */
+const CLOSE_GRACE_MS = 5000;
 
 // Distributive, so that each request keeps its own fields.
 type Request = ThreadRequest extends infer R ? (R extends ThreadRequest ? Omit<R, 'id'> : never) : never;
@@ -46,7 +49,6 @@ export class GatewayThread {
   private readonly pending = new Map<number, { resolve: (r: ThreadReply) => void; reject: (err: Error) => void }>();
   private readonly listening = new Map<string, Listening>();
   private readonly admitted = new Map<string, GatewayAgent>();
-  private readonly scopeRefusals = new Map<string, string>();
   private closing = false;
   private restartDelay = RESTART_FIRST_MS;
   private restartTimer: NodeJS.Timeout | undefined;
@@ -108,16 +110,17 @@ export class GatewayThread {
 
   /** The agent ended: its token is refused from now on. */
   dismiss(token: string): void {
-    const a = this.admitted.get(token);
     this.admitted.delete(token);
-    if (a) this.scopeRefusals.delete(a.agentId);
     this.post({ op: 'dismiss', token });
   }
 
   /** A label's or swarm's budget the agent spends against is spent (why), or no longer (undefined). */
   scopeRefusal(agentId: string, why: string | undefined): void {
-    if (why) this.scopeRefusals.set(agentId, why);
-    else this.scopeRefusals.delete(agentId);
+    for (const a of this.admitted.values()) {
+      if (a.agentId !== agentId) continue;
+      if (why) a.scopeRefusal = why;
+      else delete a.scopeRefusal;
+    }
     this.post({ op: 'scope-refusal', agentId, ...(why ? { why } : {}) });
   }
 
@@ -127,8 +130,13 @@ export class GatewayThread {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     if (this.worker) {
+      const w = this.worker;
       await this.call({ op: 'close' }).catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'the model gateway did not close cleanly'));
-      await this.exited;
+      // A thread that does not end by itself (a handle left open) does not hold the daemon's stop up.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_GRACE_MS); })]);
+      clearTimeout(timer);
+      if (this.worker === w) await w.terminate();
     }
   }
 
@@ -206,13 +214,14 @@ export class GatewayThread {
     try {
       await this.start();
       const calls: Array<Promise<unknown>> = [];
+      // Tokens first (the thread takes requests in order): a listener is never open to a call whose
+      // token the new thread does not know yet, which the CLI would take as final.
+      for (const [token, agent] of this.admitted) calls.push(this.call({ op: 'admit', token, agent }));
       for (const l of this.listening.values()) {
         calls.push(l.kind === 'unix'
           ? this.call({ op: 'listen-unix', path: l.path, sandboxId: l.sandboxId, ...(l.handOverPath ? { handOverPath: l.handOverPath } : {}) })
           : this.call({ op: 'listen-tcp', host: l.host, port: l.port, sandboxId: l.sandboxId }));
       }
-      for (const [token, agent] of this.admitted) calls.push(this.call({ op: 'admit', token, agent }));
-      for (const [agentId, why] of this.scopeRefusals) calls.push(this.call({ op: 'scope-refusal', agentId, why }));
       const failed = (await Promise.allSettled(calls)).filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       for (const f of failed) this.log.error({ err: errorMessage(f.reason) }, 'the model gateway\'s new thread could not take back what the old one held');
       this.log.info({ listeners: this.listening.size, agents: this.admitted.size }, 'the model gateway\'s thread runs again');

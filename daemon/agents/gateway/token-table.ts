@@ -18,7 +18,6 @@ export interface TokenTableReports {
 
 interface Entry extends GatewayAgent {
   token: string;
-  scopeRefusal?: string;
 }
 
 export class TokenTable implements GatewayPolicy {
@@ -30,7 +29,7 @@ export class TokenTable implements GatewayPolicy {
   admit(token: string, agent: GatewayAgent): void {
     const old = this.byAgent.get(agent.agentId);
     if (old) this.byToken.delete(old.token);
-    const e: Entry = { ...agent, token, ...(old?.scopeRefusal ? { scopeRefusal: old.scopeRefusal } : {}) };
+    const e: Entry = { ...agent, token };
     this.byToken.set(token, e);
     this.byAgent.set(agent.agentId, e);
   }
