@@ -8,7 +8,7 @@ import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { LineReader } from './lines.js';
-import { AGENT_PORT_NAME, AGENT_VERSION, FLOW_WINDOW, type GuestMessage, type HostMessage } from './protocol.js';
+import { AGENT_PORT_NAME, AGENT_VERSION, AckBatcher, FLOW_WINDOW, type GuestMessage, type HostMessage } from './protocol.js';
 import { serveLoopbackPorts } from './loopback-ports.js';
 import { EGRESS_PORTS, EGRESS_PORT_NAME, GATEWAY_PORTS, GATEWAY_PORT_NAME } from './port-mux.js';
 
@@ -82,15 +82,11 @@ function outputRead(c: Command, n: number): void {
   if (c.paused && c.unread < FLOW_WINDOW / 2) resume(c);
 }
 
-/** Input written into commands since the last turn of the event loop, acknowledged in one message each. */
-const written = new Map<number, number>();
+/** Input written into commands, acknowledged to the host once per command per turn of the event loop. */
+const written = new AckBatcher((id, n) => send({ t: 'stdin-written', id, n }));
 
 function stdinWritten(id: number, n: number): void {
-  if (written.size === 0) setImmediate(() => {
-    for (const [cid, total] of written) send({ t: 'stdin-written', id: cid, n: total });
-    written.clear();
-  });
-  written.set(id, (written.get(id) ?? 0) + n);
+  written.add(id, n);
 }
 
 /**

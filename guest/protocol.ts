@@ -41,3 +41,23 @@ export const AGENT_VERSION = '2';
  * of the event loop: one small message for many chunks.
  */
 export const FLOW_WINDOW = 4 * 1024 * 1024;
+
+/**
+ * Bytes counted per command and acknowledged in one message per command, just after the turn of the
+ * event loop they were counted in (both ends' acks: the guest's stdin-written, the host's output-read).
+ */
+export class AckBatcher {
+  private readonly counts = new Map<number, number>();
+
+  constructor(private readonly send: (id: number, n: number) => void) {}
+
+  add(id: number, n: number): void {
+    if (this.counts.size === 0) {
+      setImmediate(() => {
+        for (const [cid, total] of this.counts) this.send(cid, total);
+        this.counts.clear();
+      });
+    }
+    this.counts.set(id, (this.counts.get(id) ?? 0) + n);
+  }
+}

@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LineReader } from '../../../guest/lines.js';
-import { FLOW_WINDOW, type GuestMessage, type HostMessage } from '../../../guest/protocol.js';
+import { AckBatcher, FLOW_WINDOW, type GuestMessage, type HostMessage } from '../../../guest/protocol.js';
 import { GodelError } from '../../errors.js';
 import type { ExecRequest, RunningCommand } from '../provider.js';
 
@@ -20,8 +20,8 @@ export class AgentClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
-  /** Output taken by commands' readers since the last turn of the event loop, acknowledged in one message each. */
-  private readonly read = new Map<number, number>();
+  /** Output taken by commands' readers, acknowledged once per command per turn of the event loop. */
+  private readonly read = new AckBatcher((id, n) => { if (this.pending.has(id)) this.send({ t: 'output-read', id, n }); });
 
   constructor(private readonly path: string) {}
 
@@ -81,11 +81,7 @@ export class AgentClient {
 
   /** A command's reader took `n` bytes of its output: the agent may send that many more (FLOW_WINDOW). */
   outputRead(id: number, n: number): void {
-    if (this.read.size === 0) setImmediate(() => {
-      for (const [cid, total] of this.read) if (this.pending.has(cid)) this.send({ t: 'output-read', id: cid, n: total });
-      this.read.clear();
-    });
-    this.read.set(id, (this.read.get(id) ?? 0) + n);
+    this.read.add(id, n);
   }
 
   send(m: HostMessage): void {
