@@ -259,6 +259,8 @@ export class Daemon {
         metrics.serveOn(metricsListener.server);
         log.info({ address: metricsListener.address }, 'metrics served at /metrics');
       }
+      // Threads made since the first lowering (the model gateway's is spared: it is an event loop too).
+      lowerHelperThreads(log, this.gateway.tid === undefined ? [] : [this.gateway.tid]);
       this.health.setStatus('', 'SERVING');
       this.notifier = SystemdNotifier.fromEnv(log);
       this.notifier?.ready(`serving ${socket}`);

@@ -12,8 +12,12 @@ import type { Logger } from './log.js';
 
 export const HELPER_THREAD_NICE = 5;
 
-/** Lowers every thread of this process but the event loop's (call once libuv's pool has started). */
-export function lowerHelperThreads(log: Logger): number {
+/**
+ * Lowers every thread of this process but the event loop's and those in `spare` (other event loops: the
+ * model gateway's thread). Called once libuv's pool has started, and again once the daemon runs, for
+ * the threads made meanwhile.
+ */
+export function lowerHelperThreads(log: Logger, spare: readonly number[] = []): number {
   let lowered = 0;
   let tasks: string[];
   try {
@@ -23,7 +27,7 @@ export function lowerHelperThreads(log: Logger): number {
     return 0;
   }
   for (const tid of tasks.map(Number)) {
-    if (tid === process.pid) continue;
+    if (tid === process.pid || spare.includes(tid)) continue;
     try {
       setPriority(tid, HELPER_THREAD_NICE);
       lowered++;

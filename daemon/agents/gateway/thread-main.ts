@@ -1,6 +1,7 @@
 // The model gateway's thread (started by thread.ts): the gateway, its listeners and its upstream
 // connections live here, with the token table it decides calls by. Requests from the daemon come in
 // order and are answered in order; reports go back in one message per turn of the event loop.
+import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorMessage } from '../../errors.js';
 import { createLogger } from '../../log.js';
@@ -44,6 +45,8 @@ function main(): void {
     wrongSandbox: (agentId, sandboxId) => report({ report: 'wrong-sandbox', agentId, sandboxId }),
   });
   const gateway = new ModelGateway(data.models, table, log, counters);
+  // /proc/thread-self is /proc/PID/task/TID: which of the daemon's threads this is.
+  port.postMessage({ tid: Number(readlinkSync('/proc/thread-self').split('/').pop()) } satisfies ThreadMessage);
 
   const handle = async (req: ThreadRequest): Promise<Omit<ThreadReply, 'reply'>> => {
     switch (req.op) {

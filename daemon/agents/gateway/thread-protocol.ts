@@ -47,4 +47,5 @@ export type ThreadReport =
   | { report: 'count-connection'; via: 'handed' | 'socket' | 'tcp' }
   | { report: 'count-usage'; model: string; template: string; tokens: TokenCounts; costUsd: number };
 
-export type ThreadMessage = ThreadReply | { reports: ThreadReport[] };
+/** `tid`: the thread's own id, sent once as it starts. */
+export type ThreadMessage = ThreadReply | { reports: ThreadReport[] } | { tid: number };

@@ -54,6 +54,9 @@ export class GatewayThread {
   private restartTimer: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private exited: Promise<void> = Promise.resolve();
+  /** The running thread's id (Linux tid), once it said. */
+  tid: number | undefined;
+  private onTid: (() => void) | undefined;
 
   constructor(
     private readonly models: ModelsConfig,
@@ -78,7 +81,7 @@ export class GatewayThread {
       resolve();
     }));
     await new Promise<void>((resolve, reject) => {
-      w.once('online', resolve);
+      this.onTid = resolve;
       w.once('exit', (code) => reject(new Error(`the model gateway's thread exited (code ${code}) as it started`)));
     });
   }
@@ -159,6 +162,15 @@ export class GatewayThread {
   }
 
   private message(m: ThreadMessage): void {
+    if ('tid' in m) {
+      // Not lowered with the daemon's helper threads (daemon/threads.ts): it is an event loop serving
+      // agents' calls, and starts at the main thread's priority, as every thread it makes does.
+      this.tid = m.tid;
+      this.log.info({ tid: m.tid }, 'the model gateway\'s thread runs');
+      this.onTid?.();
+      this.onTid = undefined;
+      return;
+    }
     if ('reply' in m) {
       const p = this.pending.get(m.reply);
       this.pending.delete(m.reply);
