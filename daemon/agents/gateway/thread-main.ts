@@ -59,7 +59,7 @@ function main(): void {
       case 'close': await gateway.close(); return {};
     }
   };
-  // In order, as the daemon sent them: a listener is open before the token that is good on it is admitted.
+  // In order, as the daemon sent them: a restart's replay admits the tokens before it opens the listeners.
   let chain = Promise.resolve();
   port.on('message', (req: ThreadRequest) => {
     chain = chain.then(async () => {

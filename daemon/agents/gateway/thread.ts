@@ -2,8 +2,9 @@
 // (thread-main.ts) and is what the agent manager opens listeners and admits agents through.
 //
 // Why a thread: on the daemon's event loop a model call's first bytes waited behind whatever else the
-// daemon was doing (benchmarks/README.md, gateway: godeld's copy of the gateway added ~0.6 ms at p50 over
-// the same code alone). On its own thread the relay has an event loop and a heap of its own, and the
+// daemon was doing. With two clients churning the pool, the gateway added +8.8 ms at p50 from a sandbox
+// there and +5.4 ms on its own thread; on an idle daemon the two were the same (benchmarks/README.md,
+// gateway, session 27). On its own thread the relay has an event loop and a heap of its own, and the
 // daemon only hears of each call once it is over (its usage), or refused.
 //
 // This side keeps what the thread was told (its listeners, the agents it admitted, what each has spent,
