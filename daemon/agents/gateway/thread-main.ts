@@ -28,6 +28,8 @@ function main(): void {
   const report = (r: ThreadReport): void => {
     if (queued.push(r) === 1) {
       setImmediate(() => {
+        // A reply may have taken them first (below): then there is nothing left to send.
+        if (queued.length === 0) return;
         const reports = queued;
         queued = [];
         port.postMessage({ reports } satisfies ThreadMessage);
