@@ -4,10 +4,11 @@
 // in guest/protocol.ts over the virtio-serial port /dev/virtio-ports/godel.agent, and survives the
 // host side going away (a daemon restart): it reopens the port and carries on.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
+import { openSync, read, readFileSync, readdirSync } from 'node:fs';
 import { constants, release } from 'node:os';
 import { createRequire } from 'node:module';
 import { LineReader } from './lines.js';
+import { PortWriter } from './port-writer.js';
 import { AGENT_PORT_NAME, AGENT_VERSION, AckBatcher, FLOW_WINDOW, type GuestMessage, type HostMessage } from './protocol.js';
 import { serveLoopbackPorts } from './loopback-ports.js';
 import { EGRESS_PORTS, EGRESS_PORT_NAME, GATEWAY_PORTS, GATEWAY_PORT_NAME } from './port-mux.js';
@@ -253,25 +254,8 @@ function serve(): void {
     setTimeout(serve, 200);
     return;
   }
-  const queue: Buffer[] = [];
-  let writing = false;
-  const flush = (): void => {
-    const next = queue.shift();
-    if (!next) {
-      writing = false;
-      return;
-    }
-    writing = true;
-    write(fd, next, (err, n) => {
-      if (err) queue.length = 0; // No host: what it would have read is lost with its connection.
-      else if (n < next.length) queue.unshift(next.subarray(n));
-      flush();
-    });
-  };
-  out = (line: string) => {
-    queue.push(Buffer.from(line));
-    if (!writing) flush();
-  };
+  const writer = new PortWriter(fd);
+  out = (line: string) => writer.send(Buffer.from(line));
   const buf = Buffer.alloc(256 * 1024);
   const lines = new LineReader();
   const readMore = (): void => {

@@ -6,9 +6,10 @@
 // socket for this sandbox (not the daemon, so connections outlive daemon restarts), and the gateway port to
 // a socket the daemon connects to when an agent starts. The host decides everything; this only carries
 // bytes. Without the port (a sandbox whose template has no allow list, an image without agents) it does nothing.
-import { openSync, read, readFileSync, readdirSync, write } from 'node:fs';
+import { openSync, read, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { CLOSE, DATA, END, FrameReader, OPEN, dataFrames, frame } from './port-mux.js';
+import { PortWriter } from './port-writer.js';
 
 /** Bytes waiting for the port beyond which the guest's connections stop being read. */
 const HIGH_WATER = 1024 * 1024;
@@ -27,43 +28,15 @@ export function serveLoopbackPorts(name: string, ports: readonly number[], log: 
   const fd = openSync(path, 'r+');
   const streams = new Map<number, Socket>();
   let nextId = 1;
-  const queue: Buffer[] = [];
-  let queued = 0;
-  let writing = false;
   let paused = false;
-  const flowControl = (): void => {
-    const over = queued > HIGH_WATER;
+  // No host: its connections are gone with it (reset below when reads see it), and so is what was queued.
+  const writer = new PortWriter(fd, () => {
+    const over = writer.queued > HIGH_WATER;
     if (over === paused) return;
     paused = over;
     for (const s of streams.values()) if (over) s.pause(); else s.resume();
-  };
-  const flush = (): void => {
-    const next = queue.shift();
-    if (!next) {
-      writing = false;
-      return;
-    }
-    writing = true;
-    write(fd, next, (err, n) => {
-      if (err) {
-        queue.length = 0; // No host: its connections are gone with it (reset below when reads see it).
-        queued = 0;
-      } else {
-        queued -= n;
-        if (n < next.length) queue.unshift(next.subarray(n));
-      }
-      flowControl();
-      flush();
-    });
-  };
-  const send = (...frames: Buffer[]): void => {
-    for (const f of frames) {
-      queue.push(f);
-      queued += f.length;
-    }
-    flowControl();
-    if (!writing) flush();
-  };
+  });
+  const send = (...frames: Buffer[]): void => writer.send(...frames);
   for (const port of ports) {
     const server = createServer((sock) => {
       const id = nextId++;

@@ -21,7 +21,7 @@ out="${1:-${GODEL_IMAGE_DIR:-${GODEL_STATE_DIR:-$default_state}/images/microvm}}
 [ "$(id -u)" = 0 ] || { echo "build-image: needs root (debootstrap)" >&2; exit 1; }
 [ -f dist/guest/agent.js ] || { echo "build-image: build first (npm run build)" >&2; exit 1; }
 
-agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js dist/guest/lines.js dist/guest/loopback-ports.js dist/guest/port-mux.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
+agent_hash=$(cat dist/guest/agent.js dist/guest/protocol.js dist/guest/lines.js dist/guest/loopback-ports.js dist/guest/port-mux.js dist/guest/port-writer.js guest/native/godel-guest-helper.c scripts/build-image.sh | sha256sum | cut -c1-16)
 node_version=$(node --version)
 if [ -f "$out/manifest.json" ] && grep -q "\"agent\": \"$agent_hash\"" "$out/manifest.json" && grep -q "\"node\": \"$node_version\"" "$out/manifest.json"; then
   echo "build-image: $out is current"
@@ -75,7 +75,7 @@ debootstrap --variant=minbase --include=inotify-tools,procps bookworm rootfs "${
 cp "$(command -v node)" rootfs/usr/local/bin/node
 # /opt/godel-agents: where the agents disk (agents.img) is mounted, the CLIs' place in a process sandbox too.
 mkdir -p rootfs/opt/godel-agent/dist/guest rootfs/opt/godel-agent/node_modules rootfs/workspace rootfs/opt/godel-agents
-cp "$root"/dist/guest/{agent,protocol,lines,loopback-ports,port-mux}.js rootfs/opt/godel-agent/dist/guest/
+cp "$root"/dist/guest/{agent,protocol,lines,loopback-ports,port-mux,port-writer}.js rootfs/opt/godel-agent/dist/guest/
 cc -O2 -Wall -Wextra -Werror -static -o rootfs/opt/godel-agent/godel-guest-helper "$root/guest/native/godel-guest-helper.c"
 cp -r "$root/node_modules/node-pty" rootfs/opt/godel-agent/node_modules/
 rm -rf rootfs/opt/godel-agent/node_modules/node-pty/{src,deps,scripts,typings} rootfs/opt/godel-agent/node_modules/node-pty/build/Release/obj.target
