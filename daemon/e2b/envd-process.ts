@@ -38,14 +38,20 @@ export function processService(exec: ExecManager, onCall: OnCall): Partial<Servi
   };
 
   /** Streams a session's events until it ends or the client goes; the session runs on either way. */
-  async function* follow(session: Session, ctx: HandlerContext, replay: boolean): AsyncGenerator<{ event: ProcessEventInit }> {
+  async function* follow(session: Session, ctx: HandlerContext, replay: boolean, expired = (): boolean => false): AsyncGenerator<{ event: ProcessEventInit }> {
     const q = new EventQueue<ProcessEventInit>();
     const attachment = { send: (e: SessionEvent, done: () => void) => q.push(toEvent(e, session.spec.tty), done), end: () => q.end() };
     const interval = Number(ctx.requestHeader.get('keepalive-ping-interval') ?? 0);
     const keepalive = interval > 0 ? setInterval(() => q.push({ event: { case: 'keepalive', value: {} } }), interval * 1000) : undefined;
     try {
       await session.attach(attachment, replay);
-      for await (const event of q.drain(ctx.signal)) yield { event };
+      for await (const event of q.drain(ctx.signal)) {
+        // The stream's own timeout killed the process: the client is told its deadline passed (the SDK's
+        // TimeoutError, as from envd), not that the command ended by a signal. The kill's end event can
+        // reach the client before its own deadline does.
+        if (event.event?.case === 'end' && expired()) throw new ConnectError('the command outlived its timeout and was killed', Code.DeadlineExceeded);
+        yield { event };
+      }
     } finally {
       clearInterval(keepalive);
       session.detach(attachment);
@@ -68,6 +74,7 @@ export function processService(exec: ExecManager, onCall: OnCall): Partial<Servi
     async *start(req, ctx) {
       const { sandboxId } = envdCall(ctx);
       let session: Session;
+      let timedOut = false;
       try {
         const cfg = req.process;
         if (!cfg?.cmd) throw new ConnectError('process.cmd is required', Code.InvalidArgument);
@@ -85,7 +92,10 @@ export function processService(exec: ExecManager, onCall: OnCall): Partial<Servi
         if (req.pty === undefined && req.stdin === false) session.closeStdin();
         configs.set(session.id, { cmd: cfg.cmd, args: cfg.args, envs: cfg.envs, ...(cfg.cwd ? { cwd: cfg.cwd } : {}) });
         const lifetime = ctx.timeoutMs();
-        const timer = lifetime !== undefined ? setTimeout(() => session.kill(), Math.max(0, lifetime)) : undefined;
+        const timer = lifetime !== undefined ? setTimeout(() => {
+          timedOut = true;
+          session.kill();
+        }, Math.max(0, lifetime)) : undefined;
         void session.done.then(() => {
           clearTimeout(timer);
           configs.delete(session.id);
@@ -95,7 +105,7 @@ export function processService(exec: ExecManager, onCall: OnCall): Partial<Servi
         onCall('process.Start', sandboxId, err);
         throw connectErrorOf(err);
       }
-      yield* follow(session, ctx, true);
+      yield* follow(session, ctx, true, () => timedOut);
     },
 
     async *connect(req, ctx) {
